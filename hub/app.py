@@ -1,0 +1,85 @@
+"""The Starlette application: GraphQL (with GraphiQL), liveness and readiness probes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from hub import __version__
+from hub.config import Settings
+from hub.db import DatabaseError, create_async_db_engine, create_db_engine
+from hub.db.migrate import current_revision, ensure_current
+from schema import HubContext, build_schema
+
+__all__ = ["create_app", "HubGraphQL"]
+
+
+class HubGraphQL(GraphQL[HubContext, None]):
+    """Strawberry's ASGI app with a typed context built fresh for each request."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql", subscription_protocols=("graphql-transport-ws",))
+        self._sessions = sessions
+        self._settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
+        return HubContext(request=request, response=response, sessions=self._sessions, settings=self._settings)
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    """Liveness: the process answers. Never touches the database."""
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+def _readiness(url: str) -> dict[str, Any]:
+    engine = create_db_engine(url)
+    try:
+        ensure_current(engine)
+        return {"status": "ready", "schema_revision": current_revision(engine)}
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Starlette:
+    """Build the hub's ASGI app; the database engine is created on startup and disposed on shutdown."""
+    own_engine = engine is None
+    async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
+    sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    graphql = HubGraphQL(sessions, settings)
+
+    async def readyz(_request: Request) -> JSONResponse:
+        """Readiness: the database is reachable and migrated to the revision this code expects."""
+        try:
+            body = await run_in_threadpool(_readiness, settings.database_url)
+        except DatabaseError as exc:
+            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        return JSONResponse(body)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if own_engine:
+            await async_engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.sessions = sessions
+    app.state.settings = settings
+    return app

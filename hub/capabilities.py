@@ -1,0 +1,35 @@
+"""What this build of the hub can do, said plainly (shown by `c360 demo` and the GraphQL `hub` field).
+
+Each entry is flipped to available in the change that lands the capability,
+so channels and operators never mistake a missing part for an empty result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Capability", "CAPABILITIES", "missing"]
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    available: bool
+    note: str
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability("master-index-schema", True, "golden customers, source records, identifiers, facts, logs"),
+    Capability("simulated-silos", True, "BOSS and key-account REST, billing SQL, call-center CSV, BI JSONL"),
+    Capability("sync", False, "connectors and the sync engine are not built yet: no data is pulled from the silos"),
+    Capability(
+        "identity-resolution", False, "not built yet: source records are not resolved into golden customers"
+    ),
+    Capability("customer-360-api", False, "not built yet: the GraphQL API serves only the `hub` status field"),
+    Capability("contact-events", False, "not built yet: recordContact and the contactEvents subscription"),
+    Capability("access-control", False, "not built yet: the API has no authentication; run it on loopback only"),
+)
+
+
+def missing() -> list[Capability]:
+    return [capability for capability in CAPABILITIES if not capability.available]

@@ -1,0 +1,1 @@
+"""The `c360` command line."""

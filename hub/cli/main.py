@@ -1,0 +1,55 @@
+"""Entry point of the `c360` command: registers the commands and turns expected errors into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from hub import __version__
+from hub.cli import db_cmd
+from hub.cli._console import err_console
+from hub.cli.demo_cmd import demo_command
+from hub.cli.serve_cmd import serve_command
+from hub.cli.silos_cmd import silos_command
+from hub.config import ConfigError
+from hub.db import DatabaseError
+from hub.server import PortInUse
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="c360: customer-360 integration hub for telecom operators.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("demo")(demo_command)
+app.command("serve")(serve_command)
+app.command("silos")(silos_command)
+app.add_typer(db_cmd.app, name="db")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"c360 {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version."),
+) -> None:
+    """c360: customer-360 integration hub for telecom operators."""
+
+
+# Errors an operator can fix: shown as one line, exit code 2, no traceback.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, PortInUse)
+
+
+def main() -> None:
+    try:
+        app()
+    except EXPECTED_ERRORS as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)

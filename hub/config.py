@@ -1,0 +1,111 @@
+"""Settings, read once: defaults < TOML file < environment variables.
+
+The TOML file is ``c360.toml`` in the working directory, or the path in
+``C360_CONFIG``. Environment variables win so that containers and CI can
+override a checked-in file without editing it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["ConfigError", "Settings", "ServerSettings", "DemoSettings", "load_settings", "DEFAULT_DATABASE_URL"]
+
+DEFAULT_DATABASE_URL = "sqlite:///c360.db"
+DEFAULT_CONFIG_FILE = "c360.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says which setting and why."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8360
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """Size and place of the built-in simulated silos used by ``c360 demo``."""
+
+    size: int = 2000
+    seed: int = 42
+    data_dir: Path = Path(".c360/silos")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    server: ServerSettings = field(default_factory=ServerSettings)
+    demo: DemoSettings = field(default_factory=DemoSettings)
+    log_level: str = "INFO"
+    # Raw per-connector tables from the TOML file; the connector registry validates them.
+    connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    config_file: Path | None = None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{name}] must be a table in the configuration file")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Build the settings from the TOML file (if any) and the environment."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    explicit = env.get("C360_CONFIG")
+    path = Path(explicit) if explicit else cwd / DEFAULT_CONFIG_FILE
+    if explicit and not path.exists():
+        raise ConfigError(f"C360_CONFIG points to {path}, which does not exist")
+    data = _read_toml(path) if path.exists() else {}
+
+    database = _table(data, "database")
+    server = _table(data, "server")
+    demo = _table(data, "demo")
+    connectors = _table(data, "connectors")
+    for name, table in connectors.items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[connectors.{name}] must be a table")
+
+    database_url = env.get("C360_DATABASE_URL") or database.get("url") or DEFAULT_DATABASE_URL
+    if not isinstance(database_url, str) or not database_url.strip():
+        raise ConfigError("database url must be a non-empty string")
+    return Settings(
+        database_url=database_url.strip(),
+        server=ServerSettings(
+            host=str(env.get("C360_HOST") or server.get("host", ServerSettings.host)),
+            port=_int(env.get("C360_PORT") or server.get("port", ServerSettings.port), "server port"),
+        ),
+        demo=DemoSettings(
+            size=_int(env.get("C360_DEMO_SIZE") or demo.get("size", DemoSettings.size), "demo size"),
+            seed=_int(demo.get("seed", DemoSettings.seed), "demo seed"),
+            data_dir=Path(env.get("C360_DATA_DIR") or demo.get("data_dir", DemoSettings.data_dir)),
+        ),
+        log_level=str(env.get("C360_LOG_LEVEL") or data.get("log_level", "INFO")).upper(),
+        connectors=dict(connectors),
+        config_file=path if path.exists() else None,
+    )

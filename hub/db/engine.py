@@ -1,0 +1,141 @@
+"""Engines for the two supported databases, built from one URL.
+
+SQLite is the embedded default (a file under the working directory);
+PostgreSQL is the production store. Both are reached through the same
+models; the sync engine serves the CLI and the sync runner, the async
+engine serves the GraphQL API. Exceptions::
+
+    DatabaseError
+    ├── InvalidDatabaseUrl   the URL cannot name a supported database
+    ├── DatabaseUnavailable  the server or file cannot be reached
+    └── SchemaOutdated       migrations have not been applied
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = [
+    "DatabaseError",
+    "InvalidDatabaseUrl",
+    "DatabaseUnavailable",
+    "SchemaOutdated",
+    "sync_url",
+    "async_url",
+    "describe_url",
+    "is_postgres",
+    "create_db_engine",
+    "create_async_db_engine",
+    "ping",
+]
+
+
+class DatabaseError(Exception):
+    """A database problem the operator can fix; the message is one clear line."""
+
+
+class InvalidDatabaseUrl(DatabaseError):
+    pass
+
+
+class DatabaseUnavailable(DatabaseError):
+    pass
+
+
+class SchemaOutdated(DatabaseError):
+    pass
+
+
+_POSTGRES_NAMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+asyncpg"}
+_SQLITE_NAMES = {"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite"}
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidDatabaseUrl(
+            f"C360_DATABASE_URL is not a database URL: {describe_url(url)!r} "
+            "(expected sqlite:///path.db or postgresql://user@host:5432/db)"
+        ) from None
+    if parsed.drivername not in _POSTGRES_NAMES | _SQLITE_NAMES:
+        raise InvalidDatabaseUrl(
+            f"unsupported database {parsed.drivername!r} in C360_DATABASE_URL; use sqlite:/// or postgresql://"
+        )
+    return parsed
+
+
+def is_postgres(url: str) -> bool:
+    return _parse(url).drivername in _POSTGRES_NAMES
+
+
+def sync_url(url: str) -> URL:
+    parsed = _parse(url)
+    if parsed.drivername in _POSTGRES_NAMES:
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed.set(drivername="sqlite+pysqlite")
+
+
+def async_url(url: str) -> URL:
+    parsed = _parse(url)
+    if parsed.drivername in _POSTGRES_NAMES:
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed.set(drivername="sqlite+aiosqlite")
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, safe for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable>"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the API read while a sync writes; the busy timeout turns lock
+    # contention into a short wait instead of an immediate "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = sync_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    return create_engine(parsed, **kwargs)
+
+
+def create_async_db_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    parsed = async_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        engine = create_async_engine(parsed, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    return create_async_engine(parsed, **kwargs)
+
+
+def ping(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with one clear line if the database cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"cannot reach database {describe_url(engine.url.render_as_string(hide_password=False))}: {reason}"
+        ) from None

@@ -1,0 +1,3 @@
+"""Master customer index: identity resolution building blocks."""
+
+__all__: list[str] = []

@@ -1,0 +1,32 @@
+"""Identifier normalization for the master customer index.
+
+Every ``normalize_*`` function is pure and returns a frozen result with the
+best-effort normalized ``value``, whether it is ``trusted`` as a
+deterministic matching key, and a :class:`Reason` when it is not.
+"""
+
+from .address import AddressResult, normalize_address
+from .email import EmailResult, normalize_email
+from .name import NameResult, normalize_name
+from .phone import PhoneResult, normalize_phone
+from .reasons import PLACEHOLDER, Reason
+from .ric import RicResult, agrees_with, normalize_ric
+from .uscc import UsccResult, normalize_uscc
+
+__all__ = [
+    "AddressResult",
+    "EmailResult",
+    "NameResult",
+    "PLACEHOLDER",
+    "PhoneResult",
+    "Reason",
+    "RicResult",
+    "UsccResult",
+    "agrees_with",
+    "normalize_address",
+    "normalize_email",
+    "normalize_name",
+    "normalize_phone",
+    "normalize_ric",
+    "normalize_uscc",
+]

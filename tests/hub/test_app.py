@@ -1,0 +1,72 @@
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.capabilities import CAPABILITIES
+from hub.config import Settings
+
+HUB_QUERY = "{ hub { version database schemaRevision counts { goldenCustomers sourceRecords quarantined events } capabilities { name available note } } }"
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        yield client
+
+
+def test_healthz_answers_without_the_database() -> None:
+    settings = Settings(database_url="postgresql://postgres@127.0.0.1:1/unreachable")
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_when_migrated(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ready"
+
+
+def test_readyz_unavailable_when_unmigrated(fresh_database_url: object) -> None:
+    with TestClient(create_app(Settings(database_url=fresh_database_url()))) as client:  # type: ignore[operator]
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "c360 db upgrade" in response.json()["reason"]
+
+
+def test_readyz_unavailable_when_unreachable() -> None:
+    settings = Settings(database_url="postgresql://postgres:pw@127.0.0.1:1/unreachable")
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "cannot reach database" in response.json()["reason"]
+    assert "pw" not in response.json()["reason"]
+
+
+def test_hub_status_over_post_and_get(client: TestClient, backend: str) -> None:
+    posted = client.post("/graphql", json={"query": HUB_QUERY})
+    assert posted.status_code == 200
+    hub = posted.json()["data"]["hub"]
+    assert hub["database"] == backend
+    assert hub["schemaRevision"] == "0001"
+    assert hub["counts"] == {"goldenCustomers": 0, "sourceRecords": 0, "quarantined": 0, "events": 0}
+    assert [c["name"] for c in hub["capabilities"]] == [c.name for c in CAPABILITIES]
+    got = client.get("/graphql", params={"query": HUB_QUERY})
+    assert got.status_code == 200 and got.json() == posted.json()
+
+
+def test_graphiql_in_the_browser(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+def test_query_depth_limit_is_on(client: TestClient) -> None:
+    deep = "{ hub { " + "capabilities { name } " + "}" + " }"
+    too_many_aliases = "{ " + " ".join(f"a{n}: hub {{ version }}" for n in range(40)) + " }"
+    assert client.post("/graphql", json={"query": deep}).json().get("errors") is None
+    errors = client.post("/graphql", json={"query": too_many_aliases}).json()["errors"]
+    assert "aliases" in errors[0]["message"]

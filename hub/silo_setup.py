@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.progress import Progress, TaskID
+from rich.progress import Progress
 
 if TYPE_CHECKING:
     from silos.manifest import SiloManifest
@@ -17,14 +17,14 @@ DEMO_API_KEY = "demo-silo-key"
 
 
 def build_silos(data_dir: Path, size: int, seed: int, progress: Progress) -> "SiloManifest":
-    """Generate (or reuse) the silo data, reporting each generation stage on ``progress``."""
+    """Generate (or reuse, when size and seed match) the silo data, with a progress bar."""
     import silos
 
-    tasks: dict[str, TaskID] = {}
+    task = progress.add_task(f"simulated silos ({size:,} customers)", total=size)
 
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = progress.add_task(f"generating {stage}", total=total)
-        progress.update(tasks[stage], completed=done, total=total)
+    def report(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
 
-    return silos.build(data_dir, size=size, seed=seed, progress=report)
+    manifest = silos.build(data_dir, size=size, seed=seed, progress=report)
+    progress.update(task, completed=size, total=size)
+    return manifest

@@ -19,6 +19,7 @@ from hub import __version__
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
+from hub.events import EventNotifier
 from schema import HubContext, build_schema
 
 __all__ = ["create_app", "HubGraphQL"]
@@ -27,13 +28,18 @@ __all__ = ["create_app", "HubGraphQL"]
 class HubGraphQL(GraphQL[HubContext, None]):
     """Strawberry's ASGI app with a typed context built fresh for each request."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], settings: Settings, notifier: EventNotifier | None = None
+    ) -> None:
         super().__init__(build_schema(), graphql_ide="graphiql", subscription_protocols=("graphql-transport-ws",))
         self._sessions = sessions
         self._settings = settings
+        self._notifier = notifier
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
-        return HubContext(request=request, response=response, sessions=self._sessions, settings=self._settings)
+        return HubContext(
+            request=request, response=response, sessions=self._sessions, settings=self._settings, notifier=self._notifier
+        )
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -55,7 +61,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     own_engine = engine is None
     async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
-    graphql = HubGraphQL(sessions, settings)
+    notifier = EventNotifier(settings.database_url)
+    graphql = HubGraphQL(sessions, settings, notifier)
 
     async def readyz(_request: Request) -> JSONResponse:
         """Readiness: the database is reachable and migrated to the revision this code expects."""
@@ -67,7 +74,9 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await notifier.start()
         yield
+        await notifier.stop()
         if own_engine:
             await async_engine.dispose()
 
@@ -82,4 +91,5 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     )
     app.state.sessions = sessions
     app.state.settings = settings
+    app.state.notifier = notifier
     return app

@@ -21,12 +21,10 @@ class Capability:
 CAPABILITIES: tuple[Capability, ...] = (
     Capability("master-index-schema", True, "golden customers, source records, identifiers, facts, logs"),
     Capability("simulated-silos", True, "BOSS and key-account REST, billing SQL, call-center CSV, BI JSONL"),
-    Capability("sync", False, "connectors and the sync engine are not built yet: no data is pulled from the silos"),
-    Capability(
-        "identity-resolution", False, "not built yet: source records are not resolved into golden customers"
-    ),
-    Capability("customer-360-api", False, "not built yet: the GraphQL API serves only the `hub` status field"),
-    Capability("contact-events", False, "not built yet: recordContact and the contactEvents subscription"),
+    Capability("sync", True, "five built-in connectors, scheduled incremental sync, quarantine, run history"),
+    Capability("identity-resolution", True, "records are resolved into golden customers as they land"),
+    Capability("customer-360-api", True, "customer, customerBy, searchCustomers: the identity-resolved 360 view"),
+    Capability("contact-events", True, "recordContact, updateServiceRequest, the contactEvents feed and subscription"),
     Capability("access-control", False, "not built yet: the API has no authentication; run it on loopback only"),
 )
 

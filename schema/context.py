@@ -1,22 +1,52 @@
-"""Per-request GraphQL context: built fresh for every request, nothing cached across requests."""
+"""Per-request GraphQL context: built fresh for every request, nothing cached across requests.
+
+For a WebSocket the context lives as long as the connection, so it also
+counts the connection's open subscriptions. ``caller`` is the seam for
+access control (a later issue): who is asking, as authentication found it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeAlias
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from hub.config import Settings
+from hub.events.notify import EventNotifier
+from resolvers.loaders import Loaders
 
-__all__ = ["HubContext"]
+__all__ = ["HubContext", "Caller", "Info", "ANONYMOUS"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking. Until access control lands every caller is anonymous and sees masked data."""
+
+    name: str = "anonymous"
+    can_unmask: bool = False
+
+
+ANONYMOUS = Caller()
 
 
 @dataclass
 class HubContext:
-    request: Request | WebSocket
+    request: Request | WebSocket | None
     response: Response | None
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
+    notifier: EventNotifier | None = None
+    caller: Caller = ANONYMOUS
+    loaders: Loaders = field(init=False)
+    open_subscriptions: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions)
+
+
+Info: TypeAlias = strawberry.Info[HubContext, None]

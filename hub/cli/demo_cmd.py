@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from pathlib import Path
 
 import typer
 
 from hub.capabilities import missing
 from hub.cli._console import console, progress_bar
-from hub.config import load_settings
-from hub.db import describe_url
+from hub.cli.sync_cmd import run_with_progress
+from hub.config import Settings, load_settings
+from hub.db import create_db_engine, describe_url
 from hub.db.migrate import upgrade
+from hub.identity.resolver import IdentityResolver
 from hub.server import ensure_port_free, serve
-from hub.silo_setup import DEMO_API_KEY, build_silos
+from hub.silo_setup import DEMO_API_KEY, LiveSilos, build_silos
 
-__all__ = ["demo_command", "SAMPLE_QUERY"]
+__all__ = ["demo_command", "SAMPLE_QUERY", "DEMO_SYNC_INTERVAL_S"]
+
+DEMO_SYNC_INTERVAL_S = 30
+API_KEY_ENVS = ("C360_BOSS_API_KEY", "C360_KEYACCOUNT_API_KEY")
 
 SAMPLE_QUERY = """{
-  hub {
-    version
-    database
-    counts { goldenCustomers sourceRecords quarantined events }
-    capabilities { name available note }
+  searchCustomers(text: "张伟", first: 3) {
+    edges { node { score matched customer {
+      id displayName kind
+      identifiers(first: 5) { edges { node { type value } } }
+      subscriptions(first: 3) { edges { node { msisdn planName status } } }
+      serviceRequests(first: 3) { edges { node { type channel status statusHistory { status changedAt } } } }
+      balance { balance arrears inArrears }
+      analysis { segment valueTier churnScore creditScore asOf }
+    } } }
   }
+  hub { counts { goldenCustomers sourceRecords quarantined events } }
 }"""
+
+
+def _demo_settings(settings: Settings, servers: object) -> Settings:
+    """The settings with one connector table per simulated silo, scheduled for the demo."""
+    from connectors.registry import demo_connectors_config
+
+    tables = demo_connectors_config(
+        boss_url=servers.boss_url,  # type: ignore[attr-defined]
+        keyaccount_url=servers.keyaccount_url,  # type: ignore[attr-defined]
+        billing_dsn=servers.billing_dsn,  # type: ignore[attr-defined]
+        callcenter_dir=servers.callcenter_dir,  # type: ignore[attr-defined]
+        bi_dir=servers.bi_dir,  # type: ignore[attr-defined]
+        schedule={"interval_seconds": DEMO_SYNC_INTERVAL_S},
+    )
+    return dataclasses.replace(settings, connectors=tables)
 
 
 def demo_command(
@@ -34,6 +61,7 @@ def demo_command(
 ) -> None:
     """Start the simulated silos, run a first sync, start the scheduler and serve GraphQL with GraphiQL."""
     from silos.run import SiloServers
+    from sync import start_scheduler
 
     settings = load_settings()
     host = host or settings.server.host
@@ -47,12 +75,33 @@ def demo_command(
     with progress_bar() as progress:
         build_silos(data_dir, size, settings.demo.seed, progress)
 
+    for name in API_KEY_ENVS:  # the simulated REST silos accept the demo key; real keys come from the environment
+        os.environ.setdefault(name, DEMO_API_KEY)
+    engine = create_db_engine(settings.database_url)
     with SiloServers(data_dir, api_key=DEMO_API_KEY) as servers:
+        settings = _demo_settings(settings, servers)
         console.print(f"[bold]silos[/]     BOSS {servers.boss_url} · key-account {servers.keyaccount_url}")
-        console.print(f"          billing {servers.billing_dsn} · drops {servers.callcenter_dir}, {servers.bi_dir}")
+        console.print(f"          billing {servers.billing_dsn}\n          drops {servers.callcenter_dir}, {servers.bi_dir}")
+        console.print("[bold]first sync[/] (every stream, with identity resolution)")
+        from connectors.registry import configured
+
+        connectors = configured(settings)
+        try:
+            run_with_progress(engine, connectors, None, False, IdentityResolver())
+        finally:
+            for connector in connectors.values():
+                connector.close()
+        scheduler = start_scheduler(settings, engine, IdentityResolver())
+        console.print(f"[bold]scheduler[/] {len(scheduler.job_ids())} streams, every {DEMO_SYNC_INTERVAL_S} s")
         for capability in missing():
             console.print(f"[yellow]not built yet[/] {capability.name}: {capability.note}")
         console.print(f"\n[bold green]GraphQL[/]   http://{host}:{port}/graphql  (open it in a browser for GraphiQL)")
-        console.print("try this query:\n" + SAMPLE_QUERY)
+        console.print("try this query:\n" + SAMPLE_QUERY, highlight=False)
+        console.print("the silos change every 15 s; `c360 sync status` in another shell shows the runs")
         console.print("press Ctrl-C to stop\n")
-        serve(settings, host=host, port=port)
+        try:
+            with LiveSilos(data_dir, settings.demo.seed):
+                serve(settings, host=host, port=port)
+        finally:
+            scheduler.shutdown(wait=False)
+            engine.dispose()

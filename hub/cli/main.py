@@ -7,13 +7,16 @@ import sys
 import typer
 
 from hub import __version__
-from hub.cli import db_cmd
+from hub.cli import connectors_cmd, db_cmd, identity_cmd, quarantine_cmd, sync_cmd
 from hub.cli._console import err_console
 from hub.cli.demo_cmd import demo_command
+from hub.cli.schema_cmd import schema_command
 from hub.cli.serve_cmd import serve_command
+from hub.cli.transfer_cmd import export_app, import_command, review_command
 from hub.cli.silos_cmd import silos_command
 from hub.config import ConfigError
 from hub.db import DatabaseError
+from hub.identity.steward import UnknownRecord
 from hub.server import PortInUse
 
 __all__ = ["app", "main"]
@@ -28,6 +31,16 @@ app.command("demo")(demo_command)
 app.command("serve")(serve_command)
 app.command("silos")(silos_command)
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(connectors_cmd.app, name="connectors")
+app.add_typer(sync_cmd.app, name="sync")
+app.add_typer(quarantine_cmd.app, name="quarantine")
+app.command("resolve")(identity_cmd.resolve_command)
+app.command("explain")(identity_cmd.explain_command)
+app.add_typer(identity_cmd.steward_app, name="steward")
+app.command("review")(review_command)
+app.command("import")(import_command)
+app.add_typer(export_app, name="export")
+app.command("schema")(schema_command)
 
 
 def _version_callback(value: bool) -> None:
@@ -44,7 +57,7 @@ def _root(
 
 
 # Errors an operator can fix: shown as one line, exit code 2, no traceback.
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, PortInUse)
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, PortInUse, UnknownRecord)
 
 
 def main() -> None:

@@ -43,13 +43,13 @@ class PhoneRef(BaseModel):
     since: datetime | None = None
     until: datetime | None = None
 
-    _utc = field_validator("since", "until")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("since", "until")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class PartyRecord(CanonicalRecord):
     """A person or organization as one silo knows it. Identifiers are raw; the hub normalizes them."""
 
-    _utc = field_validator("observed_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("observed_at")(classmethod(lambda cls, v: _to_utc(v)))
 
     kind: ClassVar[str] = "party"
 
@@ -77,7 +77,7 @@ class AccountRecord(FactRecord):
     status: str | None = None
     opened_at: datetime | None = None
 
-    _utc = field_validator("opened_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("opened_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class SubscriptionRecord(FactRecord):
@@ -91,7 +91,7 @@ class SubscriptionRecord(FactRecord):
     activated_at: datetime | None = None
     deactivated_at: datetime | None = None
 
-    _utc = field_validator("activated_at", "deactivated_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("activated_at", "deactivated_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class OrderRecord(FactRecord):
@@ -103,7 +103,7 @@ class OrderRecord(FactRecord):
     amount: Decimal | None = None
     created_at: datetime | None = None
 
-    _utc = field_validator("created_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("created_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class BillRecord(FactRecord):
@@ -126,7 +126,7 @@ class PaymentRecord(FactRecord):
     method: str | None = None
     paid_at: datetime | None = None
 
-    _utc = field_validator("paid_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("paid_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class BalanceRecord(FactRecord):
@@ -151,7 +151,7 @@ class ServiceRequestRecord(FactRecord):
     opened_at: datetime | None = None
     closed_at: datetime | None = None
 
-    _utc = field_validator("opened_at", "closed_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("opened_at", "closed_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class ServiceRequestStatusRecord(CanonicalRecord):
@@ -165,7 +165,7 @@ class ServiceRequestStatusRecord(CanonicalRecord):
     agent: str | None = None
     note: str | None = None
 
-    _utc = field_validator("changed_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("changed_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class ContactRecord(FactRecord):
@@ -185,7 +185,7 @@ class ContactRecord(FactRecord):
     phone: str | None = None
     service_request_key: str | None = None
 
-    _utc = field_validator("occurred_at")(classmethod(lambda cls, v: _to_utc(v)))
+    _utc_times = field_validator("occurred_at")(classmethod(lambda cls, v: _to_utc(v)))
 
 
 class AnalysisRecord(FactRecord):

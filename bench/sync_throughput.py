@@ -1,0 +1,110 @@
+"""Full initial sync of the simulated silos: records per second per connector and peak memory.
+
+    python bench/sync_throughput.py --size 10000
+    python bench/sync_throughput.py --size 100000 --database-url postgresql://postgres@127.0.0.1:5432/postgres
+
+On PostgreSQL a scratch database is created on that server and dropped
+afterwards (``--keep`` keeps it); on SQLite a fresh file is used. The silos
+are built once per size and seed under ``--data-dir`` and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from connectors import registry  # noqa: E402
+from hub.db import create_db_engine, is_postgres  # noqa: E402
+from hub.db.migrate import upgrade  # noqa: E402
+from silos import build  # noqa: E402
+from silos.run import DEFAULT_API_KEY, SiloServers  # noqa: E402
+from sync import run_stream  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+@contextmanager
+def scratch_database(url: str | None, keep: bool) -> Iterator[str]:
+    if url is None or not is_postgres(url):
+        with tempfile.TemporaryDirectory() as tmp:
+            yield url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    name = f"c360_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="customers in the simulated operator")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where the silos are built (reused)")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
+    args = parser.parse_args()
+
+    data_dir = args.data_dir or Path(".c360") / f"bench-silos-{args.size}-{args.seed}"
+    started = time.perf_counter()
+    manifest = build(data_dir, args.size, args.seed)
+    print(f"silos: {args.size} customers, {manifest.total_records} silo records "
+          f"(ready in {time.perf_counter() - started:.1f}s) under {data_dir}")
+    os.environ["C360_BOSS_API_KEY"] = os.environ["C360_KEYACCOUNT_API_KEY"] = DEFAULT_API_KEY
+
+    with scratch_database(args.database_url, args.keep) as url, SiloServers(data_dir) as servers:
+        upgrade(url)
+        engine = create_db_engine(url)
+        tables = registry.demo_connectors_config(
+            boss_url=servers.boss_url, keyaccount_url=servers.keyaccount_url, billing_dsn=servers.billing_dsn,
+            callcenter_dir=servers.callcenter_dir, bi_dir=servers.bi_dir,
+        )
+        print(f"database: {engine.dialect.name}")
+        print(f"{'connector':<12}{'records':>10}{'written':>10}{'quar.':>7}{'seconds':>9}{'rec/s':>9}{'peak RSS MB':>13}")
+        total_read, total_seconds = 0, 0.0
+        for name, table in tables.items():
+            connector = registry.build(name, table)
+            read = written = quarantined = 0
+            t0 = time.perf_counter()
+            try:
+                for stream in connector.streams():
+                    outcome = run_stream(engine, name, stream, full=True)
+                    if not outcome.ok:
+                        print(f"  {name}.{stream.name} failed: {outcome.error}")
+                    read += outcome.counts.read
+                    written += outcome.counts.written
+                    quarantined += outcome.counts.quarantined
+            finally:
+                connector.close()
+            seconds = time.perf_counter() - t0
+            total_read, total_seconds = total_read + read, total_seconds + seconds
+            print(f"{name:<12}{read:>10}{written:>10}{quarantined:>7}{seconds:>9.1f}{read / seconds:>9.0f}"
+                  f"{peak_rss_mb():>13.0f}")
+        print(f"{'total':<12}{total_read:>10}{'':>10}{'':>7}{total_seconds:>9.1f}"
+              f"{total_read / total_seconds:>9.0f}{peak_rss_mb():>13.0f}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

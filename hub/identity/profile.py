@@ -1,0 +1,189 @@
+"""Profiles: the small, normalized view of one party source record that the matcher compares.
+
+Built once per record from its canonical payload plus the windows in which
+it held each phone (from the identifier row or, stronger, from the party's
+subscriptions), so the matcher itself stays a pure function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.identity.normalize import (
+    normalize_address,
+    normalize_email,
+    normalize_name,
+    normalize_phone,
+    normalize_ric,
+    normalize_uscc,
+)
+
+__all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window"]
+
+Window = tuple[dt.datetime | None, dt.datetime | None]
+_RIC_TYPES = {"", "RIC", "RIC15", "RIC18", "ID", "IDCARD"}
+
+
+@dataclass(frozen=True)
+class PhoneHolding:
+    """A phone the party held, and when (``None`` bounds are open)."""
+
+    value: str
+    kind: str  # mobile | fixed | other
+    windows: tuple[Window, ...] = ((None, None),)
+
+
+@dataclass(frozen=True)
+class Profile:
+    record_id: int
+    source: str
+    source_key: str
+    party_type: str
+    updated_at: dt.datetime | None = None
+    observed_at: dt.datetime | None = None
+    name: str | None = None  # normalized, trusted full name only
+    name_key: str | None = None  # pronunciation key of a trusted full name
+    surname: str | None = None
+    honorific_only: bool = False
+    ids: frozenset[tuple[str, str]] = frozenset()  # trusted (ric|uscc|passport|..., value)
+    birth_date: dt.date | None = None
+    gender: str | None = None
+    phones: tuple[PhoneHolding, ...] = ()
+    emails: frozenset[str] = frozenset()
+    address: str | None = None
+    locality: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def event_time(self) -> bool:
+        """A party seen at one moment (a caller): resolved to whoever held its phone then, never a bridge."""
+        return self.observed_at is not None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _time(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def phone_key(raw: str) -> str | None:
+    """The E.164 value of a trusted phone, else ``None``."""
+    result = normalize_phone(raw)
+    return result.value if result.trusted and result.value else None
+
+
+def build_profile(
+    record_id: int,
+    source: str,
+    source_key: str,
+    payload: Mapping[str, Any],
+    subscription_windows: Mapping[str, list[Window]] | None = None,
+) -> Profile:
+    """``payload`` is the party's canonical JSON; ``subscription_windows`` maps E.164 → windows from its subscriptions."""
+    ids: set[tuple[str, str]] = set()
+    birth, gender = _date(payload.get("birth_date")), payload.get("gender")
+    id_type = (payload.get("id_type") or "").upper()
+    number = payload.get("id_number")
+    if number:
+        if id_type in _RIC_TYPES:
+            ric = normalize_ric(number)
+            if ric.trusted:
+                ids.add(("ric", ric.value))
+                birth = birth or ric.birth_date
+                gender = gender or ric.gender
+        elif id_type == "USCC":
+            uscc = normalize_uscc(number)
+            if uscc.trusted:
+                ids.add(("uscc", uscc.value))
+        else:
+            value = "".join(str(number).split()).upper()
+            if value and len(set(value)) > 1:
+                ids.add((id_type.lower()[:24], value))
+    if payload.get("credit_code"):
+        uscc = normalize_uscc(payload["credit_code"])
+        if uscc.trusted:
+            ids.add(("uscc", uscc.value))
+
+    name = normalize_name(payload["name"]) if payload.get("name") else None
+    trusted_name = name is not None and name.trusted and not name.honorific_only
+    windows = subscription_windows or {}
+    phones: dict[str, PhoneHolding] = {}
+    for ref in payload.get("phones") or ():
+        result = normalize_phone(ref.get("number", "") if isinstance(ref, Mapping) else str(ref))
+        if not (result.trusted and result.value):
+            continue
+        own: tuple[Window, ...] = ((None, None),)
+        if isinstance(ref, Mapping) and (ref.get("since") or ref.get("until")):
+            own = ((_time(ref.get("since")), _time(ref.get("until"))),)
+        held = tuple(windows.get(result.value, ())) or own
+        phones[result.value] = PhoneHolding(result.value, result.type, held)
+    emails = frozenset(
+        e.value for e in (normalize_email(raw) for raw in payload.get("emails") or ()) if e.trusted and e.value
+    )
+    address = normalize_address(payload["address"]) if payload.get("address") else None
+    return Profile(
+        record_id=record_id,
+        source=source,
+        source_key=source_key,
+        party_type=payload.get("party_type") or "person",
+        updated_at=_time(payload.get("updated_at")),
+        observed_at=_time(payload.get("observed_at")),
+        name=name.value if trusted_name and name else None,
+        name_key=(name.pronunciation_key or name.value) if trusted_name and name else None,
+        surname=name.surname if name else None,
+        honorific_only=bool(name and name.honorific_only),
+        ids=frozenset(ids),
+        birth_date=birth,
+        gender=gender,
+        phones=tuple(sorted(phones.values(), key=lambda p: p.value)),
+        emails=emails,
+        address=address.value if address and address.trusted else None,
+        locality=address.locality_key if address and address.trusted else None,
+        extra=payload.get("extra") or {},
+    )
+
+
+def block_keys(profile: Profile) -> list[str]:
+    """Exact keys a candidate must share. ``id:`` keys also count holders (generic-value detection)."""
+    if profile.event_time:
+        return sorted({f"ev:phone:{p.value}" for p in profile.phones})
+    keys = {f"id:{kind}:{value}" for kind, value in profile.ids}
+    keys |= {f"id:phone:{p.value}" for p in profile.phones}
+    keys |= {f"id:email:{e}" for e in profile.emails}
+    if profile.name_key:
+        prefix = "on" if profile.party_type == "organization" else "nm"
+        if profile.party_type == "organization":
+            keys.add(f"on:{profile.name}")
+        if profile.birth_date:
+            keys.add(f"{prefix}:{profile.name_key}|{profile.birth_date.isoformat()}")
+        if profile.locality:
+            keys.add(f"{prefix}:{profile.name_key}|{profile.locality}")
+    return sorted(k[:300] for k in keys)
+
+
+def in_window(moment: dt.datetime, window: Window) -> bool:
+    start, end = window
+    return (start is None or start <= moment) and (end is None or moment < end)
+
+
+def windows_overlap(left: Iterable[Window], right: Iterable[Window]) -> bool:
+    """Two holdings of a number overlap in time: the same holder may be meant, a recycled number may not."""
+    right = list(right)
+    for a_start, a_end in left:
+        for b_start, b_end in right:
+            if (a_end is None or b_start is None or b_start < a_end) and (b_end is None or a_start is None or a_start < b_end):
+                return True
+    return False

@@ -1,0 +1,358 @@
+"""Identity resolution: incremental (the ingest hook) and full, giving the same clusters.
+
+Both build the same link graph: candidates share a blocking key, the pure
+matcher scores them, accepted links are clustered deterministically
+(``cluster``). Incremental resolution re-clusters only the link components
+the landed records touch (found by walking links from them), which is what
+a full run does for those components. Event-time parties (callers) attach
+to whoever held their phone at that moment and never bridge two customers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from hub.identity.cluster import Link as PairLink
+from hub.identity.cluster import cluster
+from hub.identity.golden import Group, Link, apply_partition, refresh_facts
+from hub.identity.keys_table import IdentityKey
+from hub.identity.matcher import MatchConfig, compare, hard_ids
+from hub.identity.profile import Profile, block_keys, in_window
+from hub.identity.store import (
+    chunked,
+    current_golden,
+    golden_members,
+    holders,
+    load_profiles,
+    party_ids,
+    steward_rules,
+    write_keys,
+)
+from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
+from hub.models import CrossReference, SourceRecord, Subscription
+
+__all__ = ["IdentityResolver", "resolve_full", "ResolutionStats"]
+
+Lookup = Callable[[Collection[str]], dict[str, set[int]]]
+
+
+@dataclass
+class ResolutionStats:
+    records: int = 0
+    clusters: int = 0
+    changed: int = 0
+
+
+def _msisdn_variants(e164: str) -> list[str]:
+    national = e164[3:] if e164.startswith("+86") else e164
+    return [e164, national, "86" + national, "+86 " + national]
+
+
+class _Graph:
+    """Links among profiles, found through a key lookup (memory for full runs, the database otherwise)."""
+
+    def __init__(self, session: Session, lookup: Lookup, config: MatchConfig, profiles: dict[int, Profile]) -> None:
+        self.session, self.lookup, self.config, self.profiles = session, lookup, config, profiles
+        self.generic: set[str] = set()
+        self._checked: set[str] = set()
+
+    def ensure(self, ids: Iterable[int]) -> None:
+        missing = [i for i in ids if i not in self.profiles]
+        if missing:
+            self.profiles.update(load_profiles(self.session, missing))
+
+    def usable_keys(self, profile: Profile) -> tuple[list[str], dict[str, set[int]]]:
+        keys = block_keys(profile)
+        found = self.lookup(keys)
+        usable = []
+        for key in keys:
+            count = len(found.get(key, ()))
+            if key.startswith("id:") and count >= self.config.generic_min_holders:
+                self.generic.add(key)
+            elif not key.startswith("id:") and count > self.config.name_block_cap:
+                continue
+            else:
+                usable.append(key)
+        return usable, found
+
+    def neighbours(self, rid: int, isolated: Collection[int]) -> list[tuple[int, float, dict[str, object]]]:
+        profile = self.profiles[rid]
+        if rid in isolated or profile.event_time:
+            return []
+        keys, found = self.usable_keys(profile)
+        candidates = sorted({c for k in keys for c in found.get(k, ()) if c != rid and c not in isolated})
+        self.ensure(candidates)
+        out = []
+        for c in candidates:
+            other = self.profiles.get(c)
+            if other is None or other.event_time:
+                continue
+            result = compare(profile, other, self.generic, self.config)
+            if result.decision == "match":
+                out.append((c, result.score, result.evidence()))
+        return out
+
+
+class IdentityResolver:
+    """The ingest hook (``LandedRecordsHandler``): resolves every landed party, and facts' golden ids."""
+
+    def __init__(self, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> None:
+        self.config = config or MatchConfig()
+        self.rules = rules
+
+    def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
+        if not source_record_ids:
+            return
+        rows = []
+        for part in chunked(source_record_ids):
+            rows.extend(session.execute(select(SourceRecord.id, SourceRecord.kind, SourceRecord.deleted).where(SourceRecord.id.in_(part))))
+        parties = [r.id for r in rows if r.kind == "party"]
+        seeds: set[int] = set()
+        if parties:
+            profiles = load_profiles(session, parties)
+            gone = [rid for rid in parties if rid not in profiles]
+            write_keys(session, parties, profiles)
+            seeds |= set(parties)
+            seeds |= self._generic_crossings(session, profiles)
+            if gone:
+                seeds |= self._detach(session, gone)
+        subs = [r.id for r in rows if r.kind == "subscription"]
+        if subs:
+            seeds |= self._subscription_seeds(session, subs)
+        if seeds:
+            self.resolve_records(session, seeds)
+        facts = [r.id for r in rows if r.kind not in ("party",)]
+        if facts:
+            _refresh_landed_facts(session, facts)
+
+    def _generic_crossings(self, session: Session, profiles: dict[int, Profile]) -> set[int]:
+        """A value that just became generic (or a name block too big): its earlier holders need a fresh look."""
+        landed_by_key: dict[str, int] = defaultdict(int)
+        for p in profiles.values():
+            for key in block_keys(p):
+                if not key.startswith("ev:"):
+                    landed_by_key[key] += 1
+        found = holders(session, landed_by_key)
+        seeds: set[int] = set()
+        for key, ids in found.items():
+            limit = self.config.generic_min_holders if key.startswith("id:") else self.config.name_block_cap + 1
+            if len(ids) >= limit > len(ids) - landed_by_key[key]:
+                seeds |= ids
+        return seeds
+
+    def _detach(self, session: Session, gone: list[int]) -> set[int]:
+        """Deleted parties leave their golden; the rest of it is re-resolved."""
+        before = current_golden(session, gone)
+        mates = {m for ms in golden_members(session, set(before.values())).values() for m in ms} - set(gone)
+        for part in chunked(gone):
+            session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
+        return mates
+
+    def _subscription_seeds(self, session: Session, subs: list[int]) -> set[int]:
+        rows = session.execute(
+            select(Subscription.party_source, Subscription.party_key, Subscription.msisdn).where(Subscription.source_record_id.in_(subs))
+        ).all()
+        seeds = set(_party_ids_by_ref(session, {(s, k) for s, k, _ in rows if s and k}).values())
+        from hub.identity.profile import phone_key
+
+        phones = {f"ev:phone:{v}" for v in (phone_key(m or "") for _, _, m in rows) if v}
+        for ids in holders(session, phones).values():
+            seeds |= ids
+        return seeds
+
+    def resolve_records(self, session: Session, seeds: Iterable[int]) -> ResolutionStats:
+        """Re-cluster the link components around ``seeds`` (party record ids)."""
+        merges, never, isolated = steward_rules(session)
+        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {})
+        steward_adj: dict[int, set[int]] = defaultdict(set)
+        for a, b in merges:
+            steward_adj[a].add(b)
+            steward_adj[b].add(a)
+        closure: set[int] = set()
+        events: set[int] = set()
+        links: list[PairLink] = []
+        evidence: dict[int, Link] = {}
+        frontier = set(seeds)
+        while frontier:
+            graph.ensure(frontier)
+            frontier = {rid for rid in frontier if rid in graph.profiles} - closure - events
+            mates = _mates(session, frontier)
+            frontier |= {m for m in mates if m not in closure and m not in events}
+            graph.ensure(frontier)
+            nxt: set[int] = set()
+            for rid in sorted(frontier):
+                profile = graph.profiles.get(rid)
+                if profile is None:
+                    continue
+                if profile.event_time:
+                    events.add(rid)
+                    nxt |= self._event_anchors(session, graph, profile)
+                    continue
+                closure.add(rid)
+                nxt |= steward_adj.get(rid, set())
+                for other, score, ev in graph.neighbours(rid, isolated):
+                    links.append(PairLink(rid, other, score))
+                    nxt.add(other)
+                    evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
+                phones = {f"ev:phone:{p.value}" for p in profile.phones}
+                for ids in holders(session, phones).values():
+                    nxt |= ids
+            frontier = nxt - closure - events
+        return self._apply(session, graph, closure, events, links, evidence, merges, never)
+
+    def _event_anchors(self, session: Session, graph: _Graph, profile: Profile) -> set[int]:
+        anchors: set[int] = set()
+        for phone in profile.phones:
+            anchors |= graph.lookup([f"id:phone:{phone.value}"]).get(f"id:phone:{phone.value}", set())
+            anchors |= set(_subscription_holders(session, phone.value, None))
+        return anchors
+
+    def _apply(
+        self, session: Session, graph: _Graph, closure: set[int], events: set[int],
+        links: list[PairLink], evidence: dict[int, Link], merges: list[tuple[int, int]], never: list[tuple[int, int]],
+    ) -> ResolutionStats:
+        profiles = graph.profiles
+        resolvable = {rid for rid in closure if block_keys(profiles[rid])}
+        traits = {rid: (profiles[rid].party_type, hard_ids(profiles[rid])) for rid in closure}
+        pair_links = [l for l in links if l.left in resolvable and l.right in resolvable]
+        clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
+        steward_pairs = {frozenset(p) for p in merges}
+        groups: list[Group] = []
+        where: dict[int, int] = {}
+        for members in clusters:
+            ok = len(members) > 1 or members[0] in resolvable
+            group = Group(list(members), set(members), profiles[members[0]].party_type, ok)
+            for m in members:
+                where[m] = len(groups)
+                if len(members) == 1:
+                    group.links[m] = Link("new" if ok else "unresolvable")
+                elif any(frozenset((m, o)) in steward_pairs for o in members):
+                    group.links[m] = Link("steward")
+                else:
+                    group.links[m] = evidence.get(m, Link("new"))
+            groups.append(group)
+        for rid in sorted(events):
+            target, how = self._holder(session, graph, profiles[rid], where, groups)
+            if target is None:
+                groups.append(Group([rid], set(), profiles[rid].party_type, False, {rid: Link("unresolvable", None, {"reason": how})}))
+            else:
+                groups[target].members.append(rid)
+                groups[target].links[rid] = Link("event_time", None, {"by": how})
+        if not groups:
+            return ResolutionStats()
+        changed = apply_partition(session, groups, self.rules)
+        return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
+
+    def _holder(self, session: Session, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group]) -> tuple[int | None, str]:
+        """Whoever held the caller's phone at the call: subscriptions first, then phone windows; else nobody."""
+        moment = profile.observed_at
+        if moment is None or not profile.phones:
+            return None, "no_phone"
+        for phone in profile.phones:
+            key = f"id:phone:{phone.value}"
+            if key in graph.generic or len(graph.lookup([key]).get(key, ())) >= self.config.generic_min_holders:
+                return None, "generic_phone"
+            by_sub = {where[r] for r in _subscription_holders(session, phone.value, moment) if r in where}
+            if len(by_sub) == 1:
+                return by_sub.pop(), "subscription"
+            if by_sub:
+                return None, "ambiguous"
+            held = set()
+            for rid in graph.lookup([key]).get(key, set()):
+                other = graph.profiles.get(rid)
+                if other is None or rid not in where:
+                    continue
+                for p in other.phones:
+                    if p.value == phone.value and any(in_window(moment, w) for w in p.windows):
+                        held.add(where[rid])
+            if len(held) == 1:
+                return held.pop(), "phone_window"
+            if held:
+                return None, "ambiguous"
+        return None, "no_holder"
+
+
+def _mates(session: Session, ids: Collection[int]) -> set[int]:
+    goldens = set(current_golden(session, ids).values())
+    return {m for ms in golden_members(session, goldens).values() for m in ms}
+
+
+def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, key in refs:
+        by_source[source].append(key)
+    for source, keys in by_source.items():
+        for start in range(0, len(keys), 500):
+            for rid, key in session.execute(
+                select(SourceRecord.id, SourceRecord.source_key).where(
+                    SourceRecord.source == source, SourceRecord.kind == "party", SourceRecord.source_key.in_(keys[start : start + 500])
+                )
+            ):
+                out[(source, key)] = rid
+    return out
+
+
+def _subscription_holders(session: Session, e164: str, moment: object) -> list[int]:
+    """Party records whose subscription held this MSISDN (at ``moment``, when given)."""
+    rows = session.execute(
+        select(Subscription.party_source, Subscription.party_key, Subscription.activated_at, Subscription.deactivated_at)
+        .where(Subscription.msisdn.in_(_msisdn_variants(e164)), Subscription.deleted.is_(False))
+    ).all()
+    refs = {
+        (s, k) for s, k, start, end in rows
+        if s and k and (moment is None or in_window(moment, (start, end)))  # type: ignore[arg-type]
+    }
+    return sorted(_party_ids_by_ref(session, refs).values())
+
+
+def _refresh_landed_facts(session: Session, fact_ids: Sequence[int]) -> None:
+    """Facts landing after their party: copy the party's golden id (and a contact's person) onto them."""
+    from hub.models import FACT_MODELS, PartyRelation
+
+    refs: set[tuple[str, str]] = set()
+    for model in FACT_MODELS:
+        table = model.__table__
+        for part in chunked(fact_ids):
+            refs |= {(s, k) for s, k in session.execute(select(table.c.party_source, table.c.party_key).where(table.c.source_record_id.in_(part))) if s and k}
+            if model is PartyRelation:
+                refs |= {(s, k) for s, k in session.execute(select(table.c.related_source, table.c.related_key).where(table.c.source_record_id.in_(part))) if s and k}
+    refresh_facts(session, _party_ids_by_ref(session, refs).values())
+
+
+def resolve_full(engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> ResolutionStats:
+    """Re-resolve every party from scratch (keys rebuilt); steward decisions still win."""
+    resolver = IdentityResolver(config, rules)
+    with Session(engine) as session, session.begin():
+        ids = party_ids(session)
+        profiles = load_profiles(session, ids)
+        session.execute(delete(IdentityKey))
+        write_keys(session, ids, profiles)
+        index: dict[str, set[int]] = defaultdict(set)
+        for rid, profile in profiles.items():
+            for key in block_keys(profile):
+                index[key].add(rid)
+        stale = set(session.execute(select(CrossReference.source_record_id)).scalars()) - set(profiles)
+        for part in chunked(sorted(stale)):
+            session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
+        return _resolve_all(session, resolver, profiles, index)
+
+
+def _resolve_all(session: Session, resolver: IdentityResolver, profiles: dict[int, Profile], index: dict[str, set[int]]) -> ResolutionStats:
+    merges, never, isolated = steward_rules(session)
+    graph = _Graph(session, lambda keys: {k: index[k] for k in keys if k in index}, resolver.config, profiles)
+    links: list[PairLink] = []
+    evidence: dict[int, Link] = {}
+    closure = {rid for rid, p in profiles.items() if not p.event_time}
+    events = set(profiles) - closure
+    for rid in sorted(closure):
+        for other, score, ev in graph.neighbours(rid, isolated):
+            if other > rid:
+                links.append(PairLink(rid, other, score))
+            evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
+    return resolver._apply(session, graph, closure, events, links, evidence, merges, never)

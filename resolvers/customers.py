@@ -1,0 +1,130 @@
+"""Finding golden customers: by identifier, by a silo's own key, and by free-text search."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.identity.normalize import normalize_name
+from hub.models import CrossReference, GoldenCustomer, Identifier, SourceRecord
+from hub.models.golden import GOLDEN_ACTIVE
+
+__all__ = ["golden_ids_by_identifier", "golden_ids_by_source_key", "search_customers", "SearchHit", "SEARCH_CANDIDATES"]
+
+SEARCH_CANDIDATES = 200  # per kind of match; ranking happens over at most 3x this many
+
+
+async def golden_ids_by_identifier(
+    sessions: async_sessionmaker[AsyncSession], types: tuple[str, ...], value: str
+) -> list[str]:
+    """Golden ids holding a trusted, current identifier of one of ``types`` with this normalized value."""
+    statement = (
+        select(CrossReference.golden_id)
+        .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
+        .where(
+            Identifier.type.in_(types),
+            Identifier.value == value,
+            Identifier.trusted.is_(True),
+            Identifier.valid_to.is_(None),
+            CrossReference.role == "self",
+        )
+        .distinct()
+    )
+    async with sessions() as session:
+        return sorted((await session.execute(statement)).scalars())
+
+
+async def golden_ids_by_source_key(
+    sessions: async_sessionmaker[AsyncSession], source: str, source_key: str
+) -> list[str]:
+    statement = (
+        select(CrossReference.golden_id)
+        .join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
+        .where(SourceRecord.source == source, SourceRecord.source_key == source_key, SourceRecord.kind == "party")
+        .distinct()
+    )
+    async with sessions() as session:
+        return sorted((await session.execute(statement)).scalars())
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    golden_id: str
+    score: int
+    matched: tuple[str, ...]  # name | phone | address
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def search_customers(
+    sessions: async_sessionmaker[AsyncSession], text: str, kind: str | None = None
+) -> list[SearchHit]:
+    """Active golden customers matching ``text`` by name, phone or address, best first.
+
+    Scores: exact name 100, name prefix 80, name contains 60; exact phone 90,
+    phone contains 50; address contains 40. A customer matched several ways
+    adds the best score of each way. Ties break on golden id, so the order is stable.
+    """
+    text = text.strip()
+    name_key = normalize_name(text).value if text else ""
+    digits = re.sub(r"\D", "", text)
+    scores: dict[str, dict[str, int]] = defaultdict(dict)
+    async with sessions() as session:
+        names = select(GoldenCustomer.id, GoldenCustomer.display_name, GoldenCustomer.name_key).where(
+            GoldenCustomer.status == GOLDEN_ACTIVE,
+            or_(
+                GoldenCustomer.display_name.like(_like(text), escape="\\"),
+                GoldenCustomer.name_key.like(_like(name_key or text), escape="\\"),
+            ),
+        )
+        if kind:
+            names = names.where(GoldenCustomer.kind == kind)
+        for golden_id, display, key in (await session.execute(names.limit(SEARCH_CANDIDATES))).all():
+            if text == display or (name_key and name_key == key):
+                score = 100
+            elif (display or "").startswith(text) or (name_key and (key or "").startswith(name_key)):
+                score = 80
+            else:
+                score = 60
+            scores[golden_id]["name"] = score
+        if len(digits) >= 4:
+            phones = (
+                select(CrossReference.golden_id, Identifier.value)
+                .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
+                .where(Identifier.type == "phone", Identifier.value.like(_like(digits), escape="\\"))
+                .limit(SEARCH_CANDIDATES)
+            )
+            for golden_id, value in (await session.execute(phones)).all():
+                exact = re.sub(r"\D", "", value).endswith(digits) and len(digits) >= 11
+                scores[golden_id]["phone"] = max(scores[golden_id].get("phone", 0), 90 if exact else 50)
+        if len(text) >= 2:
+            address = SourceRecord.raw["address"].as_string()
+            addresses = (
+                select(CrossReference.golden_id)
+                .join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
+                .where(SourceRecord.kind == "party", address.like(_like(text), escape="\\"))
+                .distinct()
+                .limit(SEARCH_CANDIDATES)
+            )
+            for (golden_id,) in (await session.execute(addresses)).all():
+                scores[golden_id]["address"] = 40
+        if not scores:
+            return []
+        # Phone and address matches may point at merged or other-kind customers: keep active ones of the kind.
+        keep = select(GoldenCustomer.id).where(GoldenCustomer.id.in_(scores), GoldenCustomer.status == GOLDEN_ACTIVE)
+        if kind:
+            keep = keep.where(GoldenCustomer.kind == kind)
+        active = set((await session.execute(keep)).scalars())
+    hits = [
+        SearchHit(golden_id, sum(ways.values()), tuple(sorted(ways)))
+        for golden_id, ways in scores.items()
+        if golden_id in active
+    ]
+    hits.sort(key=lambda hit: (-hit.score, hit.golden_id))
+    return hits

@@ -1,0 +1,104 @@
+"""The per-customer lists of the 360 view, declared once each (see resolvers.pages)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from hub.models import (
+    Account,
+    Analysis,
+    Balance,
+    Bill,
+    Contact,
+    Contract,
+    CrossReference,
+    Identifier,
+    Order,
+    Payment,
+    PartyRelation,
+    ServiceRequest,
+    SourceRecord,
+    Subscription,
+)
+from resolvers.pages import ListSpec
+
+__all__ = ["LISTS"]
+
+OLDEST = datetime(1970, 1, 1, tzinfo=UTC)
+OLDEST_DAY = date(1970, 1, 1)
+
+
+def _fact(name: str, model, sort, sentinel, **filters) -> ListSpec:  # type: ignore[no-untyped-def]
+    return ListSpec(
+        name=name,
+        base=lambda: select(model),
+        owner=model.golden_id,
+        entity=model,
+        id=model.id,
+        sort=sort,
+        sort_attr=sort.key,
+        sentinel=sentinel,
+        filters=filters,
+        where=lambda: model.deleted.is_(False),
+    )
+
+
+LISTS: dict[str, ListSpec] = {
+    spec.name: spec
+    for spec in (
+        _fact("accounts", Account, Account.opened_at, OLDEST, status=Account.status, type=Account.account_type),
+        _fact(
+            "subscriptions", Subscription, Subscription.activated_at, OLDEST, status=Subscription.status
+        ),
+        _fact("orders", Order, Order.created_at, OLDEST, status=Order.status, channel=Order.channel, type=Order.order_type),
+        _fact("bills", Bill, Bill.period, "", status=Bill.status),
+        _fact("payments", Payment, Payment.paid_at, OLDEST, method=Payment.method),
+        _fact("balances", Balance, Balance.source_updated_at, OLDEST),
+        _fact(
+            "serviceRequests",
+            ServiceRequest,
+            ServiceRequest.opened_at,
+            OLDEST,
+            status=ServiceRequest.status,
+            channel=ServiceRequest.channel,
+            type=ServiceRequest.type,
+        ),
+        _fact("contacts", Contact, Contact.occurred_at, OLDEST, channel=Contact.channel, type=Contact.type),
+        _fact("analyses", Analysis, Analysis.as_of, OLDEST_DAY),
+        _fact("contracts", Contract, Contract.start_date, OLDEST_DAY, status=Contract.status),
+        ListSpec(
+            name="enterpriseContacts",
+            base=lambda: select(PartyRelation),
+            owner=PartyRelation.golden_id,
+            entity=PartyRelation,
+            id=PartyRelation.id,
+            sort=PartyRelation.recorded_at,
+            sort_attr="recorded_at",
+            sentinel=OLDEST,
+            where=lambda: (PartyRelation.relation == "contact") & PartyRelation.deleted.is_(False),
+        ),
+        ListSpec(
+            name="identifiers",
+            base=lambda: select(Identifier).join(CrossReference, CrossReference.source_record_id == Identifier.source_record_id),
+            owner=CrossReference.golden_id,
+            entity=Identifier,
+            id=Identifier.id,
+            sort=None,
+            sort_attr=None,
+            filters={"type": Identifier.type},
+        ),
+        ListSpec(
+            name="sourceRecords",
+            base=lambda: select(SourceRecord).join(CrossReference, CrossReference.source_record_id == SourceRecord.id),
+            owner=CrossReference.golden_id,
+            entity=SourceRecord,
+            id=SourceRecord.id,
+            sort=SourceRecord.source_updated_at,
+            sort_attr="source_updated_at",
+            sentinel=OLDEST,
+            filters={"source": SourceRecord.source},
+        ),
+    )
+}

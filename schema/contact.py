@@ -1,0 +1,183 @@
+"""Contact events in: ``recordContact`` from any channel and ``updateServiceRequest``."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import strawberry
+
+from hub.events import EventConflict
+from hub.models import utcnow
+from resolvers.contacts import (
+    ContactRequest,
+    ServiceRequestMissing,
+    ServiceRequestUpdate,
+    record_contact,
+    update_service_request,
+)
+from schema.context import Info
+from schema.errors import BadUserInput, Conflict, NotFound
+from schema.enums import Channel, ContactType, Direction, RequestStatus
+from schema.feed import ContactEvent
+from schema.lookup import CustomerRef, resolve_customer
+
+__all__ = [
+    "RecordContactInput",
+    "UpdateServiceRequestInput",
+    "ContactMutation",
+    "MAX_SUMMARY",
+    "CLOCK_SKEW",
+]
+
+MAX_SUMMARY = 2000
+MAX_SHORT = 64
+MAX_KEY = 128
+CLOCK_SKEW = timedelta(minutes=5)  # a channel's clock may run this far ahead of the hub's
+
+
+@strawberry.input
+class RecordContactInput:
+    customer: CustomerRef
+    channel: Channel
+    type: ContactType
+    occurred_at: datetime
+    direction: Direction = Direction.INBOUND
+    agent: str | None = None
+    summary: str | None = None
+    outcome: str | None = None
+    phone: str | None = strawberry.field(default=None, description="The number the customer called from, if any.")
+    service_request_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Link to an open service request; a complaint without one opens a new request."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="The same key with the same input returns the first result and records once."
+    )
+
+
+@strawberry.input
+class UpdateServiceRequestInput:
+    service_request_id: strawberry.ID
+    status: RequestStatus
+    channel: Channel
+    at: datetime | None = strawberry.field(default=None, description="When it happened; now if not given.")
+    agent: str | None = None
+    note: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type(description="The event a mutation recorded (or the first one recorded under its idempotency key).")
+class EventPayload:
+    event: ContactEvent
+    replayed: bool = strawberry.field(description="True when an earlier request with the same idempotency key answered.")
+
+
+def _text(field: str, value: str | None, limit: int) -> str | None:
+    if value is not None and len(value) > limit:
+        raise BadUserInput(field, f"is longer than {limit} characters")
+    return value
+
+
+def _moment(field: str, value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise BadUserInput(field, "needs a timezone offset, e.g. 2024-05-01T09:30:00+08:00")
+    if value > utcnow() + CLOCK_SKEW:
+        raise BadUserInput(field, "is in the future")
+    return value.astimezone(UTC)
+
+
+def _service_request_id(field: str, value: strawberry.ID | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise BadUserInput(field, "is not a service request id") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, CustomerRef):
+        return {k: v for k, v in vars(value).items() if v is not None}
+    return value
+
+
+@strawberry.type
+class ContactMutation:
+    @strawberry.mutation(description="Record a contact from any channel; committed to the event log before answering.")
+    async def record_contact(self, info: Info, input: RecordContactInput) -> EventPayload:
+        occurred_at = _moment("input.occurredAt", input.occurred_at)
+        summary = _text("input.summary", input.summary, MAX_SUMMARY)
+        agent = _text("input.agent", input.agent, MAX_SHORT)
+        outcome = _text("input.outcome", input.outcome, MAX_SHORT)
+        phone = _text("input.phone", input.phone, 32)
+        key = _text("input.idempotencyKey", input.idempotency_key, MAX_KEY)
+        request_id = _service_request_id("input.serviceRequestId", input.service_request_id)
+        customer = await resolve_customer(info, input.customer, "input.customer.")
+        request = {name: _plain(value) for name, value in vars(input).items()}
+        try:
+            event, new = await record_contact(
+                info.context.sessions,
+                info.context.notifier,
+                ContactRequest(
+                    golden_id=customer.id,
+                    channel=input.channel.value,
+                    type=input.type.value,
+                    occurred_at=occurred_at,
+                    direction=input.direction.value,
+                    agent=agent,
+                    summary=summary,
+                    outcome=outcome,
+                    phone=phone,
+                    service_request_id=request_id,
+                    idempotency_key=key,
+                    recorded_by=info.context.caller.name,
+                    request=request,
+                ),
+            )
+        except ServiceRequestMissing:
+            raise NotFound("no service request with that id", field="input.serviceRequestId") from None
+        except EventConflict:
+            raise Conflict(
+                "idempotency key was already used with a different input", field="input.idempotencyKey"
+            ) from None
+        return EventPayload(event=ContactEvent.of(event), replayed=not new)
+
+    @strawberry.mutation(description="Move a service request along (e.g. a complaint to resolved), from any channel.")
+    async def update_service_request(self, info: Info, input: UpdateServiceRequestInput) -> EventPayload:
+        at = _moment("input.at", input.at) if input.at is not None else utcnow()
+        agent = _text("input.agent", input.agent, MAX_SHORT)
+        note = _text("input.note", input.note, MAX_SUMMARY)
+        key = _text("input.idempotencyKey", input.idempotency_key, MAX_KEY)
+        request_id = _service_request_id("input.serviceRequestId", input.service_request_id)
+        assert request_id is not None
+        request = {name: _plain(value) for name, value in vars(input).items()}
+        if input.at is None:
+            request.pop("at")  # "now" differs on every retry; the key must still match
+        try:
+            event, new = await update_service_request(
+                info.context.sessions,
+                info.context.notifier,
+                ServiceRequestUpdate(
+                    service_request_id=request_id,
+                    status=input.status.value,
+                    channel=input.channel.value,
+                    at=at,
+                    agent=agent,
+                    note=note,
+                    idempotency_key=key,
+                    recorded_by=info.context.caller.name,
+                    request=request,
+                ),
+            )
+        except ServiceRequestMissing:
+            raise NotFound("no service request with that id", field="input.serviceRequestId") from None
+        except EventConflict:
+            raise Conflict(
+                "idempotency key was already used with a different input", field="input.idempotencyKey"
+            ) from None
+        return EventPayload(event=ContactEvent.of(event), replayed=not new)

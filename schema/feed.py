@@ -1,0 +1,178 @@
+"""Contact events out: the ``contactEvents`` feed as a paginated query and as a resumable subscription.
+
+Both read the event log in ``seq`` order. Every event carries its cursor; a
+consumer that passes the last cursor it saw as ``after`` resumes with the
+next event, without gaps or duplicates. An ``after`` that names no event is
+an error (NOT_FOUND), never a silent restart from the beginning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from hub.events import event_exists, read_events
+from hub.models import EventLogEntry
+from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
+from schema.context import Info
+from schema.enums import Channel, EventType
+from schema.errors import BadUserInput, LimitExceeded, NotFound
+from schema.pagination import Connection, Edge, PageInfo
+
+__all__ = [
+    "ContactEvent",
+    "ContactEventFilter",
+    "FeedQuery",
+    "FeedSubscription",
+    "MAX_SUBSCRIPTIONS_PER_CONNECTION",
+    "event_cursor",
+]
+
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 8
+MAX_FEED_PAGE = 500
+REPLAY_BATCH = 200
+
+
+def event_cursor(seq: int) -> str:
+    return encode_cursor(["event", seq])
+
+
+@strawberry.type(description="One event of the contact-event log.")
+class ContactEvent:
+    cursor: str = strawberry.field(description="Pass as `after` to resume right after this event.")
+    seq: int
+    event_id: strawberry.ID
+    type: EventType
+    customer_id: strawberry.ID | None
+    channel: Channel | None
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: str | None
+    contact_type: str | None
+    agent: str | None
+    summary: str | None
+    outcome: str | None
+    contact_id: strawberry.ID | None
+    service_request_id: strawberry.ID | None
+    service_request_status: str | None
+
+    @classmethod
+    def of(cls, row: EventLogEntry) -> ContactEvent:
+        payload: dict[str, Any] = row.payload or {}
+
+        def _id(name: str) -> strawberry.ID | None:
+            value = payload.get(name)
+            return None if value is None else strawberry.ID(str(value))
+
+        contact = row.type == EventType.CONTACT_RECORDED.value
+        return cls(
+            cursor=event_cursor(row.seq),
+            seq=row.seq,
+            event_id=strawberry.ID(row.event_id),
+            type=EventType(row.type),
+            customer_id=strawberry.ID(row.golden_id) if row.golden_id else None,
+            channel=Channel(row.channel) if row.channel else None,
+            occurred_at=row.occurred_at,
+            recorded_at=row.recorded_at,
+            recorded_by=row.recorded_by,
+            contact_type=payload.get("type") if contact else None,
+            agent=payload.get("agent"),
+            summary=payload.get("summary") if contact else payload.get("note"),
+            outcome=payload.get("outcome"),
+            contact_id=_id("contactId"),
+            service_request_id=_id("serviceRequestId"),
+            service_request_status=payload.get("serviceRequestStatus") if contact else payload.get("status"),
+        )
+
+
+@strawberry.input
+class ContactEventFilter:
+    types: list[EventType] | None = None
+    channels: list[Channel] | None = None
+    customer_ids: list[strawberry.ID] | None = None
+
+
+def _filters(where: ContactEventFilter | None) -> dict[str, list[str]]:
+    if where is None:
+        return {}
+    return {
+        "types": [t.value for t in where.types or ()],
+        "channels": [c.value for c in where.channels or ()],
+        "golden_ids": [str(g) for g in where.customer_ids or ()],
+    }
+
+
+async def _start(info: Info, after: str | None) -> int:
+    """The seq to read after; 0 for the beginning of the log."""
+    if after is None:
+        return 0
+    try:
+        payload = decode_cursor(after, "event")
+    except InvalidCursor:
+        raise BadUserInput("after", "not a contact-event cursor") from None
+    if len(payload) != 2 or not isinstance(payload[1], int):
+        raise BadUserInput("after", "not a contact-event cursor")
+    if not await event_exists(info.context.sessions, payload[1]):
+        raise NotFound("no event with this cursor in the log", field="after")
+    return payload[1]
+
+
+@strawberry.type
+class FeedQuery:
+    @strawberry.field(description="The contact-event log in order, for batch consumers (same cursors as the subscription).")
+    async def contact_events(
+        self, info: Info, first: int = 100, after: str | None = None, filter: ContactEventFilter | None = None
+    ) -> Connection[ContactEvent]:
+        if not 0 <= first <= MAX_FEED_PAGE:
+            raise BadUserInput("first", f"must be between 0 and {MAX_FEED_PAGE}")
+        start = await _start(info, after)
+        rows = await read_events(info.context.sessions, start, first + 1, **_filters(filter))
+        edges = [Edge(cursor=event_cursor(row.seq), node=ContactEvent.of(row)) for row in rows[:first]]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > first,
+                has_previous_page=False,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+
+@strawberry.type
+class FeedSubscription:
+    @strawberry.subscription(description="Replays the log after `after`, then streams new events as they are recorded.")
+    async def contact_events(
+        self, info: Info, after: str | None = None, filter: ContactEventFilter | None = None
+    ) -> AsyncGenerator[ContactEvent, None]:
+        context = info.context
+        if context.open_subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION:
+            raise LimitExceeded(
+                f"at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection",
+                limit=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            )
+        seq = await _start(info, after)
+        filters = _filters(filter)
+        notifier = context.notifier
+        waiter = notifier.waiter() if notifier is not None else None
+        context.open_subscriptions += 1
+        try:
+            while True:
+                if waiter is not None:
+                    waiter.clear()  # before reading: a wake-up during the read is kept
+                rows = await read_events(context.sessions, seq, REPLAY_BATCH, **filters)
+                for row in rows:
+                    seq = row.seq
+                    yield ContactEvent.of(row)
+                if len(rows) == REPLAY_BATCH:
+                    continue
+                if waiter is None:
+                    return  # no notifier (schema-level use): replay only
+                await waiter.wait(notifier.poll_seconds if notifier is not None else 0)
+        finally:
+            context.open_subscriptions -= 1
+            if notifier is not None and waiter is not None:
+                notifier.release(waiter)

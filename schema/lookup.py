@@ -1,0 +1,147 @@
+"""Finding customers: by golden id (old ids of merged customers resolve), by identifier, by search."""
+
+from __future__ import annotations
+
+import strawberry
+
+from hub.identity.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
+from hub.models import GoldenCustomer
+from resolvers.customers import golden_ids_by_identifier, golden_ids_by_source_key, search_customers
+from resolvers.loaders import Split
+from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
+from schema.context import Info
+from schema.customer import Customer, CustomerKind
+from schema.errors import Ambiguous, BadUserInput, NotFound
+from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo
+
+__all__ = ["CustomerRef", "LookupQuery", "SearchHit", "resolve_customer", "customer_by_id", "MAX_SEARCH_FIRST"]
+
+MAX_SEARCH_FIRST = 50
+
+
+@strawberry.input(
+    description="A reference to a customer: a golden id, one identifier, or a silo's own key (source + sourceKey)."
+)
+class CustomerRef:
+    id: strawberry.ID | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    credit_code: str | None = None
+    source: str | None = None
+    source_key: str | None = None
+
+
+async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> GoldenCustomer:
+    found = await info.context.loaders.customer.load(golden_id)
+    if isinstance(found, Split):
+        raise NotFound(
+            f"customer {golden_id} was split; ask for one of the customers it became", field=field, splitInto=list(found.into)
+        )
+    if found is None:
+        raise NotFound(f"no customer with id {golden_id}", field=field)
+    return found
+
+
+async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> GoldenCustomer:
+    """The one active golden customer ``ref`` names; NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise."""
+    given = {name: value for name, value in vars(ref).items() if value not in (None, "")}
+    if set(given) == {"source", "source_key"}:
+        ids = await golden_ids_by_source_key(info.context.sessions, ref.source or "", ref.source_key or "")
+        field = f"{prefix}source"
+    elif len(given) == 1 and "id" in given:
+        return await customer_by_id(info, str(ref.id), f"{prefix}id")
+    elif len(given) == 1 and not {"source", "source_key"} & set(given):
+        (name, raw), = given.items()
+        field = prefix + {"id_number": "idNumber", "credit_code": "creditCode"}.get(name, name)
+        normalize, types = {
+            "id_number": (normalize_ric, ("ric",)),
+            "phone": (normalize_phone, ("phone",)),
+            "email": (normalize_email, ("email",)),
+            "credit_code": (normalize_uscc, ("uscc",)),
+        }[name]
+        result = normalize(str(raw))
+        if not result.trusted:
+            reason = getattr(result.reason, "value", result.reason) or "invalid"
+            raise BadUserInput(field, f"not a usable {name.replace('_', ' ')} ({reason})")
+        ids = await golden_ids_by_identifier(info.context.sessions, types, result.value)
+    else:
+        raise BadUserInput(prefix.rstrip(".") or "customer", "give exactly one of id, idNumber, phone, email, creditCode, or source with sourceKey")
+    rows = [row for row in await info.context.loaders.customer.load_many(ids) if isinstance(row, GoldenCustomer)]
+    survivors = {row.id: row for row in rows}
+    if not survivors:
+        raise NotFound("no customer with that identifier", field=field)
+    if len(survivors) > 1:
+        raise Ambiguous("the identifier belongs to more than one customer", field=field, candidates=sorted(survivors))
+    return next(iter(survivors.values()))
+
+
+@strawberry.type(description="A customer found by search, with why and how well it matched.")
+class SearchHit:
+    score: int
+    matched: list[str] = strawberry.field(description="name | phone | address")
+    customer: Customer
+
+
+@strawberry.type
+class LookupQuery:
+    @strawberry.field(description="A customer by golden id; the id of a customer merged into another resolves to the survivor.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer:
+        return Customer.of(await customer_by_id(info, str(id)))
+
+    @strawberry.field(description="A customer by one identifier (ID number, phone, e-mail, credit code) or a silo's key.")
+    async def customer_by(
+        self,
+        info: Info,
+        id_number: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+        credit_code: str | None = None,
+        source: str | None = None,
+        source_key: str | None = None,
+    ) -> Customer:
+        ref = CustomerRef(
+            id_number=id_number, phone=phone, email=email, credit_code=credit_code, source=source, source_key=source_key
+        )
+        return Customer.of(await resolve_customer(info, ref))
+
+    @strawberry.field(description="Customers matching a name, phone (or its last digits) or address, best first.")
+    async def search_customers(
+        self,
+        info: Info,
+        text: str,
+        kind: CustomerKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SearchHit]:
+        if len(text.strip()) < 2:
+            raise BadUserInput("text", "give at least 2 characters")
+        count = DEFAULT_FIRST if first is None else first
+        if not 0 <= count <= MAX_SEARCH_FIRST:
+            raise BadUserInput("first", f"must be between 0 and {MAX_SEARCH_FIRST}")
+        hits = await search_customers(info.context.sessions, text, kind.value if kind else None)
+        if after is not None:
+            try:
+                _, score, golden_id = decode_cursor(after, "search")
+            except (InvalidCursor, ValueError):
+                raise BadUserInput("after", "not a cursor of this search") from None
+            hits = [hit for hit in hits if (-hit.score, hit.golden_id) > (-score, golden_id)]
+        page = hits[:count]
+        rows = await info.context.loaders.customer.load_many([hit.golden_id for hit in page])
+        edges = [
+            Edge(
+                cursor=encode_cursor(["search", hit.score, hit.golden_id]),
+                node=SearchHit(score=hit.score, matched=list(hit.matched), customer=Customer.of(row)),
+            )
+            for hit, row in zip(page, rows, strict=True)
+            if isinstance(row, GoldenCustomer)
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(hits) > count,
+                has_previous_page=False,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )

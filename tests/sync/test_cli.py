@@ -1,0 +1,45 @@
+"""`c360 sync` and `c360 quarantine` through Typer's runner, against a configured drop folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from hub.cli import quarantine_cmd, sync_cmd
+
+
+@pytest.fixture
+def cli(work_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    folder = work_dir / "drops"
+    folder.mkdir()
+    (work_dir / "c360.toml").write_text(f'[connectors.cc]\ntype = "callcenter"\nfolder = "{folder}"\n')
+    monkeypatch.setenv("C360_DATABASE_URL", database_url)
+    app = typer.Typer()
+    app.add_typer(sync_cmd.app, name="sync")
+    app.add_typer(quarantine_cmd.app, name="quarantine")
+    return app
+
+
+def test_sync_runs_the_streams_and_status_shows_them(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sync", "cc"])
+    assert result.exit_code == 0, result.output
+    status = runner.invoke(cli, ["sync", "status"])
+    assert status.exit_code == 0
+    for stream in ("cc.calls", "cc.service_requests", "cc.sr_status"):
+        assert stream in status.output
+    assert "succeeded" in status.output
+
+
+def test_unknown_targets_and_ids_are_one_line_errors(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sync", "crm"])
+    assert result.exit_code == 2 and "no connector 'crm'; connectors: cc" in result.output
+    assert "Traceback" not in result.output
+    missing = runner.invoke(cli, ["quarantine", "show", "42"])
+    assert missing.exit_code == 2 and "no quarantined record with id 42" in missing.output
+    empty = runner.invoke(cli, ["quarantine", "list"])
+    assert empty.exit_code == 0 and "quarantine is empty" in empty.output

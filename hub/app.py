@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,8 +15,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from hub import __version__
+from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
+from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
@@ -24,22 +28,51 @@ from schema import HubContext, build_schema
 
 __all__ = ["create_app", "HubGraphQL"]
 
+log = logging.getLogger(__name__)
+
 
 class HubGraphQL(GraphQL[HubContext, None]):
-    """Strawberry's ASGI app with a typed context built fresh for each request."""
+    """Strawberry's ASGI app with a typed context built fresh for each request.
+
+    HTTP callers are authenticated by :class:`hub.auth.middleware.AuthGate`
+    before they get here; WebSocket callers in ``connection_init``.
+    """
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], settings: Settings, notifier: EventNotifier | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        notifier: EventNotifier | None = None,
+        lookups: RateLimiter | None = None,
     ) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql", subscription_protocols=("graphql-transport-ws",))
+        super().__init__(
+            build_schema(),
+            graphql_ide=None if settings.auth.production else "graphiql",
+            subscription_protocols=("graphql-transport-ws",),
+        )
         self._sessions = sessions
         self._settings = settings
         self._notifier = notifier
+        self._lookups = lookups or RateLimiter(settings.auth.lookups_per_minute)
+        self.authenticator = Authenticator(settings.auth, sessions)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
-        return HubContext(
+        context = HubContext(
             request=request, response=response, sessions=self._sessions, settings=self._settings, notifier=self._notifier
         )
+        context.lookups = self._lookups
+        caller = request.scope.get(CALLER_KEY)
+        if caller is not None:
+            context.caller = caller
+        return context
+
+    async def on_ws_connect(self, context: HubContext) -> dict[str, object] | None:  # type: ignore[override]
+        try:
+            context.caller = await self.authenticator.caller(credential_from_params(context.connection_params))
+        except Unauthenticated as exc:
+            log.info("refused WebSocket connection: %s", exc)  # strawberry closes it with 4403
+            raise ConnectionRejectionError({"message": str(exc)}) from None
+        return None
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -63,6 +96,13 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     notifier = EventNotifier(settings.database_url)
     graphql = HubGraphQL(sessions, settings, notifier)
+    gate = AuthGate(
+        graphql,
+        graphql.authenticator,
+        RateLimiter(settings.auth.rate_limit_per_minute),
+        settings.auth.max_body_bytes,
+        ide=not settings.auth.production,
+    )
 
     async def readyz(_request: Request) -> JSONResponse:
         """Readiness: the database is reachable and migrated to the revision this code expects."""
@@ -84,7 +124,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", gate, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,

@@ -25,7 +25,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("identity-resolution", True, "records are resolved into golden customers as they land"),
     Capability("customer-360-api", True, "customer, customerBy, searchCustomers: the identity-resolved 360 view"),
     Capability("contact-events", True, "recordContact, updateServiceRequest, the contactEvents feed and subscription"),
-    Capability("access-control", False, "not built yet: the API has no authentication; run it on loopback only"),
+    Capability("access-control", True, "API keys and self-service tokens, scopes, masking by pii:read, access audit"),
+    Capability("right-to-erasure", False, "not built yet: `c360 erase` is the next step of the access-control issue"),
 )
 
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["ConfigError", "Settings", "ServerSettings", "DemoSettings", "load_settings", "DEFAULT_DATABASE_URL"]
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "ServerSettings",
+    "DemoSettings",
+    "AuthSettings",
+    "Secret",
+    "load_settings",
+    "DEFAULT_DATABASE_URL",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///c360.db"
 DEFAULT_CONFIG_FILE = "c360.toml"
@@ -38,12 +47,58 @@ class DemoSettings:
     data_dir: Path = Path(".c360/silos")
 
 
+class Secret:
+    """A secret value: never shown by repr/str, read with :meth:`reveal`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+MODES = ("development", "production")
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Access control (see docs/security.md). Tokens for self-service users: HS256 with
+    ``jwt_secret`` or RS256 with ``jwt_public_key``; issuer and audience are always checked."""
+
+    mode: str = "development"  # production: introspection needs a scope, GraphiQL off
+    jwt_secret: Secret | None = None
+    jwt_public_key: str | None = None  # PEM, for RS256
+    jwt_issuer: str = "c360"
+    jwt_audience: str = "c360-self-service"
+    rate_limit_per_minute: int = 600  # requests per caller
+    lookups_per_minute: int = 60  # customerBy by phone or ID number, per caller (each alias counts)
+    max_body_bytes: int = 64 * 1024
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     server: ServerSettings = field(default_factory=ServerSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     log_level: str = "INFO"
+    auth: AuthSettings = field(default_factory=AuthSettings)
     # Raw per-connector tables from the TOML file; the connector registry validates them.
     connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = None
@@ -73,6 +128,35 @@ def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value
 
 
+def _auth_settings(env: Mapping[str, str], table: Mapping[str, Any]) -> AuthSettings:
+    mode = str(env.get("C360_MODE") or table.get("mode", AuthSettings.mode)).lower()
+    if mode not in MODES:
+        raise ConfigError(f"C360_MODE must be one of {', '.join(MODES)}, got {mode!r}")
+    secret = env.get("C360_JWT_SECRET") or table.get("jwt_secret")
+    public_key_file = env.get("C360_JWT_PUBLIC_KEY_FILE") or table.get("jwt_public_key_file")
+    public_key = None
+    if public_key_file:
+        try:
+            public_key = Path(str(public_key_file)).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"jwt public key file {public_key_file}: cannot be read ({exc.strerror})") from None
+    if secret is not None and len(str(secret)) < 32:
+        raise ConfigError("the JWT secret must be at least 32 characters")
+    return AuthSettings(
+        mode=mode,
+        jwt_secret=Secret(str(secret)) if secret else None,
+        jwt_public_key=public_key,
+        jwt_issuer=str(env.get("C360_JWT_ISSUER") or table.get("jwt_issuer", AuthSettings.jwt_issuer)),
+        jwt_audience=str(env.get("C360_JWT_AUDIENCE") or table.get("jwt_audience", AuthSettings.jwt_audience)),
+        rate_limit_per_minute=_int(
+            env.get("C360_RATE_LIMIT") or table.get("rate_limit_per_minute", AuthSettings.rate_limit_per_minute),
+            "rate limit",
+        ),
+        lookups_per_minute=_int(table.get("lookups_per_minute", AuthSettings.lookups_per_minute), "lookups per minute"),
+        max_body_bytes=_int(table.get("max_body_bytes", AuthSettings.max_body_bytes), "max body bytes"),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Build the settings from the TOML file (if any) and the environment."""
     env = os.environ if env is None else env
@@ -84,6 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     data = _read_toml(path) if path.exists() else {}
 
     database = _table(data, "database")
+    auth = _table(data, "auth")
     server = _table(data, "server")
     demo = _table(data, "demo")
     connectors = _table(data, "connectors")
@@ -105,6 +190,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             seed=_int(demo.get("seed", DemoSettings.seed), "demo seed"),
             data_dir=Path(env.get("C360_DATA_DIR") or demo.get("data_dir", DemoSettings.data_dir)),
         ),
+        auth=_auth_settings(env, auth),
         log_level=str(env.get("C360_LOG_LEVEL") or data.get("log_level", "INFO")).upper(),
         connectors=dict(connectors),
         config_file=path if path.exists() else None,

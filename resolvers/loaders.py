@@ -1,30 +1,44 @@
 """DataLoaders for one request: every lookup of the 360 view is batched.
 
 Built fresh per request (or per WebSocket connection) by ``Loaders(sessions)``;
-nothing is cached across requests. Each batch opens its own short session,
-because one AsyncSession must not be used by concurrent batches.
+nothing is cached across requests. The batches of a request share one pooled
+connection (:class:`SharedConnection`) and run one after another on it: one
+checkout per wave of batches instead of one per list kind, which on SQLite
+also avoids opening overflow connections under load. Lists are read as Core
+rows (attribute access by column name), not ORM objects; golden customers
+stay ORM objects because callers test ``isinstance(row, GoldenCustomer)``.
+
+``naive=True`` (bench only: ``C360_BENCH_NAIVE_RESOLVERS=1`` in the server's
+environment) answers every ``load`` with its own statement, without batching
+or caching, so ``bench/query_360.py`` can compare against the batched path.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import and_, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.models import AccountManager, Balance, GoldenCustomer, GoldenRedirect, PartyRelation, ServiceRequestStatus
 from hub.models.golden import GOLDEN_ACTIVE
 from resolvers.lists import LISTS
 from resolvers.pages import Page, PageArgs, load_pages
 
-__all__ = ["Loaders", "Split", "BalanceTotals", "MAX_REDIRECT_HOPS"]
+__all__ = ["Loaders", "Split", "BalanceTotals", "SharedConnection", "MAX_REDIRECT_HOPS", "NAIVE_ENV"]
 
 MAX_REDIRECT_HOPS = 8
+NAIVE_ENV = "C360_BENCH_NAIVE_RESOLVERS"  # bench only: resolve without dataloaders
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -41,14 +55,62 @@ class BalanceTotals:
     accounts: int
 
 
+class SharedConnection:
+    """One pooled connection lent to the batches of a request, one batch at a time.
+
+    The first batch checks a connection out; it goes back to the pool when no
+    batch is using or waiting for it, so nothing is held between waves or after
+    the request. Batches that are dispatched together queue on the lock.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._users = 0
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncConnection]:
+        self._users += 1
+        try:
+            async with self._lock:
+                if self._connection is None:
+                    self._connection = await self._engine.connect()
+                yield self._connection
+        finally:
+            self._users -= 1
+            if self._users == 0 and self._connection is not None:
+                connection, self._connection = self._connection, None
+                await connection.close()
+
+
+class _Unbatched(Generic[K, V]):
+    """The DataLoader interface without batching or caching: one call of the batch function per key."""
+
+    def __init__(self, batch: Callable[[Sequence[K]], Awaitable[list[V]]]) -> None:
+        self._batch = batch
+
+    async def load(self, key: K) -> V:
+        return (await self._batch([key]))[0]
+
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        return [await self.load(key) for key in keys]
+
+
 class Loaders:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, naive: bool | None = None) -> None:
         self._sessions = sessions
-        self.customer = DataLoader(self._customers)
-        self.account_manager = DataLoader(self._account_managers)
-        self.status_history = DataLoader(self._status_history)
-        self.balance_totals = DataLoader(self._balance_totals)
-        self._lists: dict[str, DataLoader[tuple[str, PageArgs], Page[Any]]] = {}
+        engine = sessions.kw["bind"]
+        self._connection = SharedConnection(engine)
+        self.naive = os.environ.get(NAIVE_ENV) == "1" if naive is None else naive
+        self.customer = self._loader(self._customers)
+        self.account_manager = self._loader(self._account_managers)
+        self.status_history = self._loader(self._status_history)
+        self.balance_totals = self._loader(self._balance_totals)
+        self._lists: dict[str, Any] = {}
+
+    def _loader(self, batch: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> Any:
+        return _Unbatched(batch) if self.naive else DataLoader(batch)
 
     def page(self, name: str) -> DataLoader[tuple[str, PageArgs], Page[Any]]:
         """The loader of one per-customer list (see resolvers.lists.LISTS)."""
@@ -56,17 +118,18 @@ class Loaders:
             spec = LISTS[name]
 
             async def batch(keys: Sequence[tuple[str, PageArgs]]) -> list[Page[Any]]:
-                return await load_pages(self._sessions, spec, keys)
+                async with self._connection() as connection:
+                    return await load_pages(connection, spec, keys)
 
-            self._lists[name] = DataLoader(batch)
-        return self._lists[name]
+            self._lists[name] = self._loader(batch)
+        return self._lists[name]  # type: ignore[no-any-return]
 
     async def _customers(self, ids: Sequence[str]) -> list[GoldenCustomer | Split | None]:
         """Golden customers by id; merged ids follow their survivor, split ids say where they went."""
         current = {requested: requested for requested in ids}
         answer: dict[str, GoldenCustomer | Split | None] = {}
         rows: dict[str, GoldenCustomer] = {}
-        async with self._sessions() as session:
+        async with self._connection() as connection, AsyncSession(bind=connection, expire_on_commit=False) as session:
             for _hop in range(MAX_REDIRECT_HOPS):
                 pending = [requested for requested in ids if requested not in answer]
                 if not pending:
@@ -103,9 +166,19 @@ class Loaders:
                             answer[requested] = Split(tuple(sorted(went))) if went else None
         return [answer.get(requested) for requested in ids]
 
-    async def _account_managers(self, golden_ids: Sequence[str]) -> list[tuple[PartyRelation, AccountManager] | None]:
+    async def _account_managers(self, golden_ids: Sequence[str]) -> list[Any | None]:
+        """The latest account-manager relation per customer, as one row: the manager's columns and ``assigned_at``."""
         statement = (
-            select(PartyRelation, AccountManager)
+            select(
+                PartyRelation.golden_id,
+                PartyRelation.recorded_at.label("assigned_at"),
+                AccountManager.source,
+                AccountManager.source_key,
+                AccountManager.name,
+                AccountManager.phone,
+                AccountManager.email,
+                AccountManager.region,
+            )
             .join(
                 AccountManager,
                 and_(
@@ -120,21 +193,22 @@ class Loaders:
             )
             .order_by(PartyRelation.recorded_at.desc(), PartyRelation.id.desc())
         )
-        latest: dict[str, tuple[PartyRelation, AccountManager]] = {}
-        async with self._sessions() as session:
-            for relation, manager in (await session.execute(statement)).all():
-                latest.setdefault(relation.golden_id or "", (relation, manager))
+        latest: dict[str, Any] = {}
+        async with self._connection() as connection:
+            for row in await connection.execute(statement):
+                latest.setdefault(row.golden_id or "", row)
         return [latest.get(golden_id) for golden_id in golden_ids]
 
-    async def _status_history(self, keys: Sequence[tuple[str, str]]) -> list[list[ServiceRequestStatus]]:
+    async def _status_history(self, keys: Sequence[tuple[str, str]]) -> list[list[Any]]:
+        """Status steps per (source, request key), oldest first, as Core rows of ``service_request_status``."""
         statement = (
-            select(ServiceRequestStatus)
+            select(*ServiceRequestStatus.__table__.c)
             .where(tuple_(ServiceRequestStatus.source, ServiceRequestStatus.request_key).in_(list(set(keys))))
             .order_by(ServiceRequestStatus.changed_at, ServiceRequestStatus.id)
         )
-        history: dict[tuple[str, str], list[ServiceRequestStatus]] = defaultdict(list)
-        async with self._sessions() as session:
-            for step in (await session.execute(statement)).scalars():
+        history: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        async with self._connection() as connection:
+            for step in await connection.execute(statement):
                 history[(step.source, step.request_key)].append(step)
         return [history.get(key, []) for key in keys]
 
@@ -149,10 +223,10 @@ class Loaders:
             .where(Balance.golden_id.in_(set(golden_ids)), Balance.deleted.is_(False))
             .group_by(Balance.golden_id)
         )
-        async with self._sessions() as session:
+        async with self._connection() as connection:
             totals = {
                 golden_id: BalanceTotals(Decimal(balance), Decimal(arrears), count)
-                for golden_id, balance, arrears, count in (await session.execute(statement)).all()
+                for golden_id, balance, arrears, count in (await connection.execute(statement)).all()
             }
         empty = BalanceTotals(Decimal("0"), Decimal("0"), 0)
         return [totals.get(golden_id, empty) for golden_id in golden_ids]

@@ -16,10 +16,11 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["Page", "PageArgs", "ListSpec", "InvalidCursor", "encode_cursor", "decode_cursor", "load_pages", "MAX_FIRST"]
 
@@ -64,7 +65,7 @@ class Page(Generic[T]):
     has_next: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: specs are module-level singletons
 class ListSpec:
     """How one kind of list is read: its rows, whose they are, their order and their filters."""
 
@@ -108,12 +109,17 @@ class ListSpec:
         return value, payload[2]
 
 
-def _statement(spec: ListSpec, owners: Sequence[str], args: PageArgs) -> Select[Any]:
+@lru_cache(maxsize=1024)
+def _statement(spec: ListSpec, args: PageArgs) -> Select[Any]:
+    """The page statement of one list kind for one PageArgs; the owners are the expanding ``owners`` parameter.
+
+    Cached: building the statement costs more than running it for a small page.
+    """
     sort = func.coalesce(spec.sort, literal(spec.sentinel, type_=spec.sort.type)) if spec.sort is not None else None
     order = [sort.desc(), spec.id.desc()] if sort is not None else [spec.id.desc()]
     rank = func.row_number().over(partition_by=spec.owner, order_by=order).label("rank")
     inner = spec.base().with_only_columns(spec.id.label("row_id"), spec.owner.label("owner"), rank)
-    inner = inner.where(spec.owner.in_(owners))
+    inner = inner.where(spec.owner.in_(bindparam("owners", expanding=True)))
     if spec.where is not None:
         inner = inner.where(spec.where())
     for name, values in args.filters:
@@ -131,27 +137,26 @@ def _statement(spec: ListSpec, owners: Sequence[str], args: PageArgs) -> Select[
             inner = inner.where(spec.id < row_id)
     ranked = inner.subquery()
     return (
-        select(spec.entity, ranked.c.owner)
+        select(*spec.entity.__table__.c, ranked.c.owner)
         .join(ranked, spec.id == ranked.c.row_id)
         .where(ranked.c.rank <= args.first + 1)
         .order_by(ranked.c.owner, ranked.c.rank)
     )
 
 
-async def load_pages(
-    sessions: async_sessionmaker[AsyncSession], spec: ListSpec, keys: Sequence[tuple[str, PageArgs]]
-) -> list[Page[Any]]:
-    """One page per (golden id, args) key; one statement per distinct args among the keys."""
+async def load_pages(connection: AsyncConnection, spec: ListSpec, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[Any]]:
+    """One page per (golden id, args) key; one statement per distinct args among the keys.
+
+    Items are Core rows of the list's table (plus ``owner``), read by column name.
+    """
     groups: dict[Hashable, list[str]] = defaultdict(list)
     for owner, args in keys:
         groups[args].append(owner)
     found: dict[tuple[str, PageArgs], list[Any]] = defaultdict(list)
-    async with sessions() as session:
-        for args, owners in groups.items():
-            assert isinstance(args, PageArgs)
-            rows = (await session.execute(_statement(spec, sorted(set(owners)), args))).all()
-            for row, owner in rows:
-                found[(owner, args)].append(row)
+    for args, owners in groups.items():
+        assert isinstance(args, PageArgs)
+        for row in await connection.execute(_statement(spec, args), {"owners": sorted(set(owners))}):
+            found[(row.owner, args)].append(row)
     pages = []
     for owner, args in keys:
         rows = found.get((owner, args), [])

@@ -1,8 +1,9 @@
 """Per-request GraphQL context: built fresh for every request, nothing cached across requests.
 
 For a WebSocket the context lives as long as the connection, so it also
-counts the connection's open subscriptions. ``caller`` is the seam for
-access control (a later issue): who is asking, as authentication found it.
+counts the connection's open subscriptions. ``caller`` is who is asking, as
+authentication found it (``hub.auth``); ``lookups`` counts each caller's
+look-ups by phone or ID number (``schema.permissions``).
 """
 
 from __future__ import annotations
@@ -16,22 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from hub.auth.ratelimit import RateLimiter
+from hub.auth.scopes import ANONYMOUS, Caller
 from hub.config import Settings
 from hub.events.notify import EventNotifier
 from resolvers.loaders import Loaders
 
 __all__ = ["HubContext", "Caller", "Info", "ANONYMOUS"]
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking. Until access control lands every caller is anonymous and sees masked data."""
-
-    name: str = "anonymous"
-    can_unmask: bool = False
-
-
-ANONYMOUS = Caller()
 
 
 @dataclass
@@ -42,6 +34,8 @@ class HubContext:
     settings: Settings
     notifier: EventNotifier | None = None
     caller: Caller = ANONYMOUS
+    lookups: RateLimiter | None = None
+    connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     loaders: Loaders = field(init=False)
     open_subscriptions: int = field(default=0, init=False)
 

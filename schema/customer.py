@@ -269,4 +269,4 @@ class Customer:
     @strawberry.field(description="The key-account manager, for enterprise customers that have one.")
     async def account_manager(self, info: Info) -> AccountManager | None:
         found = await info.context.loaders.account_manager.load(self.row.id)
-        return AccountManager.of(*found) if found else None
+        return AccountManager.of(found) if found else None

@@ -10,7 +10,6 @@ import strawberry
 
 from hub.models import (
     Account as AccountRow,
-    AccountManager as AccountManagerRow,
     Analysis as AnalysisRow,
     Balance as BalanceRow,
     Bill as BillRow,
@@ -19,7 +18,6 @@ from hub.models import (
     Identifier as IdentifierRow,
     Order as OrderRow,
     Payment as PaymentRow,
-    PartyRelation,
     ServiceRequest as ServiceRequestRow,
     ServiceRequestStatus,
     SourceRecord as SourceRecordRow,
@@ -370,7 +368,8 @@ class AccountManager:
     assigned_at: datetime
 
     @classmethod
-    def of(cls, relation: PartyRelation, row: AccountManagerRow) -> AccountManager:
+    def of(cls, row: Any) -> AccountManager:
+        """From a row of ``Loaders.account_manager``: the manager's columns and ``assigned_at``."""
         return cls(
             source=row.source,
             source_key=row.source_key,
@@ -378,5 +377,5 @@ class AccountManager:
             phone=row.phone,
             email=row.email,
             region=row.region,
-            assigned_at=relation.recorded_at,
+            assigned_at=row.assigned_at,
         )

@@ -95,11 +95,15 @@ class ContactEventFilter:
     customer_ids: list[strawberry.ID] | None = None
 
 
+CONTACT_FEED_TYPES = [t.value for t in EventType]
+
+
 def _filters(where: ContactEventFilter | None) -> dict[str, list[str]]:
+    """Read filters; the feed carries contact events only, never the identity events sharing the log."""
     if where is None:
-        return {}
+        return {"types": CONTACT_FEED_TYPES}
     return {
-        "types": [t.value for t in where.types or ()],
+        "types": [t.value for t in where.types or ()] or CONTACT_FEED_TYPES,
         "channels": [c.value for c in where.channels or ()],
         "golden_ids": [str(g) for g in where.customer_ids or ()],
     }
@@ -161,17 +165,22 @@ class FeedSubscription:
         context.open_subscriptions += 1
         try:
             while True:
-                if waiter is not None:
+                if notifier is None or waiter is None:
+                    rows = await read_events(context.sessions, seq, REPLAY_BATCH, **filters)
+                else:
                     waiter.clear()  # before reading: a wake-up during the read is kept
-                rows = await read_events(context.sessions, seq, REPLAY_BATCH, **filters)
+                    rows = await notifier.events_after(
+                        context.sessions, seq, REPLAY_BATCH, generation=notifier.generation, **filters
+                    )
                 for row in rows:
                     seq = row.seq
                     yield ContactEvent.of(row)
-                if len(rows) == REPLAY_BATCH:
-                    continue
+                if rows:
+                    continue  # read again until nothing is left, then wait
                 if waiter is None:
                     return  # no notifier (schema-level use): replay only
-                await waiter.wait(notifier.poll_seconds if notifier is not None else 0)
+                if not await waiter.wait(notifier.poll_seconds if notifier is not None else 0) and notifier is not None:
+                    notifier.stale()  # polled without a wake-up: re-read the log, a notification may be lost
         finally:
             context.open_subscriptions -= 1
             if notifier is not None and waiter is not None:

@@ -5,19 +5,35 @@ serializer is :func:`mask`: a resolver hands back a :class:`Sensitive` (kind +
 value) or even a bare string, and what leaves the hub is masked either way,
 so no resolver can forget. Kinds with no rule (a name, a status) pass through.
 
-Showing the clear value to an authorized caller is the access-control
-issue's job: it will add a guarded field, never change this serializer.
+Whether a value leaves in clear is decided here too: the request's
+:class:`Disclosure` (a context variable set per operation by
+``schema.audit_ext.AuditTrail`` from the caller's ``pii:read`` scope) says
+so, and collects the kinds of sensitive values that went out, for the audit
+log. Without a disclosure in force every value is masked.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, NewType
 
 import strawberry
 
-__all__ = ["protect", "Sensitive", "Protected", "PROTECTED_SCALAR", "mask", "SENSITIVE_KINDS"]
+__all__ = ["protect", "Sensitive", "Protected", "PROTECTED_SCALAR", "mask", "SENSITIVE_KINDS", "Disclosure", "DISCLOSURE"]
+
+
+@dataclass
+class Disclosure:
+    """What one operation may see in clear, and what sensitive kinds it was shown."""
+
+    clear: bool = False
+    kinds: set[str] = field(default_factory=set)
+    customers: set[str] = field(default_factory=set)
+
+
+DISCLOSURE: ContextVar[Disclosure | None] = ContextVar("c360_disclosure", default=None)
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,11 @@ def mask(value: Any) -> Any:
             return None
         text = str(value.value)
         rule = _RULES.get(value.kind)
+        disclosure = DISCLOSURE.get()
+        if disclosure is not None and value.kind not in _PASS_THROUGH:
+            disclosure.kinds.add(value.kind)
+            if disclosure.clear:
+                return text
         if rule is not None:
             return rule(text)
         if value.kind in _PASS_THROUGH:

@@ -103,3 +103,21 @@ def work_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith("C360_") and name != TEST_DATABASE_ENV:
             monkeypatch.delenv(name)
     return tmp_path
+
+
+@pytest.fixture
+def full_access_key(database_url: str) -> str:
+    """An API key with every scope but pii:read, in this test's database (for tests that are not about access control)."""
+    from hub.auth import ALL_SCOPES, create_key
+
+    engine = create_db_engine(database_url)
+    try:
+        return create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def auth_headers(full_access_key: str) -> dict[str, str]:
+    """HTTP headers that authenticate as a caller with every scope but pii:read."""
+    return {"Authorization": f"Bearer {full_access_key}"}

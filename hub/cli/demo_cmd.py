@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 from pathlib import Path
 
 import typer
 
+from hub.auth import CHANNEL_SCOPES, create_key, issue_token
 from hub.capabilities import missing
+from hub.config import Secret
 from hub.cli._console import console, progress_bar
 from hub.cli.sync_cmd import run_with_progress
 from hub.config import Settings, load_settings
@@ -18,7 +21,9 @@ from hub.identity.resolver import IdentityResolver
 from hub.server import ensure_port_free, serve
 from hub.silo_setup import DEMO_API_KEY, LiveSilos, build_silos
 
-__all__ = ["demo_command", "SAMPLE_QUERY", "DEMO_SYNC_INTERVAL_S"]
+__all__ = ["demo_command", "SAMPLE_QUERY", "DEMO_SYNC_INTERVAL_S", "DEMO_CHANNELS"]
+
+DEMO_CHANNELS = ("call-center", "business-hall", "app", "web")
 
 DEMO_SYNC_INTERVAL_S = 30
 API_KEY_ENVS = ("C360_BOSS_API_KEY", "C360_KEYACCOUNT_API_KEY")
@@ -51,6 +56,35 @@ def _demo_settings(settings: Settings, servers: object) -> Settings:
         schedule={"interval_seconds": DEMO_SYNC_INTERVAL_S},
     )
     return dataclasses.replace(settings, connectors=tables)
+
+
+def _print_credentials(settings: Settings, engine: object, host: str, port: int) -> Settings:
+    """One API key per channel and a self-service token for a sample customer; returns settings that accept it."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from hub.models import GoldenCustomer
+
+    if settings.auth.jwt_secret is None:  # a fresh secret per demo run: tokens from an older run stop working
+        settings = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, jwt_secret=Secret(secrets.token_urlsafe(32))))
+    console.print("[bold]API keys[/]  (one per channel, shown once; `c360 keys list` shows them without the secret)")
+    keys = {}
+    for channel in DEMO_CHANNELS:
+        keys[channel] = create_key(engine, f"demo-{channel}", CHANNEL_SCOPES, actor="demo").key  # type: ignore[arg-type]
+        console.print(f"  {channel:14} {keys[channel]}", highlight=False, soft_wrap=True)
+    with Session(engine) as session:  # type: ignore[arg-type]
+        sample = session.scalar(select(GoldenCustomer.id).where(GoldenCustomer.status == "active").order_by(GoldenCustomer.id).limit(1))
+    if sample is not None:
+        token = issue_token(settings.auth, sample)
+        console.print(f"[bold]self-service token[/] for customer {sample} (1 hour):", highlight=False)
+        console.print(f"  {token}", highlight=False, soft_wrap=True)
+    console.print(
+        f"try it:  curl -s http://{host}:{port}/graphql -H 'Authorization: Bearer {keys['call-center']}' "
+        "-H 'Content-Type: application/json' -d '{\"query\": \"{ hub { counts { goldenCustomers } } }\"}'",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return settings
 
 
 def demo_command(
@@ -95,7 +129,8 @@ def demo_command(
         console.print(f"[bold]scheduler[/] {len(scheduler.job_ids())} streams, every {DEMO_SYNC_INTERVAL_S} s")
         for capability in missing():
             console.print(f"[yellow]not built yet[/] {capability.name}: {capability.note}")
-        console.print(f"\n[bold green]GraphQL[/]   http://{host}:{port}/graphql  (open it in a browser for GraphiQL)")
+        settings = _print_credentials(settings, engine, host, port)
+        console.print(f"\n[bold green]GraphQL[/]   http://{host}:{port}/graphql  (open it in a browser for GraphiQL; send a key as 'Authorization: Bearer ...')")
         console.print("try this query:\n" + SAMPLE_QUERY, highlight=False)
         console.print("the silos change every 15 s; `c360 sync status` in another shell shows the runs")
         console.print("press Ctrl-C to stop\n")

@@ -8,7 +8,9 @@ import typer
 
 from hub import __version__
 from hub.cli import connectors_cmd, db_cmd, identity_cmd, quarantine_cmd, sync_cmd
+from hub.cli import keys_cmd
 from hub.cli._console import err_console
+from hub.cli.audit_cmd import audit_command
 from hub.cli.demo_cmd import demo_command
 from hub.cli.schema_cmd import schema_command
 from hub.cli.serve_cmd import serve_command
@@ -41,6 +43,8 @@ app.command("review")(review_command)
 app.command("import")(import_command)
 app.add_typer(export_app, name="export")
 app.command("schema")(schema_command)
+app.add_typer(keys_cmd.app, name="keys")
+app.command("audit")(audit_command)
 
 
 def _version_callback(value: bool) -> None:

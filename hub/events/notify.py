@@ -9,6 +9,14 @@ On PostgreSQL a listener task runs ``LISTEN c360_events`` on a connection of
 its own; every append does ``pg_notify`` in its transaction, so events
 recorded by any hub process wake the subscribers of every process. Waiters
 also poll (``poll_seconds``) so a dropped listener connection only delays.
+
+Shared tail. Woken subscribers do not each query the log: :meth:`EventNotifier.events_after`
+serves them from one in-memory tail of the newest rows (at most ``TAIL_ROWS``), refreshed by
+one query per wake-up (``generation`` counts wake-ups; a refresh covers every wake-up rung
+before it started). Rows are appended to the tail only by reading ``seq > last`` from the log,
+whose appends commit in seq order, so the tail has no gaps. A subscriber whose cursor lies
+before the tail (a replay, or one that stopped reading for long) reads the log directly, as
+before. With 100 subscribers an event costs one read, not 100.
 """
 
 from __future__ import annotations
@@ -16,13 +24,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
 from hub.db import is_postgres
-from hub.events.log import NOTIFY_CHANNEL
+from hub.events.log import NOTIFY_CHANNEL, read_events
 
-__all__ = ["EventNotifier", "Waiter"]
+__all__ = ["EventNotifier", "Waiter", "TAIL_ROWS"]
+
+TAIL_ROWS = 2000  # newest events kept in memory for woken subscribers
+REFRESH_BATCH = 500
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +53,13 @@ class Waiter:
         """Call before reading the log, so a wake-up during the read is not lost."""
         self._event.clear()
 
-    async def wait(self, timeout: float) -> None:
-        with contextlib.suppress(TimeoutError):
+    async def wait(self, timeout: float) -> bool:
+        """True when rung, False when ``timeout`` passed first."""
+        try:
             await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
 
 class EventNotifier:
@@ -56,6 +73,11 @@ class EventNotifier:
         )
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()  # set once LISTEN is active (PostgreSQL only)
+        self.generation = 0  # wake-ups so far
+        self._covered = -1  # the tail holds every event committed before wake-up number ``_covered``
+        self._tail: list[Any] = []  # EventLogEntry rows, seq order, every event in (_tail_from, last seq]
+        self._tail_from: int | None = None
+        self._refresh = asyncio.Lock()
 
     @property
     def subscribers(self) -> int:
@@ -70,8 +92,61 @@ class EventNotifier:
         self._waiters.discard(waiter)
 
     def wake(self) -> None:
+        self.generation += 1
         for waiter in list(self._waiters):
             waiter.ring()
+
+    def stale(self) -> None:
+        """Make the next :meth:`events_after` re-read the log (after a poll timeout: a wake-up may have been lost)."""
+        self.generation += 1
+
+    async def events_after(
+        self,
+        sessions: Any,
+        after: int,
+        limit: int,
+        *,
+        generation: int,
+        types: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        golden_ids: Sequence[str] = (),
+    ) -> list[Any]:
+        """Events with ``seq > after`` in seq order (at most ``limit``), as :func:`read_events` would answer
+        for a read begun when ``generation`` was current; served from the shared tail when it reaches back."""
+        filters = {"types": types, "channels": channels, "golden_ids": golden_ids}
+        if self._tail_from is not None and after < self._tail_from:
+            return await read_events(sessions, after, limit, **filters)
+        async with self._refresh:
+            if self._covered < generation or self._tail_from is None:
+                await self._refill(sessions, after)
+            if self._tail_from is None or after < self._tail_from:
+                return await read_events(sessions, after, limit, **filters)
+            rows = []
+            for row in self._tail:  # short: at most TAIL_ROWS
+                if row.seq <= after:
+                    continue
+                if (types and row.type not in types) or (channels and row.channel not in channels) or (
+                    golden_ids and row.golden_id not in golden_ids
+                ):
+                    continue
+                rows.append(row)
+                if len(rows) == limit:
+                    break
+            return rows
+
+    async def _refill(self, sessions: Any, after: int) -> None:
+        started = self.generation
+        if self._tail_from is None:
+            self._tail_from = after
+        last = self._tail[-1].seq if self._tail else self._tail_from
+        fresh = await read_events(sessions, last, REFRESH_BATCH)
+        self._tail.extend(fresh)
+        if len(self._tail) > TAIL_ROWS:
+            drop = len(self._tail) - TAIL_ROWS
+            self._tail_from = self._tail[drop - 1].seq
+            del self._tail[:drop]
+        if len(fresh) < REFRESH_BATCH:  # caught up with the log as of ``started``
+            self._covered = started
 
     async def start(self) -> None:
         if self._conninfo is not None and self._task is None:

@@ -20,5 +20,5 @@ def explain(session: Session, left_record_id: int, right_record_id: int, config:
         if rid not in profiles:
             raise UnknownRecord(rid)
     keys = {k for p in profiles.values() for k in block_keys(p) if k.startswith("id:")}
-    generic = {k for k, ids in holders(session, keys).items() if len(ids) >= config.generic_min_holders}
+    generic = {k for k, ids in holders(session, keys).items() if len(ids) >= config.generic_limit(k)}
     return compare(profiles[left_record_id], profiles[right_record_id], generic, config)

@@ -8,10 +8,14 @@ honorific-only names ("王先生") carry no weight at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import JaroWinkler
+from itertools import permutations
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from hub.identity.profile import Profile, windows_overlap
 
@@ -28,6 +32,13 @@ class MatchConfig:
     review: float = 5.0
     generic_min_holders: int = 6  # a value on this many distinct records stops being an identifier
     name_block_cap: int = 200  # a name block this large is too common to look candidates up by
+    generic_document_min_holders: int = 10  # a document number is shared less readily than a phone (a household's line)
+
+    def generic_limit(self, key: str) -> int:
+        """Holders from which an ``id:`` key's value is generic (a business hall's phone, a placeholder document)."""
+        if key.startswith(("id:phone:", "id:email:")):
+            return self.generic_min_holders
+        return self.generic_document_min_holders
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ def _names(a: Profile, b: Profile) -> Verdict | None:
         return Verdict("name", "ignored", 0.0)
     if not (a.name_key and b.name_key):
         return None
+    if a.name_tokens and b.name_tokens:
+        return _latin_names(a.name_tokens, b.name_tokens)
     if a.name == b.name:
         return Verdict("name", "agree", 5.0)
     if a.name_key == b.name_key:
@@ -75,6 +88,94 @@ def _names(a: Profile, b: Profile) -> Verdict | None:
     if similarity >= 0.93:
         return Verdict("name", "partial", 1.5)
     return Verdict("name", "disagree", -5.0)
+
+
+_WORD_SIMILAR = 0.88  # Jaro–Winkler of two words of a name written with a typo
+
+
+def _aligned(short: tuple[str, ...], long: tuple[str, ...]) -> list[float]:
+    """Best word-to-word similarities, in any order (names are short: permutations are cheap)."""
+    if len(long) > 4:
+        return [JaroWinkler.similarity(x, y) for x, y in zip(short, long, strict=False)]
+    best: list[float] = []
+    for order in permutations(long, len(short)):
+        sims = [JaroWinkler.similarity(x, y) for x, y in zip(short, order, strict=True)]
+        if sum(sims) > sum(best):
+            best = sims
+    return best
+
+
+def _latin_names(a: tuple[str, ...], b: tuple[str, ...]) -> Verdict:
+    """Latin-script names word by word: order-free, typo-tolerant, a missing word is not a disagreement."""
+    if a == b:
+        return Verdict("name", "agree", 7.0 if len(a) > 1 else 5.0)  # two words agreeing say more than one
+    if sorted(a) == sorted(b) or "".join(a) == "".join(b):
+        return Verdict("name", "agree_reordered", 6.0)  # words swapped, or a space slipped in
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    sims = _aligned(short, long)
+    close = sum(1 for s in sims if s >= _WORD_SIMILAR)
+    exact = sum(1 for s in sims if s == 1.0)
+    if close == len(short) and len(short) == len(long):
+        return Verdict("name", "partial", 5.0 if exact else 3.5)  # a typo
+    if close == len(short):
+        return Verdict("name", "partial_missing", 2.0)  # one record lacks a word (given name or surname)
+    if close:
+        return Verdict("name", "partial_one", -1.0)  # one word agrees, another does not
+    return Verdict("name", "disagree", -5.0)
+
+
+def _birth_dates(a: dt.date, b: dt.date) -> Verdict:
+    if a == b:
+        return Verdict("birth_date", "agree", 5.0)
+    x, y = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    if DamerauLevenshtein.distance(x, y) <= 1 or (a.year == b.year and a.month == b.day and a.day == b.month):
+        return Verdict("birth_date", "partial", 0.0)  # one digit typed wrong, or day and month swapped
+    return Verdict("birth_date", "disagree", -6.0)
+
+
+def _soft_ids(a: Profile, b: Profile, generic: Collection[str]) -> Verdict | None:
+    """Document numbers that may carry typos (no check digit): compared fuzzily, never decisive alone."""
+    soft_a: dict[str, set[str]] = {}
+    for kind, value in a.ids:
+        if kind not in HARD_ID_TYPES:
+            soft_a.setdefault(kind, set()).add(value)
+    best: Verdict | None = None
+    for kind, value in b.ids:
+        mine = soft_a.get(kind)
+        if not mine:
+            continue
+        if value in mine:
+            verdict = Verdict("id", "ignored", 0.0) if f"id:{kind}:{value}" in generic else Verdict("id", "agree", 9.0)
+        elif any(DamerauLevenshtein.distance(value, m) <= 1 for m in mine):
+            verdict = Verdict("id", "partial", 4.0)
+        else:
+            verdict = Verdict("id", "disagree", -1.0)  # mistyped or re-issued documents are common
+        if best is None or verdict.weight > best.weight:
+            best = verdict
+    return best
+
+
+def _addresses(a: Profile, b: Profile) -> Verdict | None:
+    if not (a.address and b.address):
+        return None
+    if a.address_tokens and b.address_tokens:
+        # a whole street address with its house number, in a wide-open alphabet: rarely shared by chance
+        if a.address == b.address:
+            return Verdict("address", "agree", 5.0)
+        similarity = max(fuzz.token_sort_ratio(a.address, b.address),
+                         fuzz.ratio(a.address.replace(" ", ""), b.address.replace(" ", ""))) / 100
+        if similarity >= 0.9:
+            return Verdict("address", "agree_fuzzy", 4.0)
+        if similarity >= 0.75:
+            return Verdict("address", "partial", 2.0)
+        if a.locality and a.locality == b.locality:
+            return Verdict("address", "same_locality", 0.5)
+        return Verdict("address", "disagree", -1.0)
+    if a.address == b.address:
+        return Verdict("address", "agree", 3.0)
+    if a.locality == b.locality:
+        return Verdict("address", "partial", 1.0)
+    return None
 
 
 def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: MatchConfig | None = None) -> Comparison:
@@ -96,7 +197,10 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
     if name:
         verdicts.append(name)
     if a.birth_date and b.birth_date:
-        verdicts.append(Verdict("birth_date", "agree", 5.0) if a.birth_date == b.birth_date else Verdict("birth_date", "disagree", -6.0))
+        verdicts.append(_birth_dates(a.birth_date, b.birth_date))
+    soft = _soft_ids(a, b, generic)
+    if soft:
+        verdicts.append(soft)
     if a.gender and b.gender and a.gender != b.gender:
         verdicts.append(Verdict("gender", "disagree", -6.0))
 
@@ -121,11 +225,9 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
     if shared_emails:
         generic_only = all(f"id:email:{e}" in generic for e in shared_emails)
         verdicts.append(Verdict("email", "ignored", 0.0) if generic_only else Verdict("email", "agree", 7.0))
-    if a.address and b.address:
-        if a.address == b.address:
-            verdicts.append(Verdict("address", "agree", 3.0))
-        elif a.locality == b.locality:
-            verdicts.append(Verdict("address", "partial", 1.0))
+    address = _addresses(a, b)
+    if address:
+        verdicts.append(address)
 
     score = sum(v.weight for v in verdicts)
     decision = "match" if score >= config.match else "review" if score >= config.review else "non_match"

@@ -8,6 +8,8 @@ subscriptions), so the matcher itself stays a pure function.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,7 @@ from hub.identity.normalize import (
     normalize_ric,
     normalize_uscc,
 )
+from hub.identity.normalize._text import is_han
 
 __all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window"]
 
@@ -55,6 +58,8 @@ class Profile:
     emails: frozenset[str] = frozenset()
     address: str | None = None
     locality: str | None = None
+    address_tokens: tuple[str, ...] = ()  # a non-Chinese address: its words (fuzzy comparison)
+    name_tokens: tuple[str, ...] = ()  # a Latin-script name: its words (typo- and order-tolerant comparison)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -77,6 +82,29 @@ def _time(value: Any) -> dt.datetime | None:
         return value
     parsed = dt.datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+_WORDS = re.compile(r"[^0-9a-z]+")
+_POSTCODE = re.compile(r"^[0-9]{3,10}$")
+
+
+def _latin_address(raw: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """A non-Chinese address: lower-case words; its locality is the last postcode-like number in it."""
+    if any(is_han(ch) for ch in raw):
+        return None
+    folded = unicodedata.normalize("NFKD", raw.lower())
+    words = tuple(w for w in _WORDS.split("".join(ch for ch in folded if not unicodedata.combining(ch))) if w)
+    if len(words) < 2:
+        return None
+    postcode = next((w for w in reversed(words) if _POSTCODE.match(w)), None)
+    return " ".join(words), (f"pc:{postcode}" if postcode else None), words
+
+
+def _latin_name_tokens(key: str | None) -> tuple[str, ...]:
+    """Words of a Latin-script name that is not romanized Chinese (those compare by pinyin key, as before)."""
+    if not key or not key.isascii():
+        return ()
+    return tuple(t for t in key.split() if t)
 
 
 def phone_key(raw: str) -> str | None:
@@ -134,6 +162,14 @@ def build_profile(
         e.value for e in (normalize_email(raw) for raw in payload.get("emails") or ()) if e.trusted and e.value
     )
     address = normalize_address(payload["address"]) if payload.get("address") else None
+    address_value = address.value if address and address.trusted else None
+    locality = address.locality_key if address and address.trusted else None
+    address_tokens: tuple[str, ...] = ()
+    if address is not None and not address.trusted:
+        latin = _latin_address(str(payload["address"]))
+        if latin is not None:
+            address_value, locality, address_tokens = latin
+    name_key = (name.pronunciation_key or name.value) if trusted_name and name else None
     return Profile(
         record_id=record_id,
         source=source,
@@ -142,7 +178,7 @@ def build_profile(
         updated_at=_time(payload.get("updated_at")),
         observed_at=_time(payload.get("observed_at")),
         name=name.value if trusted_name and name else None,
-        name_key=(name.pronunciation_key or name.value) if trusted_name and name else None,
+        name_key=name_key,
         surname=name.surname if name else None,
         honorific_only=bool(name and name.honorific_only),
         ids=frozenset(ids),
@@ -150,8 +186,10 @@ def build_profile(
         gender=gender,
         phones=tuple(sorted(phones.values(), key=lambda p: p.value)),
         emails=emails,
-        address=address.value if address and address.trusted else None,
-        locality=address.locality_key if address and address.trusted else None,
+        address=address_value,
+        locality=locality,
+        address_tokens=address_tokens,
+        name_tokens=_latin_name_tokens(name_key) if name and name.script == "latin" and not name.romanized else (),
         extra=payload.get("extra") or {},
     )
 
@@ -171,6 +209,15 @@ def block_keys(profile: Profile) -> list[str]:
             keys.add(f"{prefix}:{profile.name_key}|{profile.birth_date.isoformat()}")
         if profile.locality:
             keys.add(f"{prefix}:{profile.name_key}|{profile.locality}")
+    if profile.party_type == "person" and profile.name_tokens:
+        # Latin-script names: one word of the name (a typo in the other, or the other missing) with the birth date or postcode
+        for token in profile.name_tokens:
+            if profile.birth_date:
+                keys.add(f"nt:{token}|{profile.birth_date.isoformat()}")
+            if profile.address_tokens and profile.locality:
+                keys.add(f"nt:{token}|{profile.locality}")
+    if profile.address_tokens and profile.locality and profile.birth_date:
+        keys.add(f"dl:{profile.birth_date.isoformat()}|{profile.locality}")
     return sorted(k[:300] for k in keys)
 
 

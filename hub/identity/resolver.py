@@ -72,7 +72,7 @@ class _Graph:
         usable = []
         for key in keys:
             count = len(found.get(key, ()))
-            if key.startswith("id:") and count >= self.config.generic_min_holders:
+            if key.startswith("id:") and count >= self.config.generic_limit(key):
                 self.generic.add(key)
             elif not key.startswith("id:") and count > self.config.name_block_cap:
                 continue
@@ -140,7 +140,7 @@ class IdentityResolver:
         found = holders(session, landed_by_key)
         seeds: set[int] = set()
         for key, ids in found.items():
-            limit = self.config.generic_min_holders if key.startswith("id:") else self.config.name_block_cap + 1
+            limit = self.config.generic_limit(key) if key.startswith("id:") else self.config.name_block_cap + 1
             if len(ids) >= limit > len(ids) - landed_by_key[key]:
                 seeds |= ids
         return seeds
@@ -255,7 +255,7 @@ class IdentityResolver:
             return None, "no_phone"
         for phone in profile.phones:
             key = f"id:phone:{phone.value}"
-            if key in graph.generic or len(graph.lookup([key]).get(key, ())) >= self.config.generic_min_holders:
+            if key in graph.generic or len(graph.lookup([key]).get(key, ())) >= self.config.generic_limit(key):
                 return None, "generic_phone"
             by_sub = {where[r] for r in _subscription_holders(session, phone.value, moment) if r in where}
             if len(by_sub) == 1:

@@ -2,7 +2,7 @@
 
 Candidates are found as the resolver finds them: two party records sharing a
 blocking key (``identity_key``), skipping event-time keys, generic values
-(an ``id:`` key held by ``generic_min_holders`` records or more) and name
+(an ``id:`` key held by ``config.generic_limit(key)`` records or more) and name
 blocks larger than ``name_block_cap``. Each pair is scored by the same pure
 matcher with the data's generic values; pairs with
 ``MatchConfig.review <= score < MatchConfig.match`` are listed, strongest
@@ -89,7 +89,7 @@ def candidate_pairs(
         if key.startswith("ev:") or len(ids) < 2:
             continue
         if key.startswith("id:"):
-            if len(ids) >= config.generic_min_holders:
+            if len(ids) >= config.generic_limit(key):
                 generic.add(key)
                 continue
         elif len(ids) > config.name_block_cap:

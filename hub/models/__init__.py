@@ -1,5 +1,6 @@
 """The master customer index as SQLAlchemy 2.x typed models (one module per concern)."""
 
+from hub.models.access import ApiKey
 from hub.models.audit import AuditEntry
 from hub.models.base import Base, utcnow
 from hub.models.events import EventLogEntry
@@ -28,6 +29,7 @@ __all__ = [
     "Account",
     "AccountManager",
     "Analysis",
+    "ApiKey",
     "AuditEntry",
     "Balance",
     "Base",

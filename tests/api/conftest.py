@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
+from hub.auth import ALL_SCOPES, Caller
 from hub.config import Settings
 from hub.db import create_async_db_engine
 from schema import HubContext, build_schema
@@ -18,6 +19,9 @@ from schema import HubContext, build_schema
 T = TypeVar("T")
 
 SCHEMA = build_schema()
+
+# Schema-level tests run as a channel holding every scope; tests/auth covers narrower callers.
+FULL_ACCESS = Caller(name="tests", kind="channel", scopes=ALL_SCOPES - {"pii:read"})
 
 
 @pytest.fixture
@@ -37,6 +41,7 @@ class Api:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self.statements = 0
+        self.caller = FULL_ACCESS
 
     def run(self, work: Callable[[async_sessionmaker[Any]], Awaitable[T]]) -> T:
         async def main() -> T:
@@ -56,6 +61,7 @@ class Api:
     def execute(self, query: str, variables: dict[str, Any] | None = None) -> Any:
         async def work(sessions: async_sessionmaker[Any]) -> Any:
             context = HubContext(request=None, response=None, sessions=sessions, settings=Settings(database_url=self.database_url))
+            context.caller = self.caller
             self.statements = 0
             return await SCHEMA.execute(query, variable_values=variables, context_value=context)
 

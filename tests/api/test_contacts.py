@@ -50,7 +50,7 @@ def test_fifty_concurrent_duplicates_store_one_event(api: Api, engine: Any, cust
 
     async def work(sessions: Any) -> list[Any]:
         def run() -> Any:
-            context = HubContext(request=None, response=None, sessions=sessions, settings=Settings())
+            context = HubContext(request=None, response=None, sessions=sessions, settings=Settings(), caller=api.caller)
             return SCHEMA.execute(RECORD, variable_values=variables, context_value=context)
 
         return await asyncio.gather(*(run() for _ in range(50)))
@@ -101,8 +101,8 @@ def test_unknown_channel_is_bad_user_input(api: Api, engine: Any, customer_id: s
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(database_url=database_url))) as client:
+def client(database_url: str, auth_headers: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=database_url)), headers=auth_headers) as client:
         yield client
 
 
@@ -149,3 +149,19 @@ def test_get_serves_queries_and_errors_carry_codes(client: TestClient, customer_
     assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     response = client.get("/graphql", params={"query": f'{{ customer(id: "{customer_id}") {{ displayName }} }}'})
     assert response.json() == {"data": {"customer": {"displayName": "张伟"}}}
+
+
+def test_contact_feed_skips_identity_events_sharing_the_log(api: Api, engine: Any, customer_id: str) -> None:
+    """Merges and splits live in the same log; the contact feed must step over them, not fail on them."""
+    from datetime import UTC, datetime
+
+    with Session(engine) as session:
+        session.add(
+            EventLogEntry(
+                event_id="identity-1", type="customer.merged", golden_id=customer_id, occurred_at=datetime.now(UTC)
+            )
+        )
+        session.commit()
+    api.data(RECORD, {"input": _input({"id": customer_id}, idempotencyKey="feed-k1")})
+    feed = api.data("{ contactEvents(first: 10) { edges { node { type customerId } } } }")
+    assert [edge["node"]["type"] for edge in feed["contactEvents"]["edges"]] == ["CONTACT_RECORDED"]

@@ -23,11 +23,27 @@ SUBSCRIBE = ("""subscription($after: String) { contactEvents(after: $after) { cu
 RECORD = ("""mutation($input: RecordContactInput!) { recordContact(input: $input) { event { cursor seq } } }""")
 
 
+# API key of each running test server, by "host:port" (access control: every connection authenticates).
+_KEYS: dict[str, str] = {}
+
+
+def _ws(url: str) -> WebsocketsTransport:
+    key = _KEYS[url.split("/")[2]]
+    return WebsocketsTransport(url=url, init_payload={"authorization": f"Bearer {key}"})
+
+
 class Server:
     def __init__(self, database_url: str) -> None:
+        from hub.auth import ALL_SCOPES, create_key
+        from hub.db import create_db_engine
+
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        engine = create_db_engine(database_url)
+        self.key = create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
+        engine.dispose()
+        _KEYS[f"127.0.0.1:{self.port}"] = self.key
         config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -77,14 +93,14 @@ def _contact(customer_id: str, summary: str) -> dict[str, Any]:
 
 
 async def _record(url: str, customer_id: str, summary: str) -> dict[str, Any]:
-    async with Client(transport=WebsocketsTransport(url=url)) as session:
+    async with Client(transport=_ws(url)) as session:
         return (await session.execute(GraphQLRequest(RECORD, variable_values=_contact(customer_id, summary))))["recordContact"]["event"]
 
 
 async def _take(url: str, after: str | None, count: int, during: Any = None) -> list[dict[str, Any]]:
     """Subscribe after ``after``; once subscribed, run ``during``; return the first ``count`` events."""
     got: list[dict[str, Any]] = []
-    async with Client(transport=WebsocketsTransport(url=url)) as session:
+    async with Client(transport=_ws(url)) as session:
         task = None
         async for result in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"after": after})):
             got.append(result["contactEvents"])
@@ -138,7 +154,7 @@ def test_subscriptions_per_connection_are_capped(server: Server, customer_id: st
 
     async def main() -> None:
         await _record(server.ws_url, customer_id, "one")
-        async with Client(transport=WebsocketsTransport(url=server.ws_url)) as session:
+        async with Client(transport=_ws(server.ws_url)) as session:
             streams = [session.subscribe(GraphQLRequest(SUBSCRIBE)) for _ in range(MAX_SUBSCRIPTIONS_PER_CONNECTION)]
             for stream in streams:
                 assert (await anext(stream))["contactEvents"]["summary"] == "one"
@@ -158,7 +174,7 @@ def test_feed_query_pages_with_the_same_cursors(server: Server, customer_id: str
         events = [await _record(server.ws_url, customer_id, f"e{i}") for i in range(5)]
         query = ("query($after: String) { contactEvents(first: 2, after: $after) { nodes { seq } pageInfo { hasNextPage endCursor } } }")
         seen, after = [], None
-        async with Client(transport=HTTPXAsyncTransport(url=f"http://127.0.0.1:{server.port}/graphql")) as session:
+        async with Client(transport=HTTPXAsyncTransport(url=f"http://127.0.0.1:{server.port}/graphql", headers={"Authorization": f"Bearer {server.key}"})) as session:
             while True:
                 page = (await session.execute(GraphQLRequest(query, variable_values={"after": after})))["contactEvents"]
                 seen.extend(node["seq"] for node in page["nodes"])

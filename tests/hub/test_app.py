@@ -12,8 +12,8 @@ HUB_QUERY = "{ hub { version database schemaRevision counts { goldenCustomers so
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(database_url=database_url))) as client:
+def client(database_url: str, auth_headers: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=database_url)), headers=auth_headers) as client:
         yield client
 
 

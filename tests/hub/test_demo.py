@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,11 +22,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _post(port: int, query: str) -> dict[str, object]:
+def _post(port: int, query: str, key: str) -> dict[str, object]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
         data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)  # type: ignore[no-any-return]
@@ -54,7 +55,10 @@ def test_demo_serves_the_sample_query_on_synced_silos(work_dir: Path, database_u
         assert "first sync" in output and "boss.customers" in output
         assert "scheduler" in output
 
-        answer = _post(port, SAMPLE_QUERY)
+        key = re.search(r"call-center\s+(c360k_\S+)", output)
+        assert key, output
+        assert "self-service token" in output and "curl" in output
+        answer = _post(port, SAMPLE_QUERY, key.group(1))
         assert "errors" not in answer, answer
         data = answer["data"]
         assert isinstance(data, dict)

@@ -1,0 +1,154 @@
+"""Contact events: latency from ``recordContact`` to subscriber delivery, and events accepted per second.
+
+    python bench/events.py                                  # SQLite bench database (see bench/_load.py)
+    python bench/events.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench
+
+The hub runs under uvicorn in a child process. 1 and then 100 subscribers
+connect over real WebSockets (graphql-transport-ws, the ``websockets``
+package directly) and subscribe after the log's current end. Events are then
+recorded one at a time at ``--rate`` per second over HTTP; a delivery's
+latency is from sending the mutation to that subscriber receiving the event.
+Last, ``--burst`` events are recorded by 8 concurrent writers with every
+subscriber still connected: events accepted per second. Subscribers and
+writers share this one client process. Figures: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx  # noqa: E402
+import websockets  # noqa: E402
+
+from _load import DATA_DIR, BenchServer, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
+from hub.db.migrate import upgrade  # noqa: E402
+
+SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq } }"
+RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } } }"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Subscriber:
+    def __init__(self) -> None:
+        self.received: dict[int, float] = {}  # seq -> perf_counter at receipt
+        self.ready = asyncio.Event()
+
+    async def run(self, ws_url: str, credential: str | None, after: str) -> None:
+        async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"], ping_interval=None, max_queue=None) as ws:
+            payload = {"authorization": f"Bearer {credential}"} if credential else {}
+            await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"after": after}}}))
+            self.ready.set()
+            async for raw in ws:
+                message = json.loads(raw)
+                if message["type"] == "next":
+                    self.received[message["payload"]["data"]["contactEvents"]["seq"]] = time.perf_counter()
+                elif message["type"] in ("error", "complete"):
+                    raise RuntimeError(str(message)[:300])
+
+
+def contact(customer_id: str, i: int) -> dict[str, Any]:
+    return {"input": {"customer": {"id": customer_id}, "channel": "APP", "type": "INQUIRY",
+                      "occurredAt": "2024-05-01T09:30:00+00:00", "summary": f"bench event {i}"}}
+
+
+async def record(client: httpx.AsyncClient, customer_id: str, i: int) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": RECORD, "variables": contact(customer_id, i)})
+    body = response.json()
+    if body.get("errors"):
+        raise RuntimeError(str(body["errors"])[:300])
+    return body["data"]["recordContact"]["event"]  # type: ignore[no-any-return]
+
+
+async def scenario(server: BenchServer, credential: str | None, customers: list[str], subscribers: int, args: argparse.Namespace) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {credential}"} if credential else {}
+    async with httpx.AsyncClient(base_url=server.base, headers=headers, timeout=60) as client:
+        start = await record(client, customers[0], -1)
+        subs = [Subscriber() for _ in range(subscribers)]
+        ws_url = server.base.replace("http", "ws") + "/graphql"
+        tasks = [asyncio.create_task(sub.run(ws_url, credential, start["cursor"])) for sub in subs]
+        await asyncio.wait_for(asyncio.gather(*(sub.ready.wait() for sub in subs)), 60)
+        await asyncio.sleep(0.5)  # let every subscription reach the live tail
+
+        sent: dict[int, float] = {}
+        for i in range(args.events):
+            began = time.perf_counter()
+            event = await record(client, customers[i % len(customers)], i)
+            sent[event["seq"]] = began
+            await asyncio.sleep(max(0.0, 1 / args.rate - (time.perf_counter() - began)))
+
+        burst_started = time.perf_counter()
+        queue = list(range(args.burst))
+
+        async def writer() -> None:
+            while queue:
+                i = queue.pop()
+                await record(client, customers[i % len(customers)], 10_000 + i)
+
+        await asyncio.gather(*(writer() for _ in range(8)))
+        accepted = args.burst / (time.perf_counter() - burst_started)
+
+        deadline = time.monotonic() + 60
+        total = args.events + args.burst
+        while time.monotonic() < deadline and any(len(sub.received) < total for sub in subs):
+            await asyncio.sleep(0.1)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = [(sub.received[seq] - at) * 1000 for sub in subs for seq, at in sent.items() if seq in sub.received]
+    missing = sum(1 for sub in subs for seq in sent if seq not in sub.received)
+    return {
+        "subscribers": subscribers,
+        "events": args.events,
+        "rate_per_s": args.rate,
+        "deliveries": len(latencies),
+        "missing": missing,
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "burst_events": args.burst,
+        "accepted_per_s": round(accepted, 1),
+        "burst_fully_delivered": all(len(sub.received) >= total for sub in subs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="customers in the bench database")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--subscribers", default="1,100")
+    parser.add_argument("--events", type=int, default=100, help="paced events per scenario")
+    parser.add_argument("--rate", type=float, default=20.0, help="paced events per second")
+    parser.add_argument("--burst", type=int, default=300, help="events recorded as fast as 8 writers can")
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args()
+
+    url, _heavy = ensure_bench_database(args.size, args.database_url)
+    upgrade(url)
+    customers = sample_customers(url, 50)
+    credential = bench_credential(url, "bench-events", {"contact:write", "events:subscribe", "customer:read"})
+    results = []
+    with BenchServer(url, args.port) as server:
+        for count in (int(n) for n in args.subscribers.split(",")):
+            results.append(asyncio.run(scenario(server, credential, customers, count, args)))
+            print(json.dumps(results[-1]), flush=True)
+    out = DATA_DIR / f"events-{url.split('://')[0]}-{args.size}.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()

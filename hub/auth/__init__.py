@@ -1,0 +1,28 @@
+"""Access control: who is calling (API keys, self-service tokens) and what they may do."""
+
+from hub.auth.authenticate import Authenticator, Unauthenticated, credential_from_headers, credential_from_params
+from hub.auth.keys import IssuedKey, create_key, list_keys, revoke_key, rotate_key, verify_key
+from hub.auth.ratelimit import RateLimiter
+from hub.auth.scopes import ALL_SCOPES, ANONYMOUS, CHANNEL_SCOPES, SELF_SERVICE_SCOPES, Caller
+from hub.auth.tokens import issue_token, verify_token
+
+__all__ = [
+    "ALL_SCOPES",
+    "ANONYMOUS",
+    "CHANNEL_SCOPES",
+    "SELF_SERVICE_SCOPES",
+    "Authenticator",
+    "Caller",
+    "IssuedKey",
+    "RateLimiter",
+    "Unauthenticated",
+    "create_key",
+    "credential_from_headers",
+    "credential_from_params",
+    "issue_token",
+    "list_keys",
+    "revoke_key",
+    "rotate_key",
+    "verify_key",
+    "verify_token",
+]

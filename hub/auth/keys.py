@@ -1,0 +1,132 @@
+"""Channel API keys: created, rotated and revoked by the operator, shown once, kept as salted hashes.
+
+A key reads ``c360k_<key id>_<secret>``. The key id is public and finds the
+row; the secret (256 random bits) is stored only as SHA-256 of a per-key salt
+and the secret, compared in constant time. A high-entropy secret needs no
+slow hash: nobody can guess it, so the salt only stops table look-ups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from hub.auth.scopes import ALL_SCOPES, Caller
+from hub.models import ApiKey, AuditEntry, utcnow
+
+__all__ = ["IssuedKey", "KeyError_", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
+
+PREFIX = "c360k_"
+
+
+class KeyError_(Exception):
+    """A key operation the operator asked for cannot be done (unknown or revoked key id)."""
+
+
+class UnknownScope(KeyError_):
+    def __init__(self, unknown: set[str]) -> None:
+        super().__init__(f"unknown scope(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(ALL_SCOPES))}")
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key_id: str
+    name: str
+    scopes: tuple[str, ...]
+    key: str  # shown once, never stored
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256(f"{salt}:{secret}".encode()).hexdigest()
+
+
+def _parse(key: str) -> tuple[str, str] | None:
+    if not key.startswith(PREFIX):
+        return None
+    key_id, sep, secret = key[len(PREFIX) :].partition("_")
+    if not sep or len(key_id) != 12 or len(secret) < 20:
+        return None
+    return key_id, secret
+
+
+def _issue(session: Session, name: str, scopes: tuple[str, ...]) -> IssuedKey:
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    session.add(ApiKey(key_id=key_id, name=name, salt=salt, key_hash=_hash(salt, secret), scopes=list(scopes)))
+    return IssuedKey(key_id=key_id, name=name, scopes=scopes, key=f"{PREFIX}{key_id}_{secret}")
+
+
+def _audit(session: Session, actor: str, operation: str, key_id: str, name: str, scopes: list[str]) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor, action="admin", operation=operation, customer_id=None, fields=[], detail={"key_id": key_id, "name": name, "scopes": scopes}
+        )
+    )
+
+
+def create_key(engine: Engine, name: str, scopes: set[str] | frozenset[str], actor: str = "cli") -> IssuedKey:
+    unknown = set(scopes) - ALL_SCOPES
+    if unknown:
+        raise UnknownScope(unknown)
+    if not name.strip():
+        raise KeyError_("a key needs a name (the channel it is for)")
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        issued = _issue(session, name.strip(), tuple(sorted(scopes)))
+        _audit(session, actor, "keys.create", issued.key_id, issued.name, list(issued.scopes))
+    return issued
+
+
+def _active(session: Session, key_id: str) -> ApiKey:
+    row = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+    if row is None:
+        raise KeyError_(f"no API key with id {key_id}")
+    if row.revoked_at is not None:
+        raise KeyError_(f"API key {key_id} is already revoked")
+    return row
+
+
+def rotate_key(engine: Engine, key_id: str, actor: str = "cli") -> IssuedKey:
+    """Revoke ``key_id`` and issue a new key with the same name and scopes."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        old = _active(session, key_id)
+        old.revoked_at = utcnow()
+        issued = _issue(session, old.name, tuple(old.scopes))
+        _audit(session, actor, "keys.rotate", issued.key_id, issued.name, list(issued.scopes) + [f"replaces:{key_id}"])
+    return issued
+
+
+def revoke_key(engine: Engine, key_id: str, actor: str = "cli") -> None:
+    with Session(engine) as session, session.begin():
+        row = _active(session, key_id)
+        row.revoked_at = utcnow()
+        _audit(session, actor, "keys.revoke", row.key_id, row.name, list(row.scopes))
+
+
+def list_keys(engine: Engine) -> list[ApiKey]:
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
+
+
+async def verify_key(sessions: async_sessionmaker[AsyncSession], key: str) -> Caller | str:
+    """The caller a key stands for, or the reason it is refused (a message for a 401)."""
+    parsed = _parse(key)
+    if parsed is None:
+        return "malformed API key"
+    key_id, secret = parsed
+    async with sessions() as session:
+        row = await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+    # Hash even when the row is missing, so timing does not tell which key ids exist.
+    expected = row.key_hash if row is not None else _hash("0" * 32, "missing")
+    matches = hmac.compare_digest(_hash(row.salt if row is not None else "-", secret), expected)
+    if row is None or not matches:
+        return "unknown API key"
+    if row.revoked_at is not None:
+        return "revoked API key"
+    return Caller(name=f"key:{row.name}:{row.key_id}", kind="channel", scopes=frozenset(row.scopes), key_id=row.key_id)

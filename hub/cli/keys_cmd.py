@@ -1,0 +1,74 @@
+"""`c360 keys`: channel API keys — create, rotate, revoke, list. A key is shown once, at creation."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from hub.auth.keys import IssuedKey, KeyError_, create_key, list_keys, revoke_key, rotate_key
+from hub.auth.scopes import ALL_SCOPES, CHANNEL_SCOPES
+from hub.cli._console import console, fail
+from hub.cli.sync_cmd import checked_engine
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Channel API keys (hashed at rest; shown once).", no_args_is_help=True)
+
+
+def _show(issued: IssuedKey) -> None:
+    console.print(f"key id  {issued.key_id}  ({issued.name}; scopes: {' '.join(issued.scopes)})", highlight=False)
+    console.print("API key (shown once, store it now):", highlight=False)
+    console.print(issued.key, highlight=False, soft_wrap=True)
+
+
+@app.command("create")
+def create_command(
+    name: str = typer.Argument(..., help="The channel this key is for, e.g. call-center."),
+    scope: list[str] = typer.Option(None, "--scope", "-s", help=f"Repeat for each scope (default: channel scopes). Known: {', '.join(sorted(ALL_SCOPES))}."),
+) -> None:
+    """Create a key for a channel and print it once."""
+    with checked_engine() as (_, engine):
+        try:
+            _show(create_key(engine, name, set(scope or CHANNEL_SCOPES)))
+        except KeyError_ as exc:
+            fail(str(exc))
+
+
+@app.command("rotate")
+def rotate_command(key_id: str = typer.Argument(..., metavar="KEY_ID")) -> None:
+    """Revoke a key and issue a new one with the same name and scopes."""
+    with checked_engine() as (_, engine):
+        try:
+            _show(rotate_key(engine, key_id))
+        except KeyError_ as exc:
+            fail(str(exc))
+
+
+@app.command("revoke")
+def revoke_command(key_id: str = typer.Argument(..., metavar="KEY_ID")) -> None:
+    """Revoke a key: requests with it get 401 from now on."""
+    with checked_engine() as (_, engine):
+        try:
+            revoke_key(engine, key_id)
+        except KeyError_ as exc:
+            fail(str(exc))
+    console.print(f"revoked {key_id}")
+
+
+@app.command("list")
+def list_command() -> None:
+    """Every key: id, channel, scopes, created, revoked (never the key itself)."""
+    with checked_engine() as (_, engine):
+        rows = list_keys(engine)
+    table = Table(title="API keys")
+    for column in ("key id", "name", "scopes", "created (UTC)", "revoked (UTC)"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.key_id,
+            row.name,
+            " ".join(row.scopes),
+            row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            row.revoked_at.strftime("%Y-%m-%d %H:%M:%S") if row.revoked_at else "",
+        )
+    console.print(table if rows else "no API keys")

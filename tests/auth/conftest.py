@@ -1,0 +1,51 @@
+"""Access-control fixtures: two people, callers of each kind, an app that accepts self-service tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.auth import Caller
+from hub.config import AuthSettings, Secret, Settings
+from tests.api import factory
+from tests.api.conftest import api, seed  # noqa: F401  (the schema-level runner and seeding, shared with the API tests)
+
+SECRET = Secret("test-secret-" + "x" * 40)
+RIC = "11010519491231002X"
+PHONE = "+8613800138000"
+OTHER_PHONE = "+8613900139000"
+EMAIL = "zhang.wei@example.cn"
+ADDRESS = "北京市朝阳区建国路88号院3号楼"
+CLEAR_VALUES = (RIC, "13800138000", "13900139000", EMAIL, "建国路88号")
+
+
+def caller(*scopes: str, customer_id: str | None = None) -> Caller:
+    kind = "self-service" if customer_id else "channel"
+    return Caller(name=f"test:{'+'.join(scopes) or 'none'}", kind=kind, scopes=frozenset(scopes), customer_id=customer_id)
+
+
+@pytest.fixture
+def people(seed: Any) -> dict[str, str]:
+    def build(session: Any) -> dict[str, str]:
+        me = factory.customer(session, "张伟", ric=RIC, phone=PHONE, email=EMAIL, address=ADDRESS)
+        other = factory.customer(session, "李娜", phone=OTHER_PHONE)
+        firm = factory.customer(session, "闽江科技有限公司", kind="organization")
+        factory.fact(session, factory.PartyRelation, firm, relation="contact", related_key="P1", title="IT", related_golden_id=other.id)
+        return {"me": me.id, "other": other.id, "firm": firm.id}
+
+    return seed(build)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, auth=AuthSettings(jwt_secret=SECRET))
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client

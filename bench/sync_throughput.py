@@ -2,6 +2,8 @@
 
     python bench/sync_throughput.py --size 10000
     python bench/sync_throughput.py --size 100000 --database-url postgresql://postgres@127.0.0.1:5432/postgres
+    python bench/sync_throughput.py --size 10000 --resolve     # with identity resolution, as the hub runs
+
 
 On PostgreSQL a scratch database is created on that server and dropped
 afterwards (``--keep`` keeps it); on SQLite a fresh file is used. The silos
@@ -29,6 +31,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from connectors import registry  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
+from hub.identity.resolver import IdentityResolver  # noqa: E402
+from hub.ingest import LandedRecordsHandler, NoResolution  # noqa: E402
 from silos import build  # noqa: E402
 from silos.run import DEFAULT_API_KEY, SiloServers  # noqa: E402
 from sync import run_stream  # noqa: E402
@@ -64,7 +68,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL")
     parser.add_argument("--data-dir", type=Path, default=None, help="where the silos are built (reused)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
+    parser.add_argument("--resolve", action="store_true", help="resolve identities as records land")
     args = parser.parse_args()
+    handler: LandedRecordsHandler = IdentityResolver() if args.resolve else NoResolution()
 
     data_dir = args.data_dir or Path(".c360") / f"bench-silos-{args.size}-{args.seed}"
     started = time.perf_counter()
@@ -80,7 +86,7 @@ def main() -> None:
             boss_url=servers.boss_url, keyaccount_url=servers.keyaccount_url, billing_dsn=servers.billing_dsn,
             callcenter_dir=servers.callcenter_dir, bi_dir=servers.bi_dir,
         )
-        print(f"database: {engine.dialect.name}")
+        print(f"database: {engine.dialect.name}; identity resolution: {'on' if args.resolve else 'off'}")
         print(f"{'connector':<12}{'records':>10}{'written':>10}{'quar.':>7}{'seconds':>9}{'rec/s':>9}{'peak RSS MB':>13}")
         total_read, total_seconds = 0, 0.0
         for name, table in tables.items():
@@ -89,7 +95,7 @@ def main() -> None:
             t0 = time.perf_counter()
             try:
                 for stream in connector.streams():
-                    outcome = run_stream(engine, name, stream, full=True)
+                    outcome = run_stream(engine, name, stream, full=True, handler=handler)
                     if not outcome.ok:
                         print(f"  {name}.{stream.name} failed: {outcome.error}")
                     read += outcome.counts.read

@@ -67,7 +67,7 @@ def test_two_scheduler_processes_never_run_a_stream_at_the_same_time(
     silo.put_many(30)
     log = tmp_path / "runs.jsonl"
     # Different intervals drift the two schedulers' phases, so each keeps meeting the other's runs.
-    children = [_spawn("schedule", database_url, str(silo.path), "4", str(log), every) for every in ("0.07", "0.11")]
+    children = [_spawn("schedule", database_url, str(silo.path), "8", str(log), every) for every in ("0.07", "0.11")]
     for child in children:
         out, err = child.communicate(timeout=60)
         assert child.returncode == 0 and out.strip() == "done", err

@@ -198,8 +198,16 @@ if __name__ == "__main__":
 STATS_PATH = "/bench/stats"
 
 
+STATS_DIR_ENV = "C360_BENCH_STATS_DIR"  # with several workers: each writes its count to a file here
+URL_ENV = "C360_BENCH_URL"
+
+
 def bench_app(url: str):  # type: ignore[no-untyped-def]
-    """The hub's real ASGI app, plus ``GET /bench/stats``: SQL statements run by this process so far."""
+    """The hub's real ASGI app, plus ``GET /bench/stats``: SQL statements run by the server so far.
+
+    With several worker processes each keeps its count in a file under ``$C360_BENCH_STATS_DIR``
+    (one 8-byte slot per process) and the stats answer sums them, whichever worker serves it.
+    """
     from hub.config import Settings
     from hub.app import create_app
     from hub.db import create_async_db_engine
@@ -207,9 +215,22 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
 
     engine = create_async_db_engine(url)
     counted = {"statements": 0}
+    stats_dir = os.environ.get(STATS_DIR_ENV)
+    slot = os.open(os.path.join(stats_dir, str(os.getpid())), os.O_RDWR | os.O_CREAT, 0o600) if stats_dir else None
 
     def count(*_args: object) -> None:
         counted["statements"] += 1
+        if slot is not None:
+            os.pwrite(slot, counted["statements"].to_bytes(8, "little"), 0)
+
+    def total() -> int:
+        if stats_dir is None:
+            return counted["statements"]
+        found = 0
+        for name in os.listdir(stats_dir):
+            with open(os.path.join(stats_dir, name), "rb") as f:
+                found += int.from_bytes(f.read(8) or b"\0", "little")
+        return found
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     settings = Settings(database_url=url)
@@ -223,13 +244,18 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["path"] == STATS_PATH:
             import json
 
-            body = json.dumps(counted).encode()
+            body = json.dumps({"statements": total()}).encode()
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
             await send({"type": "http.response.body", "body": body})
             return
         await app(scope, receive, send)
 
     return with_stats
+
+
+def bench_app_from_env():  # type: ignore[no-untyped-def]
+    """:func:`bench_app` for uvicorn's worker processes (``factory=True``): the URL comes from the environment."""
+    return bench_app(os.environ[URL_ENV])
 
 
 def bench_credential(url: str, name: str, scopes: set[str]) -> str | None:
@@ -248,8 +274,8 @@ def bench_credential(url: str, name: str, scopes: set[str]) -> str | None:
 class BenchServer:
     """``uvicorn`` serving :func:`bench_app` in a child process, until the context ends."""
 
-    def __init__(self, url: str, port: int, env: dict[str, str] | None = None) -> None:
-        self.url, self.port, self.env = url, port, env or {}
+    def __init__(self, url: str, port: int, env: dict[str, str] | None = None, workers: int = 1) -> None:
+        self.url, self.port, self.env, self.workers = url, port, env or {}, workers
         self.base = f"http://127.0.0.1:{port}"
         self._process: "subprocess.Popen[bytes] | None" = None
 
@@ -257,13 +283,18 @@ class BenchServer:
         import subprocess
         import urllib.request
 
+        import tempfile
+
+        self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
         code = (
             "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
-            "from _load import bench_app;"
-            f"uvicorn.run(bench_app({self.url!r}), host='127.0.0.1', port={self.port}, log_level='warning',"
-            " access_log=False, ws='websockets-sansio')"
+            f"uvicorn.run('_load:bench_app_from_env', factory=True, workers={self.workers}, host='127.0.0.1',"
+            f" port={self.port}, log_level='warning', access_log=False, ws='websockets-sansio',"
+            " ws_per_message_deflate=False)"
         )
-        self._process = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, **self.env})
+        env = {**os.environ, **self.env, URL_ENV: self.url, STATS_DIR_ENV: self._stats.name}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path("bench").resolve()), str(Path(".").resolve()), env.get("PYTHONPATH")]))
+        self._process = subprocess.Popen([sys.executable, "-c", code], env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -278,4 +309,5 @@ class BenchServer:
     def __exit__(self, *_exc: object) -> None:
         if self._process is not None:
             self._process.terminate()
-            self._process.wait(10)
+            self._process.wait(20)
+            self._stats.cleanup()

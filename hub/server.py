@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 import uvicorn
 
 from hub.app import create_app
 from hub.config import Settings
+from hub.db import is_postgres
 
-__all__ = ["PortInUse", "ensure_port_free", "serve"]
+__all__ = ["PortInUse", "ensure_port_free", "serve", "default_workers", "worker_app"]
 
 
 class PortInUse(Exception):
@@ -32,17 +34,50 @@ def ensure_port_free(host: str, port: int, *, option: str = "--port") -> None:
             raise
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
-    """Serve the hub until interrupted."""
+def default_workers(settings: Settings) -> int:
+    """One process per CPU in production on PostgreSQL (a process runs Python on one core at a time), else one.
+
+    On SQLite a new event wakes only the subscribers of the process that recorded it (there is no
+    LISTEN/NOTIFY), so subscribers of the other workers would wait for their poll: one worker.
+    """
+    if not settings.auth.production or not is_postgres(settings.database_url):
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def worker_app():  # type: ignore[no-untyped-def]
+    """The app of one of several worker processes: settings are loaded again from the environment and c360.toml."""
+    from hub.config import load_settings
+    from hub.logging_setup import setup_logging
+
+    settings = load_settings()
+    setup_logging(settings.log_level)
+    return create_app(settings)
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
+    """Serve the hub until interrupted, in ``workers`` processes sharing the port (default: :func:`default_workers`).
+
+    With more than one worker each process loads the settings itself (as ``c360 serve`` does) and
+    keeps its own connection pool, event listener and in-memory rate limits: a caller's per-minute
+    budgets then apply per worker.
+    """
     host = host or settings.server.host
     port = port or settings.server.port
+    workers = workers or default_workers(settings)
     ensure_port_free(host, port)
-    config = uvicorn.Config(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level=settings.log_level.lower(),
-        access_log=False,  # request lines can carry identifiers in GET query strings
-        lifespan="on",
-    )
+    common = {
+        "host": host,
+        "port": port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # request lines can carry identifiers in GET query strings
+        "lifespan": "on",
+        # Events are small JSON messages sent to many subscribers: compressing each one per
+        # subscriber costs more CPU than it saves bandwidth.
+        "ws_per_message_deflate": False,
+    }
+    if workers > 1:
+        uvicorn.run("hub.server:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        return
+    config = uvicorn.Config(create_app(settings), **common)  # type: ignore[arg-type]
     uvicorn.Server(config).run()

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, event, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from hub.models import AccountManager, Balance, GoldenCustomer, GoldenRedirect, PartyRelation, ServiceRequestStatus
 from hub.models.golden import GOLDEN_ACTIVE
@@ -37,6 +39,7 @@ __all__ = ["Loaders", "Split", "BalanceTotals", "SharedConnection", "MAX_REDIREC
 
 MAX_REDIRECT_HOPS = 8
 NAIVE_ENV = "C360_BENCH_NAIVE_RESOLVERS"  # bench only: resolve without dataloaders
+SQLITE_THREAD_READS_ENV = "C360_SQLITE_THREAD_READS"  # "1": SQLite reads through aiosqlite's thread, as before
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -61,6 +64,9 @@ class SharedConnection:
     The first batch checks a connection out; it goes back to the pool when no
     batch is using or waiting for it, so nothing is held between waves or after
     the request. Batches that are dispatched together queue on the lock.
+
+    On a SQLite file the batches instead read through :class:`_SqliteReads`, in the event loop's
+    own thread (see there); ``execute`` and the ORM ``session`` look the same to the batches.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -68,9 +74,14 @@ class SharedConnection:
         self._connection: AsyncConnection | None = None
         self._users = 0
         self._lock = asyncio.Lock()
+        self._sqlite = _sqlite_reads(engine)
 
     @asynccontextmanager
-    async def __call__(self) -> AsyncIterator[AsyncConnection]:
+    async def __call__(self) -> AsyncIterator[Any]:
+        if self._sqlite is not None:
+            with self._sqlite.connect() as connection:
+                yield connection
+            return
         self._users += 1
         try:
             async with self._lock:
@@ -82,6 +93,88 @@ class SharedConnection:
             if self._users == 0 and self._connection is not None:
                 connection, self._connection = self._connection, None
                 await connection.close()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Any]:
+        """An ORM session on the shared connection (for golden customers, which stay ORM objects)."""
+        async with self() as connection:
+            if isinstance(connection, _SqliteConnection):
+                with Session(bind=connection.connection, expire_on_commit=False) as session:
+                    yield _SqliteConnection(session)
+            else:
+                async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                    yield session
+
+
+class _SqliteConnection:
+    """``await x.execute(statement, params)`` over a synchronous connection or session: the statement runs now."""
+
+    def __init__(self, target: Any) -> None:
+        self.connection = target
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self.connection.execute(statement, parameters)
+
+
+class _SqliteReads:
+    """The loaders' reads of a SQLite file, run in the event loop's thread.
+
+    Through aiosqlite every statement is several hops to its worker thread and back, which cost
+    more CPU than the statement itself (≈ 0.1 ms for a page of the 360 view); see
+    docs/benchmarks.md. These reads use a synchronous engine on the same file instead. In WAL mode
+    (hub.db sets it) a reader never waits for a writer, and the busy timeout here is short, so the
+    loop is not held up. Every statement is also reported to the async engine's
+    ``before_cursor_execute``/``after_cursor_execute`` listeners, so statement counters (tests,
+    bench) see the same statements as before.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        from hub.db import create_db_engine
+
+        self.engine = create_db_engine(engine.url.render_as_string(hide_password=False))
+        target = weakref.ref(engine.sync_engine)  # weak: this object is the value of a weak-keyed cache of it
+        event.listen(self.engine, "connect", _short_busy_timeout)
+
+        def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+            owner = target()
+            if owner is not None:
+                owner.dispatch.before_cursor_execute(conn, cursor, statement, parameters, context, many)
+
+        def after(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+            owner = target()
+            if owner is not None:
+                owner.dispatch.after_cursor_execute(conn, cursor, statement, parameters, context, many)
+
+        event.listen(self.engine, "before_cursor_execute", before)
+        event.listen(self.engine, "after_cursor_execute", after)
+
+    @contextmanager
+    def connect(self) -> Iterator[_SqliteConnection]:
+        with self.engine.connect() as connection:
+            yield _SqliteConnection(connection)
+
+
+def _short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_READ_BUSY_MS}")
+    cursor.close()
+
+
+SQLITE_READ_BUSY_MS = 2000  # a WAL reader waits only in rare cases (recovery); never hold the loop long
+_SQLITE_READS: weakref.WeakKeyDictionary[Any, _SqliteReads] = weakref.WeakKeyDictionary()
+
+
+def _sqlite_reads(engine: AsyncEngine) -> _SqliteReads | None:
+    """The in-loop readers of a SQLite *file* engine (shared by every request on it), else None."""
+    url = engine.url
+    if not url.get_backend_name() == "sqlite" or not url.database or url.database == ":memory:" or "memory" in str(url.query):
+        return None
+    if os.environ.get(SQLITE_THREAD_READS_ENV) == "1":
+        return None
+    reads = _SQLITE_READS.get(engine.sync_engine)
+    if reads is None:
+        reads = _SQLITE_READS[engine.sync_engine] = _SqliteReads(engine)
+    return reads
 
 
 class _Unbatched(Generic[K, V]):
@@ -129,7 +222,7 @@ class Loaders:
         current = {requested: requested for requested in ids}
         answer: dict[str, GoldenCustomer | Split | None] = {}
         rows: dict[str, GoldenCustomer] = {}
-        async with self._connection() as connection, AsyncSession(bind=connection, expire_on_commit=False) as session:
+        async with self._connection.session() as session:
             for _hop in range(MAX_REDIRECT_HOPS):
                 pending = [requested for requested in ids if requested not in answer]
                 if not pending:

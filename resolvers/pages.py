@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["Page", "PageArgs", "ListSpec", "InvalidCursor", "encode_cursor", "decode_cursor", "load_pages", "MAX_FIRST"]
 
@@ -144,7 +143,7 @@ def _statement(spec: ListSpec, args: PageArgs) -> Select[Any]:
     )
 
 
-async def load_pages(connection: AsyncConnection, spec: ListSpec, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[Any]]:
+async def load_pages(connection: Any, spec: ListSpec, keys: Sequence[tuple[str, PageArgs]]) -> list[Page[Any]]:
     """One page per (golden id, args) key; one statement per distinct args among the keys.
 
     Items are Core rows of the list's table (plus ``owner``), read by column name.

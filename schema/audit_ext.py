@@ -2,8 +2,9 @@
 
 :class:`AuditTrail` opens a :class:`~schema.masking.Disclosure` for each
 query or mutation (clear values only for a caller with ``pii:read``). While
-the operation runs, ``schema.permissions.AccessControl`` adds every customer
-whose fields were resolved and the ``Protected`` serializer adds every
+the operation runs, the resolvers of fields of type ``Customer`` (installed by
+``schema.permissions.install_access_control``) add every customer they return, and
+the ``Protected`` serializer adds every
 sensitive kind it let out. After the operation one batched INSERT writes one
 ``audit_log`` row per customer: actor, action (read | write), operation, the
 sensitive kinds returned. Subscriptions are not views of a customer and are
@@ -12,8 +13,12 @@ not audited per event (their start is logged).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import weakref
 from collections.abc import AsyncIterator
+from typing import Any
 
 from graphql import OperationDefinitionNode
 from sqlalchemy import insert
@@ -36,6 +41,26 @@ def _operation_label(document: object, name: str | None) -> str:
             roots = ",".join(sorted({f.value for f in fields if f is not None}))
             return f"{name or definition.operation.value}:{roots}"[:128]
     return (name or "anonymous")[:128]
+
+
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _writing(sessions: Any) -> AsyncIterator[None]:
+    """On SQLite, one audit write at a time per process: concurrent requests queue here, in the
+    event loop, instead of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
+    and made the slowest reads of a busy server several times slower (docs/benchmarks.md)."""
+    bind = getattr(sessions, "kw", {}).get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    lock = _SQLITE_WRITERS.get(loop)
+    if lock is None:
+        lock = _SQLITE_WRITERS[loop] = asyncio.Lock()
+    async with lock:
+        yield
 
 
 class AuditTrail(SchemaExtension):
@@ -70,7 +95,7 @@ class AuditTrail(SchemaExtension):
             for customer_id in sorted(disclosure.customers)
         ]
         try:
-            async with context.sessions() as session, session.begin():
+            async with _writing(context.sessions), context.sessions() as session, session.begin():
                 await session.execute(insert(AuditEntry), rows)
         except SQLAlchemyError:
             log.exception("audit write failed; the answer is withheld")

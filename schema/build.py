@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from graphql import DocumentNode
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
@@ -13,15 +18,78 @@ from schema.errors import ErrorCodes
 from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
-from schema.permissions import AccessControl
+from schema.permissions import AccessControl, install_access_control
 from schema.operations import OperationsMutation, OperationsQuery
+from schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from schema.status import StatusQuery
 
-__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS"]
+__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "DOCUMENT_CACHE_SIZE"]
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and known valid, per process
+
+# The depth and alias limits as validation rules, built once (strawberry's limiter extensions build a
+# new rule class for every request, which would also defeat any cache keyed on the rules).
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+
+
+class _Documents:
+    """An LRU of query text -> parsed document that passed validation (invalid ones are never kept)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.valid: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def get(self, query: str) -> DocumentNode | None:
+        document = self.valid.get(query)
+        if document is not None:
+            self.valid.move_to_end(query)
+        return document
+
+    def keep(self, query: str, document: DocumentNode) -> None:
+        self.valid[query] = document
+        if len(self.valid) > self.size:
+            self.valid.popitem(last=False)
+
+
+class PreparedDocuments(SchemaExtension):
+    """Parse (at most MAX_TOKENS tokens) and validate each distinct query text once per process.
+
+    Clients send the same few documents with different variables; a document that parsed and
+    validated before is reused as is. Validation does not depend on variables or on the caller
+    (access rules run at execution), so a cached verdict holds for every later request.
+    """
+
+    documents = _Documents(DOCUMENT_CACHE_SIZE)
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + LIMIT_RULES
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query:
+            cached = self.documents.get(context.query)
+            if cached is not None:
+                context.graphql_document = cached
+                context.pre_execution_errors = []  # validated when it was cached
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.pre_execution_errors is None and context.graphql_document is not None:
+            errors = validate_document(context.schema._schema, context.graphql_document, context.validation_rules)
+            context.pre_execution_errors = errors
+            if not errors and context.query:
+                self.documents.keep(context.query, context.graphql_document)
+        yield
 
 
 @strawberry.type
@@ -30,7 +98,7 @@ class Query(StatusQuery, LookupQuery, FeedQuery, OperationsQuery, AuditQuery):
 
 
 @strawberry.type
-class Mutation(ContactMutation, OperationsMutation):
+class Mutation(ContactMutation, OperationsMutation, PrivacyMutation):
     pass
 
 
@@ -40,7 +108,7 @@ class Subscription(FeedSubscription):
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    schema = PrivateErrorsSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -49,8 +117,8 @@ def build_schema() -> strawberry.Schema:
             ErrorCodes,
             AuditTrail,
             AccessControl,
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            PreparedDocuments,
         ],
     )
+    install_access_control(schema._schema)
+    return schema

@@ -5,21 +5,38 @@ Mutation and Subscription maps to the scope it needs (``None``: any
 authenticated caller). A root field with no rule is refused (fail closed),
 and ``tests/auth/test_permission_matrix.py`` fails CI for it.
 
-:class:`AccessControl` enforces the table and, for a caller bound to one
-golden customer (a self-service token), checks every ``Customer`` and
-``ContactEvent`` object whose fields are resolved, so no query shape (by id,
-by identifier, by search, through nested fields) reaches another customer.
+:func:`install_access_control` enforces the table in the root resolvers and,
+for a caller bound to one golden customer (a self-service token), checks every
+``Customer`` and ``ContactEvent`` object any field produces, so no query shape
+(by id, by identifier, by search, through nested fields) reaches another
+customer. Nothing runs per field for the other fields: an extension ``resolve``
+hook would wrap every field of every response (see docs/benchmarks.md).
 Subscription and feed filters of a bound caller must name only its customer.
 It also counts look-ups by phone or ID number per caller (each alias counts)
-and, in production mode, refuses introspection without ``schema:introspect``.
+and :class:`AccessControl`, in production mode, refuses introspection without ``schema:introspect``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from graphql import GraphQLResolveInfo
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    default_field_resolver,
+    get_named_type,
+)
 from strawberry.extensions import SchemaExtension
 
 from hub.auth import scopes as S
@@ -28,7 +45,7 @@ from schema.errors import Forbidden, LimitExceeded
 from schema.feed import ContactEvent
 from schema.masking import DISCLOSURE
 
-__all__ = ["PERMISSIONS", "AccessControl", "LOOKUP_ARGUMENTS", "INTROSPECTION_FIELDS", "refusal"]
+__all__ = ["PERMISSIONS", "AccessControl", "install_access_control", "LOOKUP_ARGUMENTS", "INTROSPECTION_FIELDS", "refusal"]
 
 PERMISSIONS: dict[tuple[str, str], str | None] = {
     ("Query", "hub"): None,
@@ -51,6 +68,7 @@ PERMISSIONS: dict[tuple[str, str], str | None] = {
     ("Mutation", "stewardUnmerge"): S.STEWARD,
     ("Mutation", "recordContact"): S.CONTACT_WRITE,
     ("Mutation", "updateServiceRequest"): S.CONTACT_WRITE,
+    ("Mutation", "eraseCustomer"): S.STEWARD,
     ("Subscription", "contactEvents"): S.EVENTS_SUBSCRIBE,
 }
 
@@ -74,50 +92,157 @@ def refusal(caller: S.Caller, parent: str, name: str) -> Forbidden | None:
     return None
 
 
-class AccessControl(SchemaExtension):
-    def _root_check(self, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> None:
-        context = info.context
-        caller = context.caller
-        name = info.field_name
-        if name == "__typename":
-            return
-        if name in INTROSPECTION_FIELDS:
-            if context.settings.auth.production and not caller.allows(S.SCHEMA_INTROSPECT):
-                raise Forbidden(f"introspection needs the scope {S.SCHEMA_INTROSPECT}", scope=S.SCHEMA_INTROSPECT)
-            return
-        refused = refusal(caller, info.parent_type.name, name)
-        if refused is not None:
-            raise refused
-        if caller.customer_id is not None and name == "customer" and str(kwargs.get("id")) != caller.customer_id:
-            raise _deny_other_customer()
-        if caller.customer_id is not None and name == "contactEvents":
-            wanted = kwargs.get("filter")
-            raw = wanted.get("customerIds") if isinstance(wanted, dict) else getattr(wanted, "customer_ids", None)
-            ids = [str(i) for i in raw or []]
-            if ids != [caller.customer_id]:
-                raise Forbidden("a self-service credential must filter on its own customer id (filter.customerIds)", scope="customer binding")
-        if name == "customerBy" and context.lookups is not None:
-            cost = sum(1 for arg in LOOKUP_ARGUMENTS if kwargs.get(arg))
-            if cost and context.lookups.take(caller.name, cost):
-                raise LimitExceeded(
-                    f"too many look-ups by phone or ID number; the limit is {context.lookups.per_minute} a minute"
-                )
+def _root_check(parent: str, root: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> None:
+    context = info.context
+    caller = context.caller
+    name = info.field_name
+    refused = refusal(caller, parent, name)
+    if refused is not None:
+        raise refused
+    if caller.customer_id is not None and name == "customer" and str(kwargs.get("id")) != caller.customer_id:
+        raise _deny_other_customer()
+    if caller.customer_id is not None and name == "contactEvents":
+        wanted = kwargs.get("filter")
+        raw = wanted.get("customerIds") if isinstance(wanted, dict) else getattr(wanted, "customer_ids", None)
+        ids = [str(i) for i in raw or []]
+        if ids != [caller.customer_id]:
+            raise Forbidden("a self-service credential must filter on its own customer id (filter.customerIds)", scope="customer binding")
+    if name == "customerBy" and context.lookups is not None:
+        cost = sum(1 for arg in LOOKUP_ARGUMENTS if kwargs.get(arg))
+        if cost and context.lookups.take(caller.name, cost):
+            raise LimitExceeded(
+                f"too many look-ups by phone or ID number; the limit is {context.lookups.per_minute} a minute"
+            )
 
-    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
-        if info.path.prev is None:
-            self._root_check(info, kwargs)
-        elif isinstance(root, Customer):
-            bound = info.context.caller.customer_id
-            if bound is not None and str(root.id) != bound:
-                raise _deny_other_customer()
-            disclosure = DISCLOSURE.get()
-            if disclosure is not None:
-                disclosure.customers.add(str(root.id))
-        elif isinstance(root, ContactEvent):
-            bound = info.context.caller.customer_id
-            if bound is not None and (root.customer_id is None or str(root.customer_id) != bound):
-                raise _deny_other_customer()
-            disclosure = DISCLOSURE.get()
-            if disclosure is not None and root.customer_id is not None and info.operation.operation.value == "mutation":
-                disclosure.customers.add(str(root.customer_id))
-        return _next(root, info, *args, **kwargs)
+
+def _see_customer(value: Any, info: GraphQLResolveInfo) -> None:
+    bound = info.context.caller.customer_id
+    if bound is not None and str(value.id) != bound:
+        raise _deny_other_customer()
+    disclosure = DISCLOSURE.get()
+    if disclosure is not None:
+        disclosure.customers.add(str(value.id))
+
+
+def _see_event(value: Any, info: GraphQLResolveInfo) -> None:
+    bound = info.context.caller.customer_id
+    if bound is not None and (value.customer_id is None or str(value.customer_id) != bound):
+        raise _deny_other_customer()
+    disclosure = DISCLOSURE.get()
+    if disclosure is not None and value.customer_id is not None and info.operation.operation.value == "mutation":
+        disclosure.customers.add(str(value.customer_id))
+
+
+_SEE: dict[str, tuple[type, Callable[[Any, GraphQLResolveInfo], None]]] = {
+    "Customer": (Customer, _see_customer),
+    "ContactEvent": (ContactEvent, _see_event),
+}
+
+
+def _guard_root(parent: str, resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        _root_check(parent, root, info, kwargs)
+        return resolve(root, info, **kwargs)
+
+    guarded.checks_root = resolve  # type: ignore[attr-defined]  # (tests walk the wrappers)
+    return guarded
+
+
+def _checked(value: Any, info: GraphQLResolveInfo, kind: type, see: Callable[[Any, GraphQLResolveInfo], None]) -> Any:
+    if isinstance(value, kind):
+        see(value, info)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, kind):
+                see(item, info)
+    return value
+
+
+def _guard_objects(resolve: Callable[..., Any], kind: type, see: Callable[[Any, GraphQLResolveInfo], None]) -> Callable[..., Any]:
+    async def later(pending: Awaitable[Any], info: GraphQLResolveInfo) -> Any:
+        return _checked(await pending, info, kind, see)
+
+    def guarded(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        value = resolve(root, info, **kwargs)
+        if inspect.isawaitable(value):
+            return later(value, info)
+        return _checked(value, info, kind, see)
+
+    guarded.checks_objects = kind  # type: ignore[attr-defined]  # (tests walk the wrappers)
+    return guarded
+
+
+def _introspection_fields(document: DocumentNode | None, operation_name: str | None) -> bool:
+    """Whether the executed operation asks for ``__schema`` or ``__type`` at its root (through fragments too)."""
+    if document is None:
+        return False
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name is not None and o.name.value == operation_name)]
+    seen: set[str] = set()
+
+    def asks(selection_set: Any) -> bool:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in INTROSPECTION_FIELDS:
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                if asks(selection.selection_set):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in seen and name in fragments:
+                    seen.add(name)
+                    if asks(fragments[name].selection_set):
+                        return True
+        return False
+
+    return any(asks(operation.selection_set) for operation in chosen)
+
+
+def install_access_control(schema: GraphQLSchema) -> None:
+    """Put the access rules into the executable schema, where they cost nothing for fields they do not guard.
+
+    Every root field of Query and Mutation (and the ``subscribe`` of every Subscription field)
+    checks :data:`PERMISSIONS` and the caller's binding before it runs. Every field whose type is
+    ``Customer`` or ``ContactEvent`` (or a list of them), wherever it sits in the schema, checks
+    each object it produces against a bound caller's customer and records it for the audit
+    (``schema.audit_ext``). The checks are driven by the schema's own types, so a new field that
+    returns a customer is guarded without being listed anywhere.
+    """
+    roots = [t for t in (schema.query_type, schema.mutation_type, schema.subscription_type) if t is not None]
+    for named in schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+            continue
+        for name, field in named.fields.items():
+            guard = _SEE.get(get_named_type(field.type).name)
+            if guard is not None:
+                field.resolve = _guard_objects(field.resolve or default_field_resolver, *guard)
+    for root in roots:
+        for name, field in root.fields.items():
+            if root is schema.subscription_type:
+                if field.subscribe is not None:
+                    field.subscribe = _guard_root(root.name, field.subscribe)
+            else:
+                field.resolve = _guard_root(root.name, field.resolve or default_field_resolver)
+
+
+class AccessControl(SchemaExtension):
+    """The one per-operation check: introspection in production needs ``schema:introspect``.
+
+    Root fields and customer binding are enforced by :func:`install_access_control` in the resolvers
+    themselves, not by a hook around every field.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        hub = context.context
+        if (
+            hub.settings.auth.production
+            and not hub.caller.allows(S.SCHEMA_INTROSPECT)
+            and _introspection_fields(context.graphql_document, context.operation_name)
+        ):
+            refused = Forbidden(f"introspection needs the scope {S.SCHEMA_INTROSPECT}", scope=S.SCHEMA_INTROSPECT)
+            error = GraphQLError(str(refused), original_error=refused, extensions=refused.extensions)
+            context.result = ExecutionResult(data=None, errors=[error])
+        yield

@@ -53,7 +53,7 @@ def check_command(name: str = typer.Argument(..., help="A [connectors.NAME] tabl
     try:
         connector.check()
     except ConnectorError as error:
-        fail(escape(f"{name}: {error}"), code=1)
+        fail(escape(str(error)), code=1)  # the error already names the silo
     finally:
         connector.close()
     streams = [stream.name for stream in connector.streams()]

@@ -15,6 +15,7 @@ from hub.config import Secret
 from hub.cli._console import console, progress_bar
 from hub.cli.sync_cmd import run_with_progress
 from hub.config import Settings, load_settings
+from hub.logging_setup import setup_logging
 from hub.db import create_db_engine, describe_url
 from hub.db.migrate import upgrade
 from hub.identity.resolver import IdentityResolver
@@ -98,6 +99,7 @@ def demo_command(
     from sync import start_scheduler
 
     settings = load_settings()
+    setup_logging(settings.log_level)
     host = host or settings.server.host
     port = port or settings.server.port
     size = size or settings.demo.size

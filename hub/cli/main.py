@@ -12,6 +12,7 @@ from hub.cli import keys_cmd
 from hub.cli._console import err_console
 from hub.cli.audit_cmd import audit_command
 from hub.cli.demo_cmd import demo_command
+from hub.cli.erase_cmd import erase_command
 from hub.cli.schema_cmd import schema_command
 from hub.cli.serve_cmd import serve_command
 from hub.cli.transfer_cmd import export_app, import_command, review_command
@@ -19,6 +20,7 @@ from hub.cli.silos_cmd import silos_command
 from hub.config import ConfigError
 from hub.db import DatabaseError
 from hub.identity.steward import UnknownRecord
+from hub.logging_setup import setup_logging
 from hub.server import PortInUse
 
 __all__ = ["app", "main"]
@@ -45,6 +47,7 @@ app.add_typer(export_app, name="export")
 app.command("schema")(schema_command)
 app.add_typer(keys_cmd.app, name="keys")
 app.command("audit")(audit_command)
+app.command("erase")(erase_command)
 
 
 def _version_callback(value: bool) -> None:
@@ -65,6 +68,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, Port
 
 
 def main() -> None:
+    setup_logging()
     try:
         app()
     except EXPECTED_ERRORS as exc:

@@ -6,9 +6,10 @@ import typer
 
 from hub.cli._console import console
 from hub.config import load_settings
+from hub.logging_setup import setup_logging
 from hub.db import create_db_engine
 from hub.db.migrate import ensure_current
-from hub.server import serve
+from hub.server import default_workers, serve
 
 __all__ = ["serve_command"]
 
@@ -16,9 +17,13 @@ __all__ = ["serve_command"]
 def serve_command(
     host: str = typer.Option(None, help="Interface to listen on (default from settings: 127.0.0.1)."),
     port: int = typer.Option(None, help="Port to listen on (default from settings: 8360)."),
+    workers: int = typer.Option(
+        None, min=1, help="Server processes sharing the port (default: one per CPU in production on PostgreSQL, else 1)."
+    ),
 ) -> None:
     """Serve GraphQL (with GraphiQL), /healthz and /readyz."""
     settings = load_settings()
+    setup_logging(settings.log_level)
     engine = create_db_engine(settings.database_url)
     try:
         ensure_current(engine)
@@ -26,5 +31,9 @@ def serve_command(
         engine.dispose()
     shown_host = host or settings.server.host
     shown_port = port or settings.server.port
-    console.print(f"c360 serving GraphQL on http://{shown_host}:{shown_port}/graphql")
-    serve(settings, host=host, port=port)
+    shown_workers = workers or default_workers(settings)
+    console.print(
+        f"c360 serving GraphQL on http://{shown_host}:{shown_port}/graphql"
+        + (f" ({shown_workers} worker processes)" if shown_workers > 1 else "")
+    )
+    serve(settings, host=host, port=port, workers=workers)

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
 from hub.identity.normalize import normalize_name
 from hub.identity.store import chunked, current_golden
 from hub.identity.survivorship import DEFAULT_RULES, Member, SurvivorshipRules, survive
@@ -56,14 +57,28 @@ class Group:
     links: dict[int, Link] = field(default_factory=dict)
 
 
-def record_event(session: Session, type_: str, golden_id: str, payload: dict[str, Any], actor: str | None = None) -> None:
+def record_event(session: Session, type_: str, golden_id: str, payload: dict[str, Any], actor: str | None = None) -> int:
+    """Append an identity event to the event log the way ``hub.events.log.append_event`` does, synchronously.
+
+    On PostgreSQL the row is inserted under the event log's ordering lock
+    (``pg_advisory_xact_lock(EVENT_LOG_LOCK)``, held until this transaction
+    commits, so no row with a lower ``seq`` can become visible later) and a
+    ``pg_notify`` wake-up is queued for the commit. SQLite serializes writers
+    already. Returns the event's ``seq``.
+    """
     now = utcnow()
-    session.add(
-        EventLogEntry(
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK})
+    seq = session.execute(
+        insert(EventLogEntry).values(
             event_id=str(uuid.uuid4()), type=type_, golden_id=golden_id, payload=payload,
             occurred_at=now, recorded_at=now, recorded_by=actor or "identity-resolution",
-        )
-    )
+        ).returning(EventLogEntry.seq)
+    ).scalar_one()
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": NOTIFY_CHANNEL, "seq": str(seq)})
+    return seq
 
 
 def _choose_ids(groups: list[Group], before: Mapping[int, str]) -> list[str | None]:
@@ -93,13 +108,16 @@ def apply_partition(session: Session, groups: list[Group], rules: SurvivorshipRu
     chosen = _choose_ids(groups, before)
     now = utcnow()
     after: dict[int, str] = {}
+    fresh = []
     for group, gid in zip(groups, chosen, strict=True):
         if gid is None:
             gid = new_golden_id()
-            session.add(GoldenCustomer(id=gid, kind=group.kind, status=GOLDEN_ACTIVE, resolvable=group.resolvable))
-            session.flush()
+            fresh.append({"id": gid, "kind": group.kind, "status": GOLDEN_ACTIVE, "resolvable": group.resolvable,
+                          "profile": {}, "created_at": now, "updated_at": now})
         for m in group.members:
             after[m] = gid
+    for start in range(0, len(fresh), 1000):
+        session.execute(insert(GoldenCustomer), fresh[start : start + 1000])
     _retire(session, before, after, actor)
     changed = {m for m in members if before.get(m) != after[m]}
     _write_xrefs(session, groups, after, before, now)
@@ -161,19 +179,22 @@ def _refresh_goldens(session: Session, groups: list[Group], after: Mapping[int, 
         ):
             records[row.id] = row
     kinds = {after[g.members[0]]: (g.kind, g.resolvable) for g in groups}
+    now = utcnow()
+    params = []
     for gid, rids in by_golden.items():
         members = [Member(r.source, r.source_key, r.source_updated_at, r.raw) for r in (records[i] for i in sorted(rids) if i in records)]
         profile = survive(members, rules)
         name = profile.get("name", {}).get("value")
         key = normalize_name(name).pronunciation_key if name else None
         kind, resolvable = kinds[gid]
-        session.execute(
-            update(GoldenCustomer).where(GoldenCustomer.id == gid).values(
-                kind=kind, status=GOLDEN_ACTIVE, merged_into=None, profile=profile, display_name=name,
-                name_key=key or None, resolvable=resolvable,
-                updated_at=utcnow(),
-            )
-        )
+        params.append({"b_id": gid, "v_kind": kind, "v_profile": profile, "v_name": name, "v_key": key or None, "v_resolvable": resolvable})
+    table = GoldenCustomer.__table__
+    statement = update(table).where(table.c.id == bindparam("b_id")).values(
+        kind=bindparam("v_kind"), status=GOLDEN_ACTIVE, merged_into=None, profile=bindparam("v_profile"),
+        display_name=bindparam("v_name"), name_key=bindparam("v_key"), resolvable=bindparam("v_resolvable"), updated_at=now,
+    )
+    for start in range(0, len(params), 1000):
+        session.execute(statement, params[start : start + 1000])
 
 
 def refresh_facts(session: Session, record_ids: Iterable[int]) -> None:

@@ -9,7 +9,7 @@ honorific-only names ("王先生") carry no weight at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from itertools import permutations
@@ -33,6 +33,8 @@ class MatchConfig:
     generic_min_holders: int = 6  # a value on this many distinct records stops being an identifier
     name_block_cap: int = 200  # a name block this large is too common to look candidates up by
     generic_document_min_holders: int = 10  # a document number is shared less readily than a phone (a household's line)
+    # learned weights per (field, outcome) (``hub.identity.weights``); ``None``: the hand-set weights below
+    weights: Mapping[tuple[str, str], float] | None = field(default=None, compare=False, hash=False)
 
     def generic_limit(self, key: str) -> int:
         """Holders from which an ``id:`` key's value is generic (a business hall's phone, a placeholder document)."""
@@ -229,6 +231,12 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
     if address:
         verdicts.append(address)
 
+    if config.weights:
+        learned = config.weights
+        verdicts = [
+            Verdict(v.field, v.outcome, learned.get((v.field, v.outcome), v.weight)) if v.outcome not in ("ignored", "other_holder") else v
+            for v in verdicts
+        ]
     score = sum(v.weight for v in verdicts)
     decision = "match" if score >= config.match else "review" if score >= config.review else "non_match"
     return Comparison(score, decision, None, tuple(verdicts))

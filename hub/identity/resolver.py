@@ -34,9 +34,10 @@ from hub.identity.store import (
     write_keys,
 )
 from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
+from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from hub.models import CrossReference, SourceRecord, Subscription
 
-__all__ = ["IdentityResolver", "resolve_full", "ResolutionStats"]
+__all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
 Lookup = Callable[[Collection[str]], dict[str, set[int]]]
 
@@ -46,6 +47,7 @@ class ResolutionStats:
     records: int = 0
     clusters: int = 0
     changed: int = 0
+    learned: LearnedWeights | None = None  # weights learned by ``resolve_full(..., learn=True)``
 
 
 def _msisdn_variants(e164: str) -> list[str]:
@@ -54,17 +56,42 @@ def _msisdn_variants(e164: str) -> list[str]:
 
 
 class _Graph:
-    """Links among profiles, found through a key lookup (memory for full runs, the database otherwise)."""
+    """Links among profiles, found through a key lookup (memory for full runs, the database otherwise).
+
+    Lookups are cached for the run and made for a whole frontier at once
+    (``prepare``): one key query and one profile load per frontier, not per record.
+    """
 
     def __init__(self, session: Session, lookup: Lookup, config: MatchConfig, profiles: dict[int, Profile]) -> None:
-        self.session, self.lookup, self.config, self.profiles = session, lookup, config, profiles
+        self.session, self._lookup, self.config, self.profiles = session, lookup, config, profiles
         self.generic: set[str] = set()
-        self._checked: set[str] = set()
+        self._found: dict[str, set[int]] = {}
+
+    def lookup(self, keys: Collection[str]) -> dict[str, set[int]]:
+        missing = [k for k in keys if k not in self._found]
+        if missing:
+            found = self._lookup(missing)
+            for k in missing:
+                self._found[k] = set(found.get(k, ()))
+        return {k: self._found[k] for k in keys if self._found[k]}
 
     def ensure(self, ids: Iterable[int]) -> None:
         missing = [i for i in ids if i not in self.profiles]
         if missing:
             self.profiles.update(load_profiles(self.session, missing))
+
+    def prepare(self, rids: Iterable[int], isolated: Collection[int]) -> None:
+        """Look up the keys of all these records, then load all their candidates, in one go each."""
+        wanted = [self.profiles[r] for r in rids if r in self.profiles and r not in isolated and not self.profiles[r].event_time]
+        keys = {k for p in wanted for k in block_keys(p)}
+        if not keys:
+            return
+        self.lookup(keys)
+        candidates: set[int] = set()
+        for p in wanted:
+            usable, found = self.usable_keys(p)
+            candidates |= {c for k in usable for c in found.get(k, ())}
+        self.ensure(candidates)
 
     def usable_keys(self, profile: Profile) -> tuple[list[str], dict[str, set[int]]]:
         keys = block_keys(profile)
@@ -104,6 +131,7 @@ class IdentityResolver:
     def __init__(self, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> None:
         self.config = config or MatchConfig()
         self.rules = rules
+        self.learned: LearnedWeights | None = None
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
@@ -165,8 +193,8 @@ class IdentityResolver:
             seeds |= ids
         return seeds
 
-    def resolve_records(self, session: Session, seeds: Iterable[int]) -> ResolutionStats:
-        """Re-cluster the link components around ``seeds`` (party record ids)."""
+    def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
+        """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
         merges, never, isolated = steward_rules(session)
         graph = _Graph(session, lambda keys: holders(session, keys), self.config, {})
         steward_adj: dict[int, set[int]] = defaultdict(set)
@@ -185,13 +213,18 @@ class IdentityResolver:
             frontier |= {m for m in mates if m not in closure and m not in events}
             graph.ensure(frontier)
             nxt: set[int] = set()
-            for rid in sorted(frontier):
-                profile = graph.profiles.get(rid)
-                if profile is None:
-                    continue
+            graph.prepare(frontier, isolated)
+            ordered = [rid for rid in sorted(frontier) if rid in graph.profiles]
+            callers = [graph.profiles[rid] for rid in ordered if graph.profiles[rid].event_time]
+            if callers:
+                nxt |= self._event_anchors(session, graph, callers)
+            ev_keys = {f"ev:phone:{p.value}" for rid in ordered for p in graph.profiles[rid].phones if not graph.profiles[rid].event_time}
+            for ids in graph.lookup(ev_keys).values():
+                nxt |= ids
+            for rid in ordered:
+                profile = graph.profiles[rid]
                 if profile.event_time:
                     events.add(rid)
-                    nxt |= self._event_anchors(session, graph, profile)
                     continue
                 closure.add(rid)
                 nxt |= steward_adj.get(rid, set())
@@ -199,22 +232,23 @@ class IdentityResolver:
                     links.append(PairLink(rid, other, score))
                     nxt.add(other)
                     evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
-                phones = {f"ev:phone:{p.value}" for p in profile.phones}
-                for ids in holders(session, phones).values():
-                    nxt |= ids
             frontier = nxt - closure - events
-        return self._apply(session, graph, closure, events, links, evidence, merges, never)
+        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor)
 
-    def _event_anchors(self, session: Session, graph: _Graph, profile: Profile) -> set[int]:
+    def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
+        """Possible holders of these callers' phones (identifier rows and subscriptions), looked up in one go."""
+        phones = sorted({p.value for profile in profiles for p in profile.phones})
         anchors: set[int] = set()
-        for phone in profile.phones:
-            anchors |= graph.lookup([f"id:phone:{phone.value}"]).get(f"id:phone:{phone.value}", set())
-            anchors |= set(_subscription_holders(session, phone.value, None))
+        for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
+            anchors |= ids
+        for ids in _subscription_holders_many(session, phones, None).values():
+            anchors |= set(ids)
         return anchors
 
     def _apply(
         self, session: Session, graph: _Graph, closure: set[int], events: set[int],
         links: list[PairLink], evidence: dict[int, Link], merges: list[tuple[int, int]], never: list[tuple[int, int]],
+        actor: str | None = None,
     ) -> ResolutionStats:
         profiles = graph.profiles
         resolvable = {rid for rid in closure if block_keys(profiles[rid])}
@@ -245,7 +279,7 @@ class IdentityResolver:
                 groups[target].links[rid] = Link("event_time", None, {"by": how})
         if not groups:
             return ResolutionStats()
-        changed = apply_partition(session, groups, self.rules)
+        changed = apply_partition(session, groups, self.rules, actor)
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
 
     def _holder(self, session: Session, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group]) -> tuple[int | None, str]:
@@ -298,17 +332,26 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
     return out
 
 
+def _subscription_holders_many(session: Session, phones: Collection[str], moment: object) -> dict[str, list[int]]:
+    """Party records whose subscription held each MSISDN (at ``moment``, when given): one query per kind for all phones."""
+    variants = {v: e164 for e164 in phones for v in _msisdn_variants(e164)}
+    refs_by_phone: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    names = sorted(variants)
+    for start in range(0, len(names), 500):
+        rows = session.execute(
+            select(Subscription.msisdn, Subscription.party_source, Subscription.party_key, Subscription.activated_at, Subscription.deactivated_at)
+            .where(Subscription.msisdn.in_(names[start : start + 500]), Subscription.deleted.is_(False))
+        ).all()
+        for msisdn, s, k, begin, end in rows:
+            if s and k and (moment is None or in_window(moment, (begin, end))):  # type: ignore[arg-type]
+                refs_by_phone[variants[msisdn]].add((s, k))
+    ids = _party_ids_by_ref(session, {r for refs in refs_by_phone.values() for r in refs})
+    return {e164: sorted(ids[r] for r in refs if r in ids) for e164, refs in refs_by_phone.items()}
+
+
 def _subscription_holders(session: Session, e164: str, moment: object) -> list[int]:
     """Party records whose subscription held this MSISDN (at ``moment``, when given)."""
-    rows = session.execute(
-        select(Subscription.party_source, Subscription.party_key, Subscription.activated_at, Subscription.deactivated_at)
-        .where(Subscription.msisdn.in_(_msisdn_variants(e164)), Subscription.deleted.is_(False))
-    ).all()
-    refs = {
-        (s, k) for s, k, start, end in rows
-        if s and k and (moment is None or in_window(moment, (start, end)))  # type: ignore[arg-type]
-    }
-    return sorted(_party_ids_by_ref(session, refs).values())
+    return _subscription_holders_many(session, [e164], moment).get(e164, [])
 
 
 def _refresh_landed_facts(session: Session, fact_ids: Sequence[int]) -> None:
@@ -325,8 +368,14 @@ def _refresh_landed_facts(session: Session, fact_ids: Sequence[int]) -> None:
     refresh_facts(session, _party_ids_by_ref(session, refs).values())
 
 
-def resolve_full(engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> ResolutionStats:
-    """Re-resolve every party from scratch (keys rebuilt); steward decisions still win."""
+def resolve_full(
+    engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
+) -> ResolutionStats:
+    """Re-resolve every party from scratch (keys rebuilt); steward decisions still win.
+
+    ``learn``: first estimate Fellegi–Sunter weights from these records (``hub.identity.weights``;
+    the hand-set weights are the prior and the fallback) and resolve with them.
+    """
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
         ids = party_ids(session)
@@ -340,7 +389,27 @@ def resolve_full(engine: Engine, config: MatchConfig | None = None, rules: Survi
         stale = set(session.execute(select(CrossReference.source_record_id)).scalars()) - set(profiles)
         for part in chunked(sorted(stale)):
             session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
-        return _resolve_all(session, resolver, profiles, index)
+        if learn:
+            learned = learn_from(session, resolver.config, profiles, index)
+            if learned is not None:
+                resolver = IdentityResolver(learned.config(resolver.config), rules)
+                resolver.learned = learned
+        stats = _resolve_all(session, resolver, profiles, index)
+        stats.learned = resolver.learned
+        return stats
+
+
+def learn_from(session: Session, config: MatchConfig, profiles: dict[int, Profile], index: dict[str, set[int]]) -> LearnedWeights | None:
+    """Weights learned from these profiles' blocked candidate pairs (``None``: too little data)."""
+    graph = _Graph(session, lambda keys: {k: index[k] for k in keys if k in index}, config, profiles)
+    closure = sorted(rid for rid, p in profiles.items() if not p.event_time)
+    graph.prepare(closure, ())
+
+    def candidates(rid: int) -> list[int]:
+        keys, found = graph.usable_keys(profiles[rid])
+        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and not profiles[c].event_time})
+
+    return learn_weights(profiles, blocked_pairs(closure, candidates), graph.generic, config)
 
 
 def _resolve_all(session: Session, resolver: IdentityResolver, profiles: dict[int, Profile], index: dict[str, set[int]]) -> ResolutionStats:

@@ -62,7 +62,7 @@ def merge(session: Session, left: int, right: int, *, actor: str, reason: str | 
     _decide(session, left, right, "merge", actor, reason, ("never_merge",))
     for rid in (left, right):
         session.execute(update(StewardDecision).where(StewardDecision.left_record_id == rid, StewardDecision.decision == "unmerge").values(active=False))
-    (resolver or IdentityResolver()).resolve_records(session, [left, right])
+    (resolver or IdentityResolver()).resolve_records(session, [left, right], actor=actor)
     return current_golden(session, [left])[left]
 
 
@@ -70,7 +70,7 @@ def never_merge(session: Session, left: int, right: int, *, actor: str, reason: 
     """Keep two records apart for good (splits them now if they are together)."""
     _check(session, left, right)
     _decide(session, left, right, "never_merge", actor, reason, ("merge",))
-    (resolver or IdentityResolver()).resolve_records(session, [left, right])
+    (resolver or IdentityResolver()).resolve_records(session, [left, right], actor=actor)
 
 
 def unmerge(session: Session, record_id: int, *, actor: str, reason: str | None = None, resolver: IdentityResolver | None = None) -> str:
@@ -81,7 +81,7 @@ def unmerge(session: Session, record_id: int, *, actor: str, reason: str | None 
     session.execute(update(StewardDecision).where(
         (StewardDecision.left_record_id == record_id) | (StewardDecision.right_record_id == record_id),
         StewardDecision.decision == "merge").values(active=False))
-    (resolver or IdentityResolver()).resolve_records(session, [record_id])
+    (resolver or IdentityResolver()).resolve_records(session, [record_id], actor=actor)
     after = current_golden(session, [record_id])[record_id]
     if before and before != after:
         record_event(session, "customer.unmerged", before, {"from": before, "to": after, "record_id": record_id}, actor)

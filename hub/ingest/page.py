@@ -56,18 +56,19 @@ class _Known:
     content_hash: str
     deleted: bool
     erased: bool
+    restore: bool = False  # an audited `c360 erase --allow-restore` lets the next sync bring it back
 
 
 def _known(session: Session, source: str, kind: str, keys: Sequence[str]) -> dict[str, _Known]:
     found: dict[str, _Known] = {}
     for part in chunks(keys):
         rows = session.execute(
-            select(_SR.c.source_key, _SR.c.id, _SR.c.content_hash, _SR.c.deleted, _SR.c.erased_at).where(
+            select(_SR.c.source_key, _SR.c.id, _SR.c.content_hash, _SR.c.deleted, _SR.c.erased_at, _SR.c.restore_allowed_at).where(
                 _SR.c.source == source, _SR.c.kind == kind, _SR.c.source_key.in_(part)
             )
         )
-        for key, id_, hash_, deleted, erased_at in rows:
-            found[key] = _Known(id_, hash_, bool(deleted), erased_at is not None)
+        for key, id_, hash_, deleted, erased_at, restore_at in rows:
+            found[key] = _Known(id_, hash_, bool(deleted), erased_at is not None, restore_at is not None)
     return found
 
 
@@ -80,6 +81,8 @@ def _content(record: CanonicalRecord, hash_: str, seen_at: datetime) -> dict[str
         "last_seen": seen_at,
         "deleted": record.deleted,
         "deleted_at": seen_at if record.deleted else None,
+        "erased_at": None,
+        "restore_allowed_at": None,
     }
 
 
@@ -155,11 +158,11 @@ def _ingest_group(
         old = known.get(record.source_key)
         if old is None:
             new.append((record, hash_))
-        elif old.erased:
-            # Erased personal data stays erased; a later issue adds the audited override.
+        elif old.erased and not old.restore:
+            # Erased personal data stays erased unless the audited override is set for this record.
             result.erased_kept += 1
             (erased_deleted if record.deleted and not old.deleted else unchanged).append(old.id)
-        elif old.content_hash != hash_:
+        elif old.content_hash != hash_ or old.erased:
             changed.append((record, hash_, old))
         elif old.deleted and not record.deleted:
             revived.append((record, old.id))

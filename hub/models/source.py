@@ -39,6 +39,8 @@ class SourceRecord(Base):
     deleted_at: Mapped[datetime | None]
     # Set when personal data was erased; a later sync must not silently restore it.
     erased_at: Mapped[datetime | None]
+    # Set by `c360 erase --allow-restore` (audited): the next sync of this record may bring its content back.
+    restore_allowed_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("source", "kind", "source_key"),

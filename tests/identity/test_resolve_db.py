@@ -173,3 +173,35 @@ def test_incremental_equals_full(engine: Engine) -> None:
     resolve_full(engine)
     assert partition(engine) == incremental
     assert len(incremental) < len(records)
+
+
+def test_identity_events_take_the_event_log_path_and_name_the_steward(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    from hub.events.log import EVENT_LOG_LOCK
+    from hub.identity.golden import record_event
+
+    land(engine, [party("boss", "E1", name="周涛", phones=(PhoneRef(number="13955557777"),), birth_date=dt.date(1975, 8, 8))])
+    land(engine, [party("boss", "E2", name="吴芳", phones=(PhoneRef(number="13955558888"),), birth_date=dt.date(1990, 1, 1))])
+    with Session(engine) as session, session.begin():
+        steward.merge(session, record_id(engine, "boss", "E1"), record_id(engine, "boss", "E2"), actor="steward7")
+    with Session(engine) as session:
+        merged = session.execute(select(EventLogEntry).where(EventLogEntry.type == "customer.merged")).scalars().one()
+        assert merged.recorded_by == "steward7"
+    with Session(engine) as session, session.begin():
+        seq = record_event(session, "customer.split", "G-TEST", {"from": "G-TEST"})
+        assert seq > merged.seq
+        if engine.dialect.name == "postgresql":  # the event log's ordering lock is held until commit
+            held = session.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objid = :key"
+            ), {"key": EVENT_LOG_LOCK}).scalar_one()
+            assert held == 1
+
+
+def test_full_resolution_with_learning_keeps_partition_on_little_data(engine: Engine) -> None:
+    land(engine, [party("boss", "L1", name="周涛", phones=(PhoneRef(number="13955559999"),), birth_date=dt.date(1975, 8, 8)),
+                  party("boss", "L2", name="周涛", phones=(PhoneRef(number="13955559999"),))])
+    before = partition(engine)
+    stats = resolve_full(engine, learn=True)
+    assert stats.learned is None  # too few candidate pairs: the hand-set weights stay
+    assert partition(engine) == before

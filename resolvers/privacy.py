@@ -1,0 +1,17 @@
+"""The erasure behind ``eraseCustomer``: one transaction in a worker thread, on a synchronous engine."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from hub.config import Settings
+from hub.privacy import ErasureResult, erase_customer
+from resolvers.operations import sync_engine
+
+__all__ = ["do_erase"]
+
+
+def do_erase(settings: Settings, customer_id: str, actor: str, reason: str) -> ErasureResult:
+    """Erase one customer's personal data (worker thread); raises ``hub.privacy.ErasureError`` with nothing changed."""
+    with sync_engine(settings) as engine, Session(engine) as session, session.begin():
+        return erase_customer(session, customer_id, actor=actor, reason=reason, operation="mutation:eraseCustomer")

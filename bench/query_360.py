@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 
-from _load import DATA_DIR, STATS_PATH, BenchServer, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
+from _load import (  # noqa: E402
+    AUDIT_OFF_ENV,
+    DATA_DIR,
+    STATS_PATH,
+    BenchServer,
+    bench_credential,
+    ensure_bench_database,
+    sample_customers,
+)
 from hub.db.migrate import upgrade  # noqa: E402
 from resolvers.loaders import NAIVE_ENV  # noqa: E402
 from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the statement-count test uses)
@@ -99,7 +106,8 @@ def main() -> None:
     parser.add_argument("--heavy-requests", type=int, default=40, help="requests for the long-history customer")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--customers", type=int, default=500, help="random customers to draw the requests from")
-    parser.add_argument("--modes", default="dataloader,naive")
+    parser.add_argument("--modes", default="dataloader,naive,noaudit",
+                        help="dataloader, naive (no batching), noaudit (dataloader without the audit insert)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes serving the hub")
     args = parser.parse_args()
@@ -117,7 +125,7 @@ def main() -> None:
     }
     for mode in args.modes.split(","):
         print(f"--- {mode}", flush=True)
-        env = {NAIVE_ENV: "1" if mode == "naive" else "0"}
+        env = {NAIVE_ENV: "1" if mode == "naive" else "0", AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
         with BenchServer(url, args.port, env, workers=args.workers) as server:
             report["modes"][mode] = asyncio.run(run_mode(server.base, headers, ids, heavy, args))
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -16,20 +16,15 @@ import argparse
 import os
 import resource
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench._scratch import scratch_database  # noqa: E402
 from connectors import registry  # noqa: E402
-from hub.db import create_db_engine, is_postgres  # noqa: E402
+from hub.db import create_db_engine  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.identity.resolver import IdentityResolver  # noqa: E402
 from hub.ingest import LandedRecordsHandler, NoResolution  # noqa: E402
@@ -40,25 +35,6 @@ from sync import run_stream  # noqa: E402
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-@contextmanager
-def scratch_database(url: str | None, keep: bool) -> Iterator[str]:
-    if url is None or not is_postgres(url):
-        with tempfile.TemporaryDirectory() as tmp:
-            yield url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        return
-    name = f"c360_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -79,7 +55,7 @@ def main() -> None:
           f"(ready in {time.perf_counter() - started:.1f}s) under {data_dir}")
     os.environ["C360_BOSS_API_KEY"] = os.environ["C360_KEYACCOUNT_API_KEY"] = DEFAULT_API_KEY
 
-    with scratch_database(args.database_url, args.keep) as url, SiloServers(data_dir) as servers:
+    with scratch_database(args.database_url, prefix="bench", keep=args.keep) as url, SiloServers(data_dir) as servers:
         upgrade(url)
         engine = create_db_engine(url)
         tables = registry.demo_connectors_config(

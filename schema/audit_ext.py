@@ -64,6 +64,13 @@ async def _writing(sessions: Any) -> AsyncIterator[None]:
 
 
 class AuditTrail(SchemaExtension):
+    """One batched audit insert per operation: caller, customers whose fields were resolved, sensitive kinds."""
+
+    @staticmethod
+    async def write(sessions: Any, rows: list[dict[str, Any]]) -> None:
+        async with _writing(sessions), sessions() as session, session.begin():
+            await session.execute(insert(AuditEntry), rows)
+
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
         caller = context.caller
@@ -95,8 +102,7 @@ class AuditTrail(SchemaExtension):
             for customer_id in sorted(disclosure.customers)
         ]
         try:
-            async with _writing(context.sessions), context.sessions() as session, session.begin():
-                await session.execute(insert(AuditEntry), rows)
+            await self.write(context.sessions, rows)
         except SQLAlchemyError:
             log.exception("audit write failed; the answer is withheld")
             result = self.execution_context.result

@@ -20,12 +20,14 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from hub import __version__
 from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
+from hub.auth.audit_writer import AuditWriter
 from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier
 from schema import HubContext, build_schema
+from schema.audit_ext import audit_rows_writer
 
 __all__ = ["create_app", "HubGraphQL"]
 
@@ -45,6 +47,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         settings: Settings,
         notifier: EventNotifier | None = None,
         lookups: RateLimiter | None = None,
+        audit: AuditWriter | None = None,
     ) -> None:
         super().__init__(
             build_schema(),
@@ -55,11 +58,17 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._settings = settings
         self._notifier = notifier
         self._lookups = lookups or RateLimiter(settings.auth.lookups_per_minute)
+        self._audit = audit
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
         context = HubContext(
-            request=request, response=response, sessions=self._sessions, settings=self._settings, notifier=self._notifier
+            request=request,
+            response=response,
+            sessions=self._sessions,
+            settings=self._settings,
+            notifier=self._notifier,
+            audit=self._audit,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -96,7 +105,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     notifier = EventNotifier(settings.database_url)
-    graphql = HubGraphQL(sessions, settings, notifier)
+    audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
+    graphql = HubGraphQL(sessions, settings, notifier, audit=audit)
     gate = AuthGate(
         graphql,
         graphql.authenticator,
@@ -116,15 +126,19 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
+        await audit.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall every request
         # and subscriber for ~100 ms now and then (docs/benchmarks.md, subscribers).
         gc.collect()
         gc.freeze()
-        yield
-        await notifier.stop()
-        if own_engine:
-            await async_engine.dispose()
+        try:
+            yield
+        finally:
+            await audit.stop()  # queued audit rows are written before the engine goes
+            await notifier.stop()
+            if own_engine:
+                await async_engine.dispose()
 
     app = Starlette(
         routes=[
@@ -138,4 +152,5 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.sessions = sessions
     app.state.settings = settings
     app.state.notifier = notifier
+    app.state.audit = audit
     return app

@@ -9,6 +9,12 @@ sensitive kind it let out. After the operation one batched INSERT writes one
 ``audit_log`` row per customer: actor, action (read | write), operation, the
 sensitive kinds returned. Subscriptions are not views of a customer and are
 not audited per event (their start is logged).
+
+In the app the rows go to the process's :class:`~hub.auth.audit_writer.AuditWriter`
+(``context.audit``), which group-commits them in the background: the answer does not wait for the
+insert, and a failed insert is retried, not turned into an error. Without a running writer (schema
+tests, tools that execute the schema directly) the rows are written before the answer, which is
+withheld if that fails. Either way the insert itself is :meth:`AuditTrail.write`.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from graphql import OperationDefinitionNode
@@ -29,7 +35,7 @@ from strawberry.types.graphql import OperationType
 from hub.models import AuditEntry, utcnow
 from schema.masking import DISCLOSURE, Disclosure
 
-__all__ = ["AuditTrail"]
+__all__ = ["AuditTrail", "audit_rows_writer"]
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +107,10 @@ class AuditTrail(SchemaExtension):
             }
             for customer_id in sorted(disclosure.customers)
         ]
+        writer = context.audit
+        if writer is not None and writer.running:
+            await writer.submit(rows)  # waits only when the writer's queue is full
+            return
         try:
             await self.write(context.sessions, rows)
         except SQLAlchemyError:
@@ -111,3 +121,13 @@ class AuditTrail(SchemaExtension):
 
                 result.data = None
                 result.errors = [GraphQLError("Unexpected error.", extensions={"code": "INTERNAL_SERVER_ERROR"})]
+
+
+def audit_rows_writer(sessions: Any) -> Callable[[list[dict[str, Any]]], Awaitable[None]]:
+    """What an :class:`~hub.auth.audit_writer.AuditWriter` calls to insert a batch: :meth:`AuditTrail.write`,
+    looked up at each call (``bench/_load.py`` replaces it to measure what the audit costs)."""
+
+    async def write(rows: list[dict[str, Any]]) -> None:
+        await AuditTrail.write(sessions, rows)
+
+    return write

@@ -3,7 +3,8 @@
 For a WebSocket the context lives as long as the connection, so it also
 counts the connection's open subscriptions. ``caller`` is who is asking, as
 authentication found it (``hub.auth``); ``lookups`` counts each caller's
-look-ups by phone or ID number (``schema.permissions``).
+look-ups by phone or ID number (``schema.permissions``); ``audit`` is the app's
+audit writer (``hub.auth.audit_writer``), shared by all requests of the process.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from hub.auth.audit_writer import AuditWriter
 from hub.auth.ratelimit import RateLimiter
 from hub.auth.scopes import ANONYMOUS, Caller
 from hub.config import Settings
@@ -36,6 +38,7 @@ class HubContext:
     caller: Caller = ANONYMOUS
     lookups: RateLimiter | None = None
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
+    audit: AuditWriter | None = None  # the process's audit writer; None: audit rows are written inline
     loaders: Loaders = field(init=False)
     open_subscriptions: int = field(default=0, init=False)
 

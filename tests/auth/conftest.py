@@ -23,6 +23,11 @@ ADDRESS = "北京市朝阳区建国路88号院3号楼"
 CLEAR_VALUES = (RIC, "13800138000", "13900139000", EMAIL, "建国路88号")
 
 
+def flush_audit(client: TestClient) -> None:
+    """Wait until the app's audit writer has committed every row queued so far (it writes in the background)."""
+    client.portal.call(client.app.state.audit.flush)  # type: ignore[attr-defined, union-attr]
+
+
 def caller(*scopes: str, customer_id: str | None = None) -> Caller:
     kind = "self-service" if customer_id else "channel"
     return Caller(name=f"test:{'+'.join(scopes) or 'none'}", kind=kind, scopes=frozenset(scopes), customer_id=customer_id)

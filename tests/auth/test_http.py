@@ -18,7 +18,7 @@ from hub.auth import create_key, issue_token, revoke_key
 from hub.config import Settings
 from hub.db import create_db_engine
 from hub.models import AuditEntry
-from tests.auth.conftest import CLEAR_VALUES, RIC
+from tests.auth.conftest import CLEAR_VALUES, RIC, flush_audit
 
 VIEW = "query($id: ID!) { customer(id: $id) { id identifiers { nodes { type value } } profile { name value } } }"
 
@@ -80,6 +80,7 @@ def test_masked_without_pii_read_clear_with_it_and_audited(client: TestClient, s
     assert not any(value in masked for value in CLEAR_VALUES) and "110105********002X" in masked
     shown = _post(client, VIEW, {"id": people["me"]}, clear).text
     assert RIC in shown
+    flush_audit(client)
     engine = create_db_engine(settings.database_url)
     with Session(engine) as session:
         rows = list(session.scalars(select(AuditEntry).where(AuditEntry.customer_id == people["me"]).order_by(AuditEntry.id)))

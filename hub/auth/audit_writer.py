@@ -1,0 +1,179 @@
+"""One audit writer per process: access-audit rows are group-committed off the request path.
+
+``AuditTrail`` (``schema/audit_ext.py``) hands each operation's rows to :meth:`AuditWriter.submit`
+and answers without waiting for a commit. A background task takes everything queued and inserts
+it in one transaction per batch, at the latest ``interval`` (100 ms) after the first queued row,
+sooner when :meth:`flush` is awaited. The queue is bounded (``max_rows``, counting the batch being
+written): when it is full :meth:`submit` waits for space, rows are never dropped. A failed batch is
+logged (counts only, no personal data) and retried with a growing pause until it is written. On
+shutdown :meth:`stop` writes what is queued before the engine is disposed.
+
+The trade-off (docs/security.md, Audit): an answer is no longer withheld when its audit write
+fails, and rows from the last ~100 ms can be lost if the process crashes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+__all__ = ["AuditWriter", "WriteRows"]
+
+log = logging.getLogger(__name__)
+
+WriteRows = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+class AuditWriter:
+    """A bounded queue of audit rows and the task that group-commits them."""
+
+    def __init__(
+        self,
+        write: WriteRows,
+        *,
+        max_rows: int = 10_000,
+        interval: float = 0.1,
+        retry_initial: float = 0.1,
+        retry_max: float = 5.0,
+        stop_timeout: float = 30.0,
+    ) -> None:
+        self._write = write
+        self.max_rows = max_rows
+        self.interval = interval
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.stop_timeout = stop_timeout
+        self._queue: list[dict[str, Any]] = []
+        self._in_flight = 0  # rows taken by the batch being written: they still hold queue space
+        self._submitted = 0  # rows accepted so far
+        self._committed = 0  # rows written so far (rows are written in the order accepted)
+        self._wake = asyncio.Event()  # flush, stop or a full queue: write now, do not wait for company
+        self._stopping = False
+        self._changed: asyncio.Condition | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def running(self) -> bool:
+        """True on the event loop that started the writer, while its task is alive and not stopping."""
+        if self._task is None or self._task.done() or self._stopping:
+            return False
+        try:
+            return asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
+
+    @property
+    def pending(self) -> int:
+        """Rows accepted but not yet committed."""
+        return self._submitted - self._committed
+
+    async def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self._loop = asyncio.get_running_loop()
+        self._changed = asyncio.Condition()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="audit-writer")
+
+    async def submit(self, rows: list[dict[str, Any]]) -> None:
+        """Queue ``rows``; waits only while the queue is full. Call it only while :attr:`running`."""
+        if not rows:
+            return
+        assert self._changed is not None, "AuditWriter.submit before start"
+        async with self._changed:
+            # A single operation larger than the whole queue still goes in, alone.
+            await self._changed.wait_for(lambda: self._stopping or self._used() == 0 or self._used() + len(rows) <= self.max_rows)
+            self._queue.extend(rows)
+            self._submitted += len(rows)
+            if self._used() >= self.max_rows:
+                self._wake.set()
+            self._changed.notify_all()
+
+    async def flush(self) -> None:
+        """Return once every row accepted before the call is committed (or the writer has stopped)."""
+        if self._changed is None or self._task is None:
+            return
+        target = self._submitted
+        async with self._changed:
+            if self._committed >= target:
+                return
+            self._wake.set()
+            await self._changed.wait_for(lambda: self._committed >= target or self._task is None or self._task.done())
+
+    async def stop(self) -> None:
+        """Write everything queued, then end the task. Gives up (and says how many rows) after ``stop_timeout``."""
+        task = self._task
+        if task is None or self._changed is None:
+            return
+        async with self._changed:
+            self._stopping = True
+            self._wake.set()
+            self._changed.notify_all()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.stop_timeout)
+        except asyncio.TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            log.error("audit writer stopped after %.0f s with %d audit rows not written", self.stop_timeout, self.pending)
+        self._task = None
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _used(self) -> int:
+        return len(self._queue) + self._in_flight
+
+    async def _next_batch(self) -> list[dict[str, Any]] | None:
+        """Wait for rows, then up to ``interval`` more for company (unless flushing, stopping or full)."""
+        assert self._changed is not None
+        async with self._changed:
+            await self._changed.wait_for(lambda: bool(self._queue) or self._stopping)
+            if not self._queue:
+                return None  # stopping and nothing left
+        if not (self._stopping or self._used() >= self.max_rows):
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+        self._wake.clear()
+        async with self._changed:
+            batch, self._queue = self._queue, []
+            self._in_flight = len(batch)
+            return batch
+
+    async def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+        pause = self.retry_initial
+        failures = 0
+        while True:
+            try:
+                await self._write(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure is retried, never dropped
+                failures += 1
+                # Counts and the exception type only: the rows and the driver's message can carry personal data.
+                log.error(
+                    "audit batch of %d rows failed (attempt %d, %s); retrying in %.2f s",
+                    len(batch), failures, type(exc).__name__, pause,
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.retry_max)
+            else:
+                if failures:
+                    log.warning("audit batch of %d rows written after %d failed attempts", len(batch), failures)
+                return
+
+    async def _run(self) -> None:
+        assert self._changed is not None
+        while True:
+            batch = await self._next_batch()
+            if batch is None:
+                return
+            await self._write_batch(batch)
+            async with self._changed:
+                self._in_flight = 0
+                self._committed += len(batch)
+                self._changed.notify_all()

@@ -1,0 +1,134 @@
+"""The audit writer: group commit off the request path, every row lands, backpressure, retries, flush at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.auth import create_key
+from hub.auth.audit_writer import AuditWriter
+from hub.config import Settings
+from hub.db import create_db_engine
+from hub.models import AuditEntry
+from schema import HubContext
+from schema.audit_ext import audit_rows_writer
+from tests.api.conftest import SCHEMA
+from tests.auth.conftest import PHONE, caller
+
+VIEW = "query($id: ID!) { customer(id: $id) { id identifiers { nodes { type value } } } }"
+
+
+def _audit_rows(database_url: str, **where: Any) -> int:
+    engine = create_db_engine(database_url)
+    try:
+        with Session(engine) as session:
+            query = select(func.count()).select_from(AuditEntry)
+            for column, value in where.items():
+                query = query.where(getattr(AuditEntry, column) == value)
+            return int(session.scalar(query) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_rows_of_many_concurrent_operations_all_land(api: Any, people: dict[str, str], settings: Settings) -> None:
+    operations = 200
+    batches: list[int] = []
+
+    async def work(sessions: async_sessionmaker[Any]) -> None:
+        insert = audit_rows_writer(sessions)
+
+        async def counted(rows: list[dict[str, Any]]) -> None:
+            batches.append(len(rows))
+            await insert(rows)
+
+        writer = AuditWriter(counted, max_rows=50)  # small queue: producers must wait for space too
+        await writer.start()
+
+        async def one(i: int) -> None:
+            context = HubContext(request=None, response=None, sessions=sessions, settings=settings, audit=writer)
+            context.caller = caller("customer:read")
+            customer = people["me"] if i % 2 else people["other"]
+            result = await SCHEMA.execute(VIEW, variable_values={"id": customer}, context_value=context)
+            assert result.errors is None, result.errors
+
+        await asyncio.gather(*(one(i) for i in range(operations)))
+        await writer.flush()
+        assert writer.pending == 0
+        await writer.stop()
+
+    api.run(work)
+    assert _audit_rows(settings.database_url, action="read") == operations
+    assert sum(batches) == operations and len(batches) < operations  # grouped: fewer transactions than operations
+    assert max(batches) <= 50
+
+
+def test_shutdown_writes_pending_rows(settings: Settings, people: dict[str, str]) -> None:
+    engine = create_db_engine(settings.database_url)
+    key = create_key(engine, "channel", {"customer:read"}).key
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        writer: AuditWriter = client.app.state.audit  # type: ignore[attr-defined]
+        writer.interval = 3600.0  # nothing is written before shutdown unless asked
+        for customer in (people["me"], people["other"], people["me"]):
+            response = client.post("/graphql", json={"query": VIEW, "variables": {"id": customer}}, headers={"Authorization": f"Bearer {key}"})
+            assert response.json()["data"]["customer"]["id"] == customer
+        assert writer.pending == 3
+        assert _audit_rows(settings.database_url, action="read") == 0
+    assert writer.pending == 0
+    assert _audit_rows(settings.database_url, action="read") == 3
+
+
+def test_a_failed_batch_is_retried_and_logged_without_personal_data(caplog: pytest.LogCaptureFixture) -> None:
+    written: list[dict[str, Any]] = []
+    failures = {"left": 2}
+
+    async def flaky(rows: list[dict[str, Any]]) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OSError(f"database unavailable while writing {rows[0]['actor']} {PHONE}")
+        written.extend(rows)
+
+    async def main() -> None:
+        writer = AuditWriter(flaky, interval=0.01, retry_initial=0.01)
+        await writer.start()
+        await writer.submit([{"actor": "self:G1", "customer_id": "G1"}, {"actor": "self:G1", "customer_id": "G2"}])
+        await writer.flush()
+        await writer.stop()
+
+    with caplog.at_level(logging.WARNING, logger="hub.auth.audit_writer"):
+        asyncio.run(main())
+    assert [row["customer_id"] for row in written] == ["G1", "G2"]
+    failed = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert len(failed) == 2 and all("2 rows" in record.getMessage() for record in failed)
+    assert not any(secret in caplog.text for secret in ("self:G1", PHONE, "G2"))
+
+
+def test_a_full_queue_makes_producers_wait_and_drops_nothing() -> None:
+    written: list[int] = []
+    async def main() -> None:
+        gate = asyncio.Event()
+
+        async def slow(rows: list[dict[str, Any]]) -> None:
+            await gate.wait()
+            written.extend(row["n"] for row in rows)
+
+        writer = AuditWriter(slow, max_rows=10, interval=0.01)
+        await writer.start()
+        await writer.submit([{"n": n} for n in range(10)])
+        late = asyncio.create_task(writer.submit([{"n": 10}]))
+        await asyncio.sleep(0.05)
+        assert not late.done()  # the queue (including the batch being written) is full: the producer waits
+        gate.set()
+        await late
+        await writer.stop()
+
+    asyncio.run(main())
+    assert written == list(range(11))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -96,6 +98,17 @@ def _service_request_id(field: str, value: strawberry.ID | None) -> int | None:
         raise BadUserInput(field, "is not a service request id") from None
 
 
+@contextlib.contextmanager
+def _event_errors() -> Iterator[None]:
+    """The expected failures of appending a channel's event, as the API reports them."""
+    try:
+        yield
+    except ServiceRequestMissing:
+        raise NotFound("no service request with that id", field="input.serviceRequestId") from None
+    except EventConflict:
+        raise Conflict("idempotency key was already used with a different input", field="input.idempotencyKey") from None
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -119,7 +132,7 @@ class ContactMutation:
         request_id = _service_request_id("input.serviceRequestId", input.service_request_id)
         customer = await resolve_customer(info, input.customer, "input.customer.")
         request = {name: _plain(value) for name, value in vars(input).items()}
-        try:
+        with _event_errors():
             event, new = await record_contact(
                 info.context.sessions,
                 info.context.notifier,
@@ -139,12 +152,6 @@ class ContactMutation:
                     request=request,
                 ),
             )
-        except ServiceRequestMissing:
-            raise NotFound("no service request with that id", field="input.serviceRequestId") from None
-        except EventConflict:
-            raise Conflict(
-                "idempotency key was already used with a different input", field="input.idempotencyKey"
-            ) from None
         return EventPayload(event=ContactEvent.of(event), replayed=not new)
 
     @strawberry.mutation(description="Move a service request along (e.g. a complaint to resolved), from any channel.")
@@ -158,7 +165,7 @@ class ContactMutation:
         request = {name: _plain(value) for name, value in vars(input).items()}
         if input.at is None:
             request.pop("at")  # "now" differs on every retry; the key must still match
-        try:
+        with _event_errors():
             event, new = await update_service_request(
                 info.context.sessions,
                 info.context.notifier,
@@ -174,10 +181,4 @@ class ContactMutation:
                     request=request,
                 ),
             )
-        except ServiceRequestMissing:
-            raise NotFound("no service request with that id", field="input.serviceRequestId") from None
-        except EventConflict:
-            raise Conflict(
-                "idempotency key was already used with a different input", field="input.idempotencyKey"
-            ) from None
         return EventPayload(event=ContactEvent.of(event), replayed=not new)

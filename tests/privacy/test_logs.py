@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 from hub.logging_setup import RedactingFilter, redact
+from tests.demo_process import post_graphql, running_demo
 
 RIC = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9])")
@@ -42,25 +33,6 @@ def test_redact() -> None:
     assert RedactingFilter().filter(record) and record.getMessage() == "lookup 138****8000 failed"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _post(port: int, key: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)  # type: ignore[no-any-return]
-    except urllib.error.HTTPError as exc:
-        return json.loads(exc.read() or b"{}")  # type: ignore[no-any-return]
-
-
 def _silo_values(data_dir: Path) -> tuple[set[str], set[str]]:
     """Every resident ID number and mobile number the seeded BOSS and key-account silos hold."""
     text = []
@@ -75,27 +47,8 @@ def _silo_values(data_dir: Path) -> tuple[set[str], set[str]]:
 
 
 def test_demo_run_logs_no_personal_data(work_dir: Path, database_url: str) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-    env |= {"C360_DATABASE_URL": database_url, "C360_LOG_LEVEL": "INFO"}
-    log_path = work_dir / "demo.log"
-    log = log_path.open("w+", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "demo", "--size", "200", "--port", str(port)],
-        cwd=work_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
     used: list[str] = []
-    try:
-        deadline = time.monotonic() + 180
-        output = ""
-        while "Uvicorn running" not in output:
-            assert process.poll() is None, output
-            assert time.monotonic() < deadline, output
-            time.sleep(0.5)
-            output = log_path.read_text(encoding="utf-8")
-        key_match = re.search(r"call-center\s+(c360k_\S+)", output)
-        assert key_match, output
-        key = key_match.group(1)
+    with running_demo(work_dir, database_url, C360_LOG_LEVEL="INFO") as demo:
         rics, phones = _silo_values(work_dir / ".c360" / "silos")
         assert len(rics) > 50 and len(phones) > 50, "the seeded silos hold ID and phone numbers to look for"
         ric, phone = sorted(rics)[0], sorted(phones)[0]
@@ -111,28 +64,20 @@ def test_demo_run_logs_no_personal_data(work_dir: Path, database_url: str) -> No
         ]
         used.append("nobody.here@example.org")
         for query, variables in failing:
-            assert "errors" in _post(port, key, query, variables), query
-        assert "errors" in _post(port, f"c360k_{phone}x_{ric}", "{ hub { version } }")  # a credential made of them: 401
+            assert "errors" in post_graphql(demo.port, demo.key, query, variables), query
+        assert "errors" in post_graphql(demo.port, f"c360k_{phone}x_{ric}", "{ hub { version } }")  # a credential made of them: 401
         # (b) succeeding look-ups by phone and ID number
         found = 0
         for value in sorted(phones)[1:4]:
-            answer = _post(port, key, "query($p: String) { customerBy(phone: $p) { id identifiers { nodes { value } } } }", {"p": value})
+            answer = post_graphql(demo.port, demo.key, "query($p: String) { customerBy(phone: $p) { id identifiers { nodes { value } } } }", {"p": value})
             found += answer.get("data", {}) is not None and bool((answer.get("data") or {}).get("customerBy"))
             used.append(value)
         for value in sorted(rics)[1:4]:
-            answer = _post(port, key, "query($i: String) { customerBy(idNumber: $i) { id displayName } }", {"i": value})
+            answer = post_graphql(demo.port, demo.key, "query($i: String) { customerBy(idNumber: $i) { id displayName } }", {"i": value})
             found += bool((answer.get("data") or {}).get("customerBy"))
             used.append(value)
         assert found >= 1, "some look-ups by a seeded phone or ID number find their customer"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-        log.close()
-    output = log_path.read_text(encoding="utf-8")
+    output = demo.output()
     assert "GraphQL error" in output, "errors are logged (as code and path)"
     assert "noSuchField" not in output and "customerBy(" not in output.split("try this query")[-1].split("press Ctrl-C")[-1]
     leaked = [value for value in used if value in output]

@@ -1,8 +1,11 @@
-"""`c360 resolve`, `c360 explain`, `c360 steward …`: identity resolution from the command line."""
+"""`c360 resolve` (and its stored match weights), `c360 explain`, `c360 steward …`: identity resolution from the command line."""
 
 from __future__ import annotations
 
+import getpass
+
 import typer
+from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,9 +13,11 @@ from hub.cli._console import console, fail
 from hub.config import load_settings
 from hub.db import create_db_engine
 from hub.identity import steward as steward_ops
+from hub.identity import weights_store
 from hub.identity.explain import explain
 from hub.identity.resolver import IdentityResolver, resolve_full
 from hub.identity.store import party_ids
+from hub.identity.weights import LearnedWeights
 from hub.models import SourceRecord
 
 __all__ = ["resolve_command", "explain_command", "steward_app"]
@@ -34,18 +39,75 @@ def _record(session: Session, ref: str) -> int:
     return found
 
 
-def resolve_command(full: bool = typer.Option(False, "--full", help="Re-resolve every party from scratch.")) -> None:
+def resolve_command(
+    full: bool = typer.Option(False, "--full", help="Re-resolve every party from scratch."),
+    learn: bool = typer.Option(False, "--learn", help="With --full: learn match weights from the data, store and use them."),
+    weights: bool = typer.Option(False, "--weights", help="Show the match weights in force and the stored history; resolve nothing."),
+    reset_weights: bool = typer.Option(False, "--reset-weights", help="Go back to the hand-set match weights (with --full: re-resolve now)."),
+    actor: str = typer.Option(None, "--actor", help="Who learns or resets the weights (stored and audited)."),
+) -> None:
     """Resolve party records into golden customers."""
+    if learn and not full:
+        fail("--learn needs --full (weights are learned from every record)")
+    if learn and reset_weights:
+        fail("--learn and --reset-weights exclude each other")
     engine = create_db_engine(load_settings().database_url)
     try:
+        if weights:
+            with Session(engine) as session:
+                show_weights(session)
+            return
+        if reset_weights:
+            with Session(engine) as session, session.begin():
+                was = weights_store.reset_weights(session, actor or _default_actor())
+            console.print("hand-set weights in force" + (f" (learned set {was} retired)" if was else " (no learned set was active)"))
+            if not full:
+                console.print("run `c360 resolve --full` to re-score existing customers with them", highlight=False, markup=False)
+                return
         if full:
-            stats = resolve_full(engine)
+            stats = resolve_full(engine, learn=learn, learned_by=actor or _default_actor())
+            if learn:
+                console.print(_learned_line(stats.learned))
         else:
             with Session(engine) as session, session.begin():
                 stats = IdentityResolver().resolve_records(session, party_ids(session))
         console.print(f"resolved {stats.records} records into {stats.clusters} customers ({stats.changed} changed)")
     finally:
         engine.dispose()
+
+
+def _default_actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _learned_line(learned: LearnedWeights | None) -> str:
+    if learned is None:
+        return "too few candidate pairs to learn from: the weights in force stay"
+    return (f"learned and stored match weights (λ={learned.match_share:.3f}, {learned.candidate_pairs} candidate / "
+            f"{learned.random_pairs} random pairs, {learned.iterations} EM rounds)")
+
+
+def show_weights(session: Session) -> None:
+    """The weights in force (learned next to hand-set) and every stored set."""
+    history = weights_store.weight_history(session)
+    active = next((row for row in history if row.active), None)
+    if active is None:
+        console.print("hand-set weights in force (no learned set active)")
+    else:
+        console.print(f"learned set {active.id} in force: learned {active.learned_at:%Y-%m-%d %H:%M} UTC by {active.learned_by}, "
+                      f"λ={active.match_share:.3f}, {active.candidate_pairs} candidate / {active.random_pairs} random pairs",
+                      highlight=False, markup=False)
+        table = Table()
+        for column in ("field", "outcome", "hand-set", "learned"):
+            table.add_column(column)
+        prior = weights_store.as_pairs(active.prior)
+        for (field, outcome), value in sorted(weights_store.as_pairs(active.weights).items()):
+            hand = prior.get((field, outcome))
+            table.add_row(field, outcome, "-" if hand is None else f"{hand:+.2f}", f"{value:+.2f}")
+        console.print(table)
+    for row in history:
+        console.print(f"  set {row.id}: {row.learned_at:%Y-%m-%d %H:%M} UTC by {row.learned_by}"
+                      f"{' (active)' if row.active else ''}", highlight=False, markup=False)
 
 
 def explain_command(left: str, right: str) -> None:

@@ -104,7 +104,7 @@ def review_command(
     """Uncertain pairs (score in the review band) for a steward: record ids, golden ids, score, reasons."""
     from hub.identity.review import review_pairs
 
-    with checked_engine() as (_, engine), Session(engine) as session:
+    with checked_engine() as (_, engine), Session(engine) as session, session.begin():  # keeps the scored pairs
         pairs = review_pairs(session, include_same_customer=include_same, limit=limit)
     if as_json:
         for pair in pairs:

@@ -25,7 +25,8 @@ class _Sets:
     def __init__(self, nodes: Iterable[int], traits: Mapping[int, tuple[str, dict[str, set[str]]]]) -> None:
         self.parent = {n: n for n in nodes}
         self.kind = {n: traits[n][0] for n in self.parent}
-        self.ids = {n: {k: set(v) for k, v in traits[n][1].items()} for n in self.parent}
+        self.ids = {n: traits[n][1] for n in self.parent}  # shared with the caller until a union changes them
+        self._owned: set[int] = set()
 
     def find(self, node: int) -> int:
         root = node
@@ -47,6 +48,9 @@ class _Sets:
     def union(self, a: int, b: int) -> None:
         keep, gone = min(a, b), max(a, b)
         self.parent[gone] = keep
+        if keep not in self._owned:
+            self.ids[keep] = {k: set(v) for k, v in self.ids[keep].items()}
+            self._owned.add(keep)
         for kind, values in self.ids.pop(gone).items():
             self.ids[keep].setdefault(kind, set()).update(values)
 

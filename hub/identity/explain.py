@@ -8,13 +8,14 @@ from hub.identity.matcher import Comparison, MatchConfig, compare
 from hub.identity.steward import UnknownRecord
 from hub.identity.store import holders, load_profiles
 from hub.identity.profile import block_keys
+from hub.identity.weights_store import ActiveWeights
 
 __all__ = ["explain"]
 
 
 def explain(session: Session, left_record_id: int, right_record_id: int, config: MatchConfig | None = None) -> Comparison:
-    """Compare two party records as the resolver would (with the data's generic values)."""
-    config = config or MatchConfig()
+    """Compare two party records as the resolver would (with the data's generic values and the weights in force)."""
+    config = ActiveWeights(config or MatchConfig()).config(session)
     profiles = load_profiles(session, [left_record_id, right_record_id])
     for rid in (left_record_id, right_record_id):
         if rid not in profiles:

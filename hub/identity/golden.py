@@ -5,6 +5,11 @@ event-time) members; a golden left without members is merged into the
 cluster that took them (or split when they went several ways), with a
 redirect and an event of its own in the event log. Survivorship and the
 facts' denormalized ``golden_id`` follow.
+
+Only what changed is written: a cross-reference whose golden, method, score
+and evidence are all as stored is left alone, and a golden is re-survived
+only when its members changed or one of them is ``dirty`` (its content
+landed anew), so re-resolving a settled neighbourhood costs reads, not writes.
 """
 
 from __future__ import annotations
@@ -12,16 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, insert, literal_column, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
 from hub.identity.normalize import normalize_name
-from hub.identity.store import chunked, current_golden
+from hub.identity.store import chunked
 from hub.identity.survivorship import DEFAULT_RULES, Member, SurvivorshipRules, survive
 from hub.models import (
     FACT_MODELS,
@@ -98,32 +103,67 @@ def _choose_ids(groups: list[Group], before: Mapping[int, str]) -> list[str | No
     return chosen
 
 
-def apply_partition(session: Session, groups: list[Group], rules: SurvivorshipRules = DEFAULT_RULES, actor: str | None = None) -> set[int]:
+def apply_partition(
+    session: Session, groups: list[Group], rules: SurvivorshipRules = DEFAULT_RULES, actor: str | None = None,
+    *, dirty: Collection[int] | None = None, rows: Mapping[int, Any] | None = None,
+) -> set[int]:
     """Write xrefs/goldens for ``groups`` (which must hold every member of every golden they touch).
 
+    ``dirty``: records whose content changed since their golden was last survived
+    (``None``: treat every record so, re-surviving every golden touched).
+    ``rows``: party rows already read in this transaction (``store.party_rows``), not read again.
     Returns the ids of records whose golden changed.
     """
     members = [m for g in groups for m in g.members]
-    before = current_golden(session, members)
+    stored = _current_links(session, members)
+    before = {m: row[0] for m, row in stored.items()}
     chosen = _choose_ids(groups, before)
     now = utcnow()
     after: dict[int, str] = {}
-    fresh = []
+    fresh: set[str] = set()
     for group, gid in zip(groups, chosen, strict=True):
         if gid is None:
             gid = new_golden_id()
-            fresh.append({"id": gid, "kind": group.kind, "status": GOLDEN_ACTIVE, "resolvable": group.resolvable,
-                          "profile": {}, "created_at": now, "updated_at": now})
+            fresh.add(gid)
         for m in group.members:
             after[m] = gid
-    for start in range(0, len(fresh), 1000):
-        session.execute(insert(GoldenCustomer), fresh[start : start + 1000])
+    survived = _survive(session, _stale(groups, after, before, dirty), after, rules, rows or {})
+    inserts = [{"id": gid, **survived[gid], "status": GOLDEN_ACTIVE, "created_at": now, "updated_at": now} for gid in sorted(fresh)]
+    for start in range(0, len(inserts), 1000):
+        session.execute(insert(GoldenCustomer.__table__), inserts[start : start + 1000])
     _retire(session, before, after, actor)
     changed = {m for m in members if before.get(m) != after[m]}
-    _write_xrefs(session, groups, after, before, now)
-    _refresh_goldens(session, groups, after, rules)
+    _write_xrefs(session, groups, after, stored, now)
+    _update_goldens(session, {gid: values for gid, values in survived.items() if gid not in fresh}, now)
     refresh_facts(session, changed)
     return changed
+
+
+def _current_links(session: Session, record_ids: Iterable[int]) -> dict[int, tuple[str, str, float | None, Any]]:
+    """Each record's stored cross-reference: golden id, method, score, evidence."""
+    table = CrossReference.__table__
+    out: dict[int, tuple[str, str, float | None, Any]] = {}
+    for part in chunked(record_ids):
+        for rid, gid, method, score, evidence in session.execute(
+            select(table.c.source_record_id, table.c.golden_id, table.c.method, table.c.score, table.c.evidence)
+            .where(table.c.source_record_id.in_(part))
+        ):
+            out[rid] = (gid, method, score, evidence)
+    return out
+
+
+def _stale(groups: list[Group], after: Mapping[int, str], before: Mapping[int, str], dirty: Collection[int] | None) -> list[Group]:
+    """Groups whose golden needs surviving again: new or changed membership, or a member whose content changed."""
+    if dirty is None:
+        return groups
+    held = Counter(before.values())
+    out = []
+    for group in groups:
+        gid = after[group.members[0]]
+        same = held[gid] == len(group.members) and all(before.get(m) == gid for m in group.members)
+        if not same or any(m in dirty for m in group.members):
+            out.append(group)
+    return out
 
 
 def _retire(session: Session, before: Mapping[int, str], after: Mapping[int, str], actor: str | None) -> None:
@@ -147,47 +187,66 @@ def _retire(session: Session, before: Mapping[int, str], after: Mapping[int, str
             record_event(session, "customer.split", old, {"from": old, "kept": old in kept, "to": sorted(targets)}, actor)
 
 
-def _write_xrefs(session: Session, groups: list[Group], after: Mapping[int, str], before: Mapping[int, str], now: dt.datetime) -> None:
+def _write_xrefs(
+    session: Session, groups: list[Group], after: Mapping[int, str], stored: Mapping[int, tuple[str, str, float | None, Any]],
+    now: dt.datetime,
+) -> None:
+    """Rewrite the cross-references that differ from what is stored (unchanged ones keep their ``matched_at``)."""
     rows = []
     for group in groups:
         for m in group.members:
             link = group.links.get(m, Link("new"))
+            score = None if link.score is None or link.score in (float("inf"), float("-inf")) else float(link.score)
+            evidence = dict(link.evidence)
+            if stored.get(m) == (after[m], link.method, score, evidence):
+                continue
             rows.append({
                 "source_record_id": m, "golden_id": after[m], "role": "self", "method": link.method,
-                "score": None if link.score is None or link.score in (float("inf"), float("-inf")) else float(link.score),
-                "evidence": dict(link.evidence), "matched_at": now,
+                "score": score, "evidence": evidence, "matched_at": now,
             })
-    existing = [r["source_record_id"] for r in rows if r["source_record_id"] in before]
+    table = CrossReference.__table__
+    existing = [r["source_record_id"] for r in rows if r["source_record_id"] in stored]
     for part in chunked(existing):
-        session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
+        session.execute(delete(table).where(table.c.source_record_id.in_(part)))
     for start in range(0, len(rows), 1000):
-        session.execute(insert(CrossReference), rows[start : start + 1000])
+        session.execute(insert(table), rows[start : start + 1000])
 
 
-def _refresh_goldens(session: Session, groups: list[Group], after: Mapping[int, str], rules: SurvivorshipRules) -> None:
+def _survive(
+    session: Session, groups: list[Group], after: Mapping[int, str], rules: SurvivorshipRules, known: Mapping[int, Any],
+) -> dict[str, dict[str, Any]]:
+    """The golden row values (kind, profile, display name, ...) of these groups, by golden id."""
     anchors = {m for g in groups for m in g.anchors}
     by_golden: dict[str, list[int]] = defaultdict(list)
     for group in groups:
         gid = after[group.members[0]]
         by_golden[gid].extend(m for m in group.members if m in anchors)
     ids = {m for ms in by_golden.values() for m in ms}
-    records: dict[int, Any] = {}
-    for part in chunked(ids):
+    records: dict[int, Any] = {m: known[m] for m in ids if m in known}
+    for part in chunked(ids - set(records)):
         for row in session.execute(
             select(SourceRecord.id, SourceRecord.source, SourceRecord.source_key, SourceRecord.source_updated_at, SourceRecord.raw)
             .where(SourceRecord.id.in_(part))
         ):
             records[row.id] = row
     kinds = {after[g.members[0]]: (g.kind, g.resolvable) for g in groups}
-    now = utcnow()
-    params = []
+    out: dict[str, dict[str, Any]] = {}
     for gid, rids in by_golden.items():
         members = [Member(r.source, r.source_key, r.source_updated_at, r.raw) for r in (records[i] for i in sorted(rids) if i in records)]
         profile = survive(members, rules)
         name = profile.get("name", {}).get("value")
         key = normalize_name(name).pronunciation_key if name else None
         kind, resolvable = kinds[gid]
-        params.append({"b_id": gid, "v_kind": kind, "v_profile": profile, "v_name": name, "v_key": key or None, "v_resolvable": resolvable})
+        out[gid] = {"kind": kind, "profile": profile, "display_name": name, "name_key": key or None, "resolvable": resolvable}
+    return out
+
+
+def _update_goldens(session: Session, survived: Mapping[str, Mapping[str, Any]], now: dt.datetime) -> None:
+    params = [
+        {"b_id": gid, "v_kind": v["kind"], "v_profile": v["profile"], "v_name": v["display_name"], "v_key": v["name_key"],
+         "v_resolvable": v["resolvable"]}
+        for gid, v in survived.items()
+    ]
     table = GoldenCustomer.__table__
     statement = update(table).where(table.c.id == bindparam("b_id")).values(
         kind=bindparam("v_kind"), status=GOLDEN_ACTIVE, merged_into=None, profile=bindparam("v_profile"),
@@ -198,31 +257,30 @@ def _refresh_goldens(session: Session, groups: list[Group], after: Mapping[int, 
 
 
 def refresh_facts(session: Session, record_ids: Iterable[int]) -> None:
-    """Point the facts of these party records (by the silo's party reference) at their current golden."""
-    rows = []
-    for part in chunked(record_ids):
-        rows.extend(
-            session.execute(
-                select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
-                .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)
-                .where(SourceRecord.id.in_(part))
-            )
-        )
-    if not rows:
-        return
-    params = [{"b_source": s, "b_key": k, "v_golden": g} for s, k, g in rows]
-    for model in FACT_MODELS:
-        table = model.__table__
-        session.execute(
-            update(table)
-            .where(table.c.party_source == bindparam("b_source"), table.c.party_key == bindparam("b_key"))
-            .values(golden_id=bindparam("v_golden")),
-            params,
-        )
+    """Point the facts of these party records (by the silo's party reference) at their current golden.
+
+    One query per chunk joins the parties' references to every fact table, so only the
+    fact rows that exist (most new parties have none yet) are updated, by primary key.
+    """
+    targets = [(m.__table__, m.__table__.c.party_source, m.__table__.c.party_key, "golden_id") for m in FACT_MODELS]
     relations = PartyRelation.__table__
-    session.execute(
-        update(relations)
-        .where(relations.c.related_source == bindparam("b_source"), relations.c.related_key == bindparam("b_key"))
-        .values(related_golden_id=bindparam("v_golden")),
-        params,
-    )
+    targets.append((relations, relations.c.related_source, relations.c.related_key, "related_golden_id"))
+    params: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for part in chunked(record_ids):
+        refs = (
+            select(SourceRecord.source.label("source"), SourceRecord.source_key.label("key"), CrossReference.golden_id.label("golden"))
+            .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)
+            .where(SourceRecord.id.in_(part))
+            .cte("refs")
+        )
+        held = union_all(*(
+            select(literal_column(str(i)).label("target"), table.c.id, refs.c.golden)
+            .select_from(refs.join(table, and_(source_col == refs.c.source, key_col == refs.c.key)))
+            .where(table.c[column].is_(None) | (table.c[column] != refs.c.golden))
+            for i, (table, source_col, key_col, column) in enumerate(targets)
+        ))
+        for target, fact_id, golden in session.execute(held):
+            params[int(target)].append({"b_id": fact_id, "v_golden": golden})
+    for i, rows in sorted(params.items()):
+        table, _, _, column = targets[i]
+        session.execute(update(table).where(table.c.id == bindparam("b_id")).values({column: bindparam("v_golden")}), rows)

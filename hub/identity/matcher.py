@@ -67,12 +67,18 @@ class Comparison:
 
 
 def hard_ids(profile: Profile) -> dict[str, set[str]]:
-    """Document numbers that identify one party only (used as cannot-link constraints)."""
-    out: dict[str, set[str]] = {}
-    for kind, value in profile.ids:
-        if kind in HARD_ID_TYPES:
-            out.setdefault(kind, set()).add(value)
-    return out
+    """Document numbers that identify one party only (used as cannot-link constraints).
+
+    Worked out once per profile and kept on it (every comparison asks): read-only, copy before changing.
+    """
+    found = profile.__dict__.get("_hard_ids")
+    if found is None:
+        found = {}
+        for kind, value in profile.ids:
+            if kind in HARD_ID_TYPES:
+                found.setdefault(kind, set()).add(value)
+        object.__setattr__(profile, "_hard_ids", found)  # a cache, not a field: equality is unaffected
+    return found
 
 
 def _names(a: Profile, b: Profile) -> Verdict | None:

@@ -194,8 +194,19 @@ def build_profile(
     )
 
 
-def block_keys(profile: Profile) -> list[str]:
-    """Exact keys a candidate must share. ``id:`` keys also count holders (generic-value detection)."""
+def block_keys(profile: Profile) -> tuple[str, ...]:
+    """Exact keys a candidate must share. ``id:`` keys also count holders (generic-value detection).
+
+    Worked out once per profile (kept on it): a resident profile is looked up by many pages.
+    """
+    found = profile.__dict__.get("_block_keys")
+    if found is None:
+        found = tuple(_block_keys(profile))
+        object.__setattr__(profile, "_block_keys", found)  # a cache, not a field: equality is unaffected
+    return found
+
+
+def _block_keys(profile: Profile) -> list[str]:
     if profile.event_time:
         return sorted({f"ev:phone:{p.value}" for p in profile.phones})
     keys = {f"id:{kind}:{value}" for kind, value in profile.ids}

@@ -11,10 +11,11 @@ to whoever held their phone at that moment and never bridge two customers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.identity.cluster import Link as PairLink
@@ -22,12 +23,14 @@ from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_facts
 from hub.identity.keys_table import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, hard_ids
-from hub.identity.profile import Profile, block_keys, in_window
+from hub.identity.profile import Profile, block_keys, in_window, phone_key
 from hub.identity.store import (
+    ProfileCache,
     chunked,
     current_golden,
     golden_members,
     holders,
+    key_counts,
     load_profiles,
     party_ids,
     steward_rules,
@@ -35,11 +38,15 @@ from hub.identity.store import (
 )
 from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
 from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
+from hub.identity.weights_store import ActiveWeights, store_weights
+from hub.ingest.facts import FACT_TABLES
 from hub.models import CrossReference, SourceRecord, Subscription
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
 Lookup = Callable[[Collection[str]], dict[str, set[int]]]
+# Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
+_KEYS, _SUBS, _SOURCE = IdentityKey.__table__, Subscription.__table__, SourceRecord.__table__
 
 
 @dataclass
@@ -60,12 +67,27 @@ class _Graph:
 
     Lookups are cached for the run and made for a whole frontier at once
     (``prepare``): one key query and one profile load per frontier, not per record.
+    A record's keys and usable keys are worked out once per run too, and the
+    party rows read are kept for survivorship (``rows``).
     """
 
-    def __init__(self, session: Session, lookup: Lookup, config: MatchConfig, profiles: dict[int, Profile]) -> None:
+    def __init__(
+        self, session: Session, lookup: Lookup, config: MatchConfig, profiles: dict[int, Profile], cache: ProfileCache | None = None,
+    ) -> None:
         self.session, self._lookup, self.config, self.profiles = session, lookup, config, profiles
+        self.cache = cache
+        self.rows: dict[int, Any] = {}
         self.generic: set[str] = set()
         self._found: dict[str, set[int]] = {}
+        self._keys: dict[int, tuple[str, ...]] = {}
+        self._usable: dict[int, tuple[list[str], dict[str, set[int]]]] = {}
+
+    def keys(self, rid: int) -> tuple[str, ...]:
+        """``block_keys`` of a loaded record, computed once."""
+        found = self._keys.get(rid)
+        if found is None:
+            found = self._keys[rid] = block_keys(self.profiles[rid])
+        return found
 
     def lookup(self, keys: Collection[str]) -> dict[str, set[int]]:
         missing = [k for k in keys if k not in self._found]
@@ -78,12 +100,12 @@ class _Graph:
     def ensure(self, ids: Iterable[int]) -> None:
         missing = [i for i in ids if i not in self.profiles]
         if missing:
-            self.profiles.update(load_profiles(self.session, missing))
+            self.profiles.update(load_profiles(self.session, missing, self.rows, self.cache))
 
     def prepare(self, rids: Iterable[int], isolated: Collection[int]) -> None:
         """Look up the keys of all these records, then load all their candidates, in one go each."""
         wanted = [self.profiles[r] for r in rids if r in self.profiles and r not in isolated and not self.profiles[r].event_time]
-        keys = {k for p in wanted for k in block_keys(p)}
+        keys = {k for p in wanted for k in self.keys(p.record_id)}
         if not keys:
             return
         self.lookup(keys)
@@ -94,7 +116,10 @@ class _Graph:
         self.ensure(candidates)
 
     def usable_keys(self, profile: Profile) -> tuple[list[str], dict[str, set[int]]]:
-        keys = block_keys(profile)
+        cached = self._usable.get(profile.record_id)
+        if cached is not None:
+            return cached
+        keys = self.keys(profile.record_id)
         found = self.lookup(keys)
         usable = []
         for key in keys:
@@ -105,6 +130,7 @@ class _Graph:
                 continue
             else:
                 usable.append(key)
+        self._usable[profile.record_id] = (usable, found)
         return usable, found
 
     def neighbours(self, rid: int, isolated: Collection[int]) -> list[tuple[int, float, dict[str, object]]]:
@@ -132,40 +158,47 @@ class IdentityResolver:
         self.config = config or MatchConfig()
         self.rules = rules
         self.learned: LearnedWeights | None = None
+        self.stored = ActiveWeights(self.config)  # the learned weights in force (one tiny query per page)
+        self.profiles = ProfileCache()  # profiles of unchanged records, reused from page to page
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
             return
         rows = []
         for part in chunked(source_record_ids):
-            rows.extend(session.execute(select(SourceRecord.id, SourceRecord.kind, SourceRecord.deleted).where(SourceRecord.id.in_(part))))
+            rows.extend(session.execute(select(_SOURCE.c.id, _SOURCE.c.kind, _SOURCE.c.deleted).where(_SOURCE.c.id.in_(part))))
         parties = [r.id for r in rows if r.kind == "party"]
         seeds: set[int] = set()
+        self.config = self.stored.config(session)
+        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {}, self.profiles)
         if parties:
-            profiles = load_profiles(session, parties)
-            gone = [rid for rid in parties if rid not in profiles]
-            write_keys(session, parties, profiles)
+            graph.profiles.update(load_profiles(session, parties, graph.rows, self.profiles))
+            gone = [rid for rid in parties if rid not in graph.profiles]
+            write_keys(session, parties, graph.profiles)
             seeds |= set(parties)
-            seeds |= self._generic_crossings(session, profiles)
+            seeds |= self._generic_crossings(graph)
             if gone:
                 seeds |= self._detach(session, gone)
         subs = [r.id for r in rows if r.kind == "subscription"]
         if subs:
             seeds |= self._subscription_seeds(session, subs)
         if seeds:
-            self.resolve_records(session, seeds)
-        facts = [r.id for r in rows if r.kind not in ("party",)]
+            self._resolve(session, graph, seeds, None, set(parties))
+        facts: dict[str, list[int]] = defaultdict(list)
+        for r in rows:
+            if r.kind != "party":
+                facts[r.kind].append(r.id)
         if facts:
             _refresh_landed_facts(session, facts)
 
-    def _generic_crossings(self, session: Session, profiles: dict[int, Profile]) -> set[int]:
+    def _generic_crossings(self, graph: _Graph) -> set[int]:
         """A value that just became generic (or a name block too big): its earlier holders need a fresh look."""
         landed_by_key: dict[str, int] = defaultdict(int)
-        for p in profiles.values():
-            for key in block_keys(p):
+        for rid in graph.profiles:
+            for key in graph.keys(rid):
                 if not key.startswith("ev:"):
                     landed_by_key[key] += 1
-        found = holders(session, landed_by_key)
+        found = graph.lookup(landed_by_key)  # also the resolution's first lookup, made once
         seeds: set[int] = set()
         for key, ids in found.items():
             limit = self.config.generic_limit(key) if key.startswith("id:") else self.config.name_block_cap + 1
@@ -182,21 +215,39 @@ class IdentityResolver:
         return mates
 
     def _subscription_seeds(self, session: Session, subs: list[int]) -> set[int]:
-        rows = session.execute(
-            select(Subscription.party_source, Subscription.party_key, Subscription.msisdn).where(Subscription.source_record_id.in_(subs))
-        ).all()
-        seeds = set(_party_ids_by_ref(session, {(s, k) for s, k, _ in rows if s and k}).values())
-        from hub.identity.profile import phone_key
+        """Parties whose comparisons a landed subscription can change, and the callers of its number.
 
-        phones = {f"ev:phone:{v}" for v in (phone_key(m or "") for _, _, m in rows) if v}
-        for ids in holders(session, phones).values():
+        A subscription only narrows or widens the windows in which its party held
+        a number, and windows only matter between two records holding one number
+        (``compare``'s phone verdict, a caller's holder). So its party is re-resolved
+        when another record holds one of the party's numbers too; a party whose
+        numbers nobody else holds changes no link, and its golden does not depend on them.
+        """
+        rows = []
+        for part in chunked(subs):
+            rows.extend(session.execute(
+                select(_SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.msisdn).where(_SUBS.c.source_record_id.in_(part))
+            ).all())
+        parties = set(_party_ids_by_ref(session, {(s, k) for s, k, _ in rows if s and k}).values())
+        phones = {v for v in (phone_key(m or "") for _, _, m in rows) if v}
+        own = _phone_keys(session, parties)
+        shared = {k for k, n in key_counts(session, {k for ks in own.values() for k in ks}).items() if n > 1}
+        seeds = {rid for rid, keys in own.items() if keys & shared}
+        for ids in holders(session, {f"ev:phone:{v}" for v in phones}).values():
             seeds |= ids
         return seeds
 
     def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
+        self.config = self.stored.config(session)
+        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {}, self.profiles)
+        return self._resolve(session, graph, seeds, actor, None)
+
+    def _resolve(
+        self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
+    ) -> ResolutionStats:
+        """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``)."""
         merges, never, isolated = steward_rules(session)
-        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {})
         steward_adj: dict[int, set[int]] = defaultdict(set)
         for a, b in merges:
             steward_adj[a].add(b)
@@ -233,7 +284,7 @@ class IdentityResolver:
                     nxt.add(other)
                     evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
             frontier = nxt - closure - events
-        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor)
+        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty)
 
     def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
         """Possible holders of these callers' phones (identifier rows and subscriptions), looked up in one go."""
@@ -248,10 +299,10 @@ class IdentityResolver:
     def _apply(
         self, session: Session, graph: _Graph, closure: set[int], events: set[int],
         links: list[PairLink], evidence: dict[int, Link], merges: list[tuple[int, int]], never: list[tuple[int, int]],
-        actor: str | None = None,
+        actor: str | None = None, dirty: Collection[int] | None = None,
     ) -> ResolutionStats:
         profiles = graph.profiles
-        resolvable = {rid for rid in closure if block_keys(profiles[rid])}
+        resolvable = {rid for rid in closure if graph.keys(rid)}
         traits = {rid: (profiles[rid].party_type, hard_ids(profiles[rid])) for rid in closure}
         pair_links = [l for l in links if l.left in resolvable and l.right in resolvable]
         clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
@@ -279,7 +330,7 @@ class IdentityResolver:
                 groups[target].links[rid] = Link("event_time", None, {"by": how})
         if not groups:
             return ResolutionStats()
-        changed = apply_partition(session, groups, self.rules, actor)
+        changed = apply_partition(session, groups, self.rules, actor, dirty=dirty, rows=graph.rows)
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
 
     def _holder(self, session: Session, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group]) -> tuple[int | None, str]:
@@ -311,6 +362,17 @@ class IdentityResolver:
         return None, "no_holder"
 
 
+def _phone_keys(session: Session, record_ids: Collection[int]) -> dict[int, set[str]]:
+    """The ``id:phone:`` keys each of these records holds."""
+    out: dict[int, set[str]] = defaultdict(set)
+    for part in chunked(sorted(record_ids)):
+        for rid, key in session.execute(
+            select(_KEYS.c.source_record_id, _KEYS.c.key).where(_KEYS.c.source_record_id.in_(part), _KEYS.c.key.startswith("id:phone:"))
+        ):
+            out[rid].add(key)
+    return out
+
+
 def _mates(session: Session, ids: Collection[int]) -> set[int]:
     goldens = set(current_golden(session, ids).values())
     return {m for ms in golden_members(session, goldens).values() for m in ms}
@@ -324,8 +386,8 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
     for source, keys in by_source.items():
         for start in range(0, len(keys), 500):
             for rid, key in session.execute(
-                select(SourceRecord.id, SourceRecord.source_key).where(
-                    SourceRecord.source == source, SourceRecord.kind == "party", SourceRecord.source_key.in_(keys[start : start + 500])
+                select(_SOURCE.c.id, _SOURCE.c.source_key).where(
+                    _SOURCE.c.source == source, _SOURCE.c.kind == "party", _SOURCE.c.source_key.in_(keys[start : start + 500])
                 )
             ):
                 out[(source, key)] = rid
@@ -339,8 +401,8 @@ def _subscription_holders_many(session: Session, phones: Collection[str], moment
     names = sorted(variants)
     for start in range(0, len(names), 500):
         rows = session.execute(
-            select(Subscription.msisdn, Subscription.party_source, Subscription.party_key, Subscription.activated_at, Subscription.deactivated_at)
-            .where(Subscription.msisdn.in_(names[start : start + 500]), Subscription.deleted.is_(False))
+            select(_SUBS.c.msisdn, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.activated_at, _SUBS.c.deactivated_at)
+            .where(_SUBS.c.msisdn.in_(names[start : start + 500]), _SUBS.c.deleted.is_(False))
         ).all()
         for msisdn, s, k, begin, end in rows:
             if s and k and (moment is None or in_window(moment, (begin, end))):  # type: ignore[arg-type]
@@ -354,27 +416,50 @@ def _subscription_holders(session: Session, e164: str, moment: object) -> list[i
     return _subscription_holders_many(session, [e164], moment).get(e164, [])
 
 
-def _refresh_landed_facts(session: Session, fact_ids: Sequence[int]) -> None:
-    """Facts landing after their party: copy the party's golden id (and a contact's person) onto them."""
-    from hub.models import FACT_MODELS, PartyRelation
+def _refresh_landed_facts(session: Session, fact_ids: Mapping[str, Sequence[int]]) -> None:
+    """Facts landing after their party: copy the party's golden id (and a related party's) onto these fact rows.
 
-    refs: set[tuple[str, str]] = set()
-    for model in FACT_MODELS:
-        table = model.__table__
-        for part in chunked(fact_ids):
-            refs |= {(s, k) for s, k in session.execute(select(table.c.party_source, table.c.party_key).where(table.c.source_record_id.in_(part))) if s and k}
-            if model is PartyRelation:
-                refs |= {(s, k) for s, k in session.execute(select(table.c.related_source, table.c.related_key).where(table.c.source_record_id.in_(part))) if s and k}
-    refresh_facts(session, _party_ids_by_ref(session, refs).values())
+    Only the landed rows are updated, in the database (one correlated UPDATE per chunk); the party's
+    other facts got its golden id when they landed or when it last changed (``apply_partition``).
+    """
+    parties = SourceRecord.__table__
+    xrefs = CrossReference.__table__
+    for kind, ids in sorted(fact_ids.items()):
+        table = FACT_TABLES.get(kind)
+        if table is None:
+            continue
+        for column, source, key in _GOLDEN_REFS:
+            if not {column, source, key} <= set(table.c.keys()):
+                continue
+            golden = (
+                select(xrefs.c.golden_id)
+                .join(parties, parties.c.id == xrefs.c.source_record_id)
+                .where(parties.c.source == table.c[source], parties.c.source_key == table.c[key], parties.c.kind == "party")
+                .limit(1)
+                .scalar_subquery()
+            )
+            for part in chunked(ids):
+                session.execute(
+                    update(table)
+                    .where(table.c.source_record_id.in_(part), golden.is_not(None))
+                    .values({column: golden}),
+                    execution_options={"synchronize_session": False},
+                )
+
+
+_GOLDEN_REFS = (("golden_id", "party_source", "party_key"), ("related_golden_id", "related_source", "related_key"))
 
 
 def resolve_full(
     engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
+    learned_by: str = "identity-resolution",
 ) -> ResolutionStats:
     """Re-resolve every party from scratch (keys rebuilt); steward decisions still win.
 
     ``learn``: first estimate Fellegi–Sunter weights from these records (``hub.identity.weights``;
-    the hand-set weights are the prior and the fallback) and resolve with them.
+    the hand-set weights are the prior and the fallback), store them as the active set
+    (``hub.identity.weights_store``, by ``learned_by``) and resolve with them. Otherwise the
+    active stored weights are used, as the ingest hook uses them.
     """
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
@@ -394,6 +479,8 @@ def resolve_full(
             if learned is not None:
                 resolver = IdentityResolver(learned.config(resolver.config), rules)
                 resolver.learned = learned
+                store_weights(session, learned, learned_by)
+        resolver.config = resolver.stored.config(session)
         stats = _resolve_all(session, resolver, profiles, index)
         stats.learned = resolver.learned
         return stats

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,8 @@ from hub.models import CrossReference, SourceRecord, StewardDecision, Subscripti
 __all__ = [
     "chunked",
     "load_profiles",
+    "ProfileCache",
+    "party_rows",
     "party_ids",
     "write_keys",
     "holders",
@@ -29,6 +32,8 @@ __all__ = [
 ]
 
 _SIZE = 500
+# Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
+_KEYS, _XREFS, _SUBS, _SOURCE = IdentityKey.__table__, CrossReference.__table__, Subscription.__table__, SourceRecord.__table__
 
 
 def chunked(items: Iterable[int], size: int = _SIZE) -> Iterable[list[int]]:
@@ -39,7 +44,7 @@ def chunked(items: Iterable[int], size: int = _SIZE) -> Iterable[list[int]]:
 
 def party_ids(session: Session) -> list[int]:
     """Every live party source record."""
-    query = select(SourceRecord.id).where(SourceRecord.kind == "party", SourceRecord.deleted.is_(False))
+    query = select(_SOURCE.c.id).where(_SOURCE.c.kind == "party", _SOURCE.c.deleted.is_(False))
     return sorted(session.execute(query).scalars())
 
 
@@ -51,9 +56,9 @@ def _subscription_windows(session: Session, refs: Collection[tuple[str, str]]) -
     for source, keys in by_source.items():
         for start in range(0, len(keys), _SIZE):
             rows = session.execute(
-                select(Subscription.party_key, Subscription.msisdn, Subscription.activated_at, Subscription.deactivated_at)
-                .where(Subscription.party_source == source, Subscription.party_key.in_(keys[start : start + _SIZE]))
-                .where(Subscription.deleted.is_(False))
+                select(_SUBS.c.party_key, _SUBS.c.msisdn, _SUBS.c.activated_at, _SUBS.c.deactivated_at)
+                .where(_SUBS.c.party_source == source, _SUBS.c.party_key.in_(keys[start : start + _SIZE]))
+                .where(_SUBS.c.deleted.is_(False))
             )
             for party_key, msisdn, activated, deactivated in rows:
                 value = phone_key(msisdn or "")
@@ -62,22 +67,90 @@ def _subscription_windows(session: Session, refs: Collection[tuple[str, str]]) -
     return out
 
 
-def load_profiles(session: Session, ids: Iterable[int]) -> dict[int, Profile]:
-    """Profiles of the given live party records (deleted or non-party ids are skipped)."""
-    rows = []
+def party_rows(session: Session, ids: Iterable[int]) -> dict[int, Any]:
+    """The live party source rows (id, source, source_key, source_updated_at, raw) among ``ids``."""
+    table = SourceRecord.__table__
+    out: dict[int, Any] = {}
     for part in chunked(ids):
-        rows.extend(
-            session.execute(
-                select(SourceRecord.id, SourceRecord.source, SourceRecord.source_key, SourceRecord.raw).where(
-                    SourceRecord.id.in_(part), SourceRecord.kind == "party", SourceRecord.deleted.is_(False)
-                )
+        for row in session.execute(
+            select(table.c.id, table.c.source, table.c.source_key, table.c.source_updated_at, table.c.raw).where(
+                table.c.id.in_(part), table.c.kind == "party", table.c.deleted.is_(False)
             )
-        )
-    windows = _subscription_windows(session, {(r.source, r.source_key) for r in rows})
-    return {
-        r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
-        for r in rows
-    }
+        ):
+            out[row.id] = row
+    return out
+
+
+class ProfileCache:
+    """Profiles built earlier, reused while what they were built from is unchanged.
+
+    A profile is a pure function of the record's payload and its phone windows, so an
+    entry is keyed by the record's content hash, erasure time (erasure rewrites the payload
+    in place) and windows: a record read again unchanged (a neighbour of every page that
+    touches its name block) is not decoded and normalized again. Bounded: past ``size``
+    entries the older half goes.
+    """
+
+    def __init__(self, size: int = 200_000) -> None:
+        self.size = size
+        self._entries: dict[int, tuple[tuple[Any, ...], Profile]] = {}
+
+    def get(self, rid: int, key: tuple[Any, ...]) -> Profile | None:
+        entry = self._entries.get(rid)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def put(self, rid: int, key: tuple[Any, ...], profile: Profile) -> None:
+        if len(self._entries) >= self.size:
+            for old in list(self._entries)[: self.size // 2]:
+                self._entries.pop(old, None)
+        self._entries[rid] = (key, profile)
+
+
+def _windows_key(windows: dict[str, list[Window]] | None) -> tuple[Any, ...]:
+    return tuple((phone, tuple(held)) for phone, held in sorted((windows or {}).items()))
+
+
+def load_profiles(
+    session: Session, ids: Iterable[int], rows: dict[int, Any] | None = None, cache: ProfileCache | None = None,
+) -> dict[int, Profile]:
+    """Profiles of the given live party records (deleted or non-party ids are skipped).
+
+    ``rows``: when given, filled with the party rows read with their payload (so survivorship need
+    not read them again). ``cache``: profiles of unchanged records come from it, without their payload.
+    """
+    if cache is None:
+        found = party_rows(session, ids)
+        if rows is not None:
+            rows.update(found)
+        windows = _subscription_windows(session, {(r.source, r.source_key) for r in found.values()})
+        return {
+            r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
+            for r in found.values()
+        }
+    table = SourceRecord.__table__
+    heads = []
+    for part in chunked(ids):
+        heads.extend(session.execute(
+            select(table.c.id, table.c.source, table.c.source_key, table.c.content_hash, table.c.erased_at).where(
+                table.c.id.in_(part), table.c.kind == "party", table.c.deleted.is_(False)
+            )
+        ))
+    windows = _subscription_windows(session, {(h.source, h.source_key) for h in heads})
+    out: dict[int, Profile] = {}
+    keys: dict[int, tuple[Any, ...]] = {}
+    for h in heads:
+        keys[h.id] = (h.source, h.source_key, h.content_hash, h.erased_at, _windows_key(windows.get((h.source, h.source_key))))
+        hit = cache.get(h.id, keys[h.id])
+        if hit is not None:
+            out[h.id] = hit
+    found = party_rows(session, [h.id for h in heads if h.id not in out])
+    if rows is not None:
+        rows.update(found)
+    for r in found.values():
+        profile = out[r.id] = build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
+        if r.id in keys:
+            cache.put(r.id, keys[r.id], profile)
+    return out
 
 
 def write_keys(session: Session, record_ids: Sequence[int], profiles: dict[int, Profile]) -> None:
@@ -91,7 +164,7 @@ def write_keys(session: Session, record_ids: Sequence[int], profiles: dict[int, 
         for key in block_keys(profiles[rid])
     ]
     for start in range(0, len(rows), 2000):
-        session.execute(insert(IdentityKey), rows[start : start + 2000])
+        session.execute(insert(IdentityKey.__table__), rows[start : start + 2000])
 
 
 def holders(session: Session, keys: Collection[str]) -> dict[str, set[int]]:
@@ -99,7 +172,7 @@ def holders(session: Session, keys: Collection[str]) -> dict[str, set[int]]:
     keys = sorted(keys)
     for start in range(0, len(keys), _SIZE):
         for key, rid in session.execute(
-            select(IdentityKey.key, IdentityKey.source_record_id).where(IdentityKey.key.in_(keys[start : start + _SIZE]))
+            select(_KEYS.c.key, _KEYS.c.source_record_id).where(_KEYS.c.key.in_(keys[start : start + _SIZE]))
         ):
             out[key].add(rid)
     return out
@@ -110,9 +183,9 @@ def key_counts(session: Session, keys: Collection[str]) -> dict[str, int]:
     keys = sorted(keys)
     for start in range(0, len(keys), _SIZE):
         query = (
-            select(IdentityKey.key, func.count(func.distinct(IdentityKey.source_record_id)))
-            .where(IdentityKey.key.in_(keys[start : start + _SIZE]))
-            .group_by(IdentityKey.key)
+            select(_KEYS.c.key, func.count(func.distinct(_KEYS.c.source_record_id)))
+            .where(_KEYS.c.key.in_(keys[start : start + _SIZE]))
+            .group_by(_KEYS.c.key)
         )
         out.update({key: count for key, count in session.execute(query)})
     return out
@@ -122,7 +195,7 @@ def current_golden(session: Session, record_ids: Iterable[int]) -> dict[int, str
     out: dict[int, str] = {}
     for part in chunked(record_ids):
         for rid, gid in session.execute(
-            select(CrossReference.source_record_id, CrossReference.golden_id).where(CrossReference.source_record_id.in_(part))
+            select(_XREFS.c.source_record_id, _XREFS.c.golden_id).where(_XREFS.c.source_record_id.in_(part))
         ):
             out[rid] = gid
     return out
@@ -133,8 +206,8 @@ def golden_members(session: Session, golden_ids: Collection[str]) -> dict[str, s
     ids = sorted(golden_ids)
     for start in range(0, len(ids), _SIZE):
         for rid, gid in session.execute(
-            select(CrossReference.source_record_id, CrossReference.golden_id).where(
-                CrossReference.golden_id.in_(ids[start : start + _SIZE])
+            select(_XREFS.c.source_record_id, _XREFS.c.golden_id).where(
+                _XREFS.c.golden_id.in_(ids[start : start + _SIZE])
             )
         ):
             out[gid].add(rid)

@@ -78,7 +78,7 @@ def survive(members: Sequence[Member], rules: SurvivorshipRules = DEFAULT_RULES)
         candidates = [(m, m.payload.get(attribute)) for m in members if _present(m.payload.get(attribute))]
         if not candidates:
             continue
-        member, value = _choose(rule, candidates)
+        member, value = candidates[0] if len(candidates) == 1 else _choose(rule, candidates)  # most goldens have one member
         profile[attribute] = {
             "value": value,
             "source": member.source,

@@ -24,7 +24,8 @@ log2 Bayes factor ``log2(m / u)``:
   numbers (weight 0 by rule) are not learned.
 
 The result is a ``MatchConfig`` with ``weights`` set; the verdicts (and so
-``explain`` and the stored evidence) carry the learned weights.
+``explain`` and the stored evidence) carry the learned weights. The learned
+set is kept and used by every later resolution (``weights_store``).
 """
 
 from __future__ import annotations

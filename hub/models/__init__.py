@@ -21,6 +21,7 @@ from hub.models.facts import (
     Subscription,
 )
 from hub.models.golden import GoldenCustomer, GoldenRedirect, new_golden_id
+from hub.models.matching import MatchWeights, ReviewCandidate, ReviewSeen, ReviewState
 from hub.models.ops import QuarantinedRecord, StewardDecision, SyncRun, SyncState
 from hub.models.source import CrossReference, Identifier, SourceRecord, SourceRecordVersion
 
@@ -41,10 +42,14 @@ __all__ = [
     "GoldenCustomer",
     "GoldenRedirect",
     "Identifier",
+    "MatchWeights",
     "Order",
     "PartyRelation",
     "Payment",
     "QuarantinedRecord",
+    "ReviewCandidate",
+    "ReviewSeen",
+    "ReviewState",
     "ServiceRequest",
     "ServiceRequestStatus",
     "SourceRecord",

@@ -254,6 +254,7 @@ class PartyRelation(FactColumns, Base):
     __table_args__ = (
         *_fact_indexes("party_relation", "recorded_at"),
         Index("ix_party_relation_related", "related_golden_id"),
+        Index("ix_party_relation_related_ref", "related_source", "related_key"),  # a related party's facts, by its silo key
     )
 
 

@@ -8,7 +8,9 @@ or split into it) in one transaction:
   address, free-form ``extra`` values) but keep their keys, kinds and
   timestamps; their ``identifier`` and ``identity_key`` rows are deleted,
   their match evidence cleared and their earlier versions
-  (``source_record_version``) deleted;
+  (``source_record_version``) deleted. They are pinned together (steward
+  merges, ``pin_together``) so a later full resolution keeps them in this
+  customer instead of splitting them into anonymous singletons;
 * its facts lose personal free text and numbers: contact and service-request
   summaries, status notes, caller names and phones; a subscription's MSISDN is
   masked (``138****8000``); bills, payments, balances, accounts, orders,
@@ -37,6 +39,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.identity.keys_table import IdentityKey
+from hub.identity.review import forget
 from hub.models import (
     AuditEntry,
     Contact,
@@ -50,6 +53,7 @@ from hub.models import (
     ServiceRequestStatus,
     SourceRecord,
     SourceRecordVersion,
+    StewardDecision,
     Subscription,
     utcnow,
 )
@@ -64,6 +68,7 @@ __all__ = [
     "erase_customer",
     "allow_restore",
     "resolve_customer",
+    "pin_together",
     "scrub_party",
     "scrub_fact",
     "scrub_event",
@@ -148,6 +153,9 @@ def scrub_party(payload: Mapping[str, Any]) -> dict[str, Any]:
         out["extra"] = {key: None for key in out["extra"]}
     if out.get("party_type") == "person" and "credit_code" in out:
         out["credit_code"] = None
+    if out.get("observed_at"):
+        # a caller without a phone cannot be attached by time any more: it stays with the customer by its pin
+        out["observed_at"] = None
     return out
 
 
@@ -261,6 +269,8 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         result.identifiers += session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part))).rowcount or 0
         result.identity_keys += session.execute(delete(IdentityKey).where(IdentityKey.source_record_id.in_(part))).rowcount or 0
         session.execute(update(CrossReference).where(CrossReference.source_record_id.in_(part)).values(evidence={}))
+    pinned = pin_together(session, parties, actor)
+    forget(session, parties)
 
     # Facts with personal free text or numbers, and their source records.
     fact_records: set[int] = set()
@@ -301,12 +311,37 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         detail={
             "reason": reason, "aliases": aliases, "party_records": result.party_records, "fact_records": result.fact_records,
             "identifiers": result.identifiers, "identity_keys": result.identity_keys, "events": result.events,
+            "pinned": pinned,
         },
     )
     session.add(entry)
     session.flush()
     result.audit_id = entry.id
     return result
+
+
+def pin_together(session: Session, record_ids: Iterable[int], actor: str) -> int:
+    """Keep erased party records in one customer for good: a steward merge of the first with each other one.
+
+    Without their identifying attributes they would become unresolvable
+    singletons at the next full resolution, each under a new golden id.
+    Returns how many merges were added or re-activated.
+    """
+    ids = sorted(set(record_ids))
+    added = 0
+    for other in ids[1:]:
+        pair = (ids[0], other)
+        row = session.scalar(select(StewardDecision).where(
+            StewardDecision.left_record_id == pair[0], StewardDecision.right_record_id == pair[1], StewardDecision.decision == "merge"))
+        if row is None:
+            session.add(StewardDecision(left_record_id=pair[0], right_record_id=pair[1], decision="merge", decided_by=actor[:128],
+                                        reason="erasure: the erased records stay one customer"))
+            added += 1
+        elif not row.active:
+            row.active, row.decided_by, row.reason = True, actor[:128], "erasure: the erased records stay one customer"
+            added += 1
+    session.flush()
+    return added
 
 
 def _record(session: Session, reference: str) -> SourceRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._gazetteer import MUNICIPALITIES, PROVINCES, gazetteer, short_name
 from ._text import fold_width, strip_spaces, to_simplified
@@ -95,6 +96,7 @@ def _clean(raw: str) -> str:
     return _COUNTRY.sub("", text).strip(",，;；")
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_address(raw: str) -> AddressResult:
     """Parse the administrative prefix of a mainland Chinese address."""
     text = _clean(raw)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._text import fold_width, strip_spaces
 from .reasons import Reason
@@ -58,6 +59,7 @@ def _ascii_domain(domain: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_email(raw: str) -> EmailResult:
     """Lower-case, width-fold and syntax-check an e-mail address."""
     text = _clean(raw)

@@ -219,6 +219,7 @@ def _compound_romanized() -> frozenset[str]:
     return frozenset("".join(_surname_pinyin(s)) for s in COMPOUND_SURNAMES)
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_name(raw: str) -> NameResult:
     """Normalize a personal name written in Chinese characters or pinyin."""
     text = fold_width(raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
@@ -58,6 +59,7 @@ def _split_extension(text: str) -> tuple[str, str | None]:
     return text.rstrip("#").strip(), None
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_phone(raw: str) -> PhoneResult:
     """Normalize a mainland (or international) phone number to E.164."""
     text = fold_width(raw).strip()

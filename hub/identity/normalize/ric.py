@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from stdnum.cn import ric as _stdnum_ric
@@ -71,6 +72,7 @@ def _is_placeholder(number: str) -> bool:
     return is_monotone_sequence(body) or len(set(number.replace("X", ""))) <= 1
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_ric(raw: str) -> RicResult:
     """Normalize a resident ID to 18 upper-case characters and validate it.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.cn import uscc as _stdnum_uscc
 
@@ -37,6 +38,7 @@ class UsccResult:
     organization_code: str | None = None
 
 
+@lru_cache(maxsize=200_000, typed=True)  # pure: one value is normalized once per process
 def normalize_uscc(raw: str) -> UsccResult:
     """Normalize to 18 upper-case ASCII characters and verify the check char."""
     code = _SEPARATORS.sub("", fold_width(raw)).upper()

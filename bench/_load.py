@@ -207,7 +207,8 @@ URL_ENV = "C360_BENCH_URL"
 
 
 def bench_app(url: str):  # type: ignore[no-untyped-def]
-    """The hub's real ASGI app, plus ``GET /bench/stats``: SQL statements run by the server so far.
+    """The hub's real ASGI app, plus ``GET /bench/stats``: SQL statements run by the server so far, and
+    which worker process answered (``worker``, its pid: a load generator can spread its connections).
 
     With several worker processes each keeps its count in a file under ``$C360_BENCH_STATS_DIR``
     (one 8-byte slot per process) and the stats answer sums them, whichever worker serves it.
@@ -255,12 +256,14 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["path"] == STATS_PATH:
             import json
 
-            body = json.dumps({"statements": total()}).encode()
-            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+            body = json.dumps({"statements": total(), "worker": os.getpid()}).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
         await app(scope, receive, send)
 
+    with_stats.hub = app  # type: ignore[attr-defined]  # (bench/cpu_360.py starts its audit writer)
     return with_stats
 
 
@@ -312,8 +315,30 @@ class BenchServer:
                 time.sleep(0.2)
         raise RuntimeError("bench server did not start")
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server's processes have used so far; None off Linux.
+
+        Read from ``/proc`` for the uvicorn process and its workers, so a benchmark can report the
+        server's CPU per request apart from the load generator's and from other work on the machine.
+        """
+        if self._process is None or not Path("/proc").is_dir():
+            return None
+        return _tree_cpu(self._process.pid)
+
     def __exit__(self, *_exc: object) -> None:
         if self._process is not None:
             self._process.terminate()
             self._process.wait(20)
             self._stats.cleanup()
+
+
+def _tree_cpu(pid: int) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(child) for child in children.read_text().split()] if children.exists() else []
+    return own + sum(_tree_cpu(child) for child in kids)

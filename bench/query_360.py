@@ -4,31 +4,36 @@
     python bench/query_360.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench
     python bench/query_360.py --size 10000 --requests 200 --concurrency 1,8
 
-The hub is served by uvicorn in a child process and driven by httpx at each
-concurrency level, for random customers of the loaded database and for one
-customer with a long history. The same run repeats everything against a
+The hub is served by uvicorn in a child process and driven at each concurrency level, for
+random customers of the loaded database and for one customer with a long history, by a lean
+keep-alive client (``bench/_http.py``: one connection per concurrent worker, each request encoded
+once), so the load generator takes as little of the machine's CPU as it can. The same run repeats everything against a
 second server started with ``C360_BENCH_NAIVE_RESOLVERS=1`` (every field
 resolves with its own SQL, no dataloaders), so the two paths are compared on
 the same data and machine. Statements per request are counted in the server
-process (``GET /bench/stats``). Figures: docs/benchmarks.md.
+process (``GET /bench/stats``); the server's CPU per request (uvicorn and its workers, HTTP
+included) from ``/proc``, and the load generator's own CPU per request (``client_cpu_ms_per_request``).
+Every answer is checked for status 200, data and no errors; every 16th is parsed whole and checked
+to be the customer asked for. Figures: docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx  # noqa: E402
-
+from _http import Connection, encode_request, looks_like_data  # noqa: E402
 from _load import (  # noqa: E402
     AUDIT_OFF_ENV,
     DATA_DIR,
@@ -44,6 +49,7 @@ from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the state
 
 QUERY = VIEW % "customer(id: $id) { ...View }"
 QUERY = QUERY.replace("{ customer(id: $id)", "query Full360($id: ID!) { customer(id: $id)", 1)
+FULL_CHECK_EVERY = 16  # every 16th answer is parsed whole and checked to be the customer asked for
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -51,50 +57,123 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def drive(client: httpx.AsyncClient, ids: list[str], requests: int, concurrency: int) -> dict[str, Any]:
+class Requests:
+    """The 360 request of each customer, encoded once: the drive sends bytes, nothing is built per request."""
+
+    def __init__(self, host: str, headers: dict[str, str]) -> None:
+        self.host = host
+        self.headers = {"Content-Type": "application/json", **headers}
+        self._encoded: dict[str, bytes] = {}
+
+    def __getitem__(self, golden_id: str) -> bytes:
+        found = self._encoded.get(golden_id)
+        if found is None:
+            body = json.dumps({"query": QUERY, "variables": {"id": golden_id}}, separators=(",", ":")).encode()
+            found = self._encoded[golden_id] = encode_request("POST", "/graphql", self.host, self.headers, body)
+        return found
+
+
+def check(status: int, body: bytes, golden_id: str, full: bool) -> None:
+    """Status 200, data and no errors (a prefix check); ``full``: parse it and check it is that customer's."""
+    if status != 200 or not looks_like_data(body):
+        raise RuntimeError(f"{status}: {body[:300]!r}")
+    if full:
+        customer = json.loads(body)["data"]["customer"]
+        if customer is None or customer["id"] != golden_id or "profile" not in customer:
+            raise RuntimeError(f"wrong answer for {golden_id}: {body[:300]!r}")
+
+
+async def spread(stack: contextlib.AsyncExitStack, host: str, server: BenchServer, concurrency: int) -> list[Connection]:
+    """``concurrency`` connections spread evenly over the server's worker processes, as a load balancer would.
+
+    uvicorn's workers accept from one shared socket, and the first to wake accepts every pending
+    connection: left alone, all 8 connections of a run often land on one worker while the other
+    idles, and the figures measure that luck, not the server. A connection whose worker (which
+    ``GET /bench/stats`` names) already has its share is closed and another opened.
+    """
+    share = -(-concurrency // server.workers)
+    kept: list[Connection] = []
+    per_worker: Counter[int] = Counter()
+    for _attempt in range(concurrency * 50):
+        if len(kept) == concurrency:
+            break
+        connection = Connection(host, server.port)
+        await connection.__aenter__()
+        worker = (await connection.get_json(STATS_PATH))["worker"]
+        if per_worker[worker] < share:
+            per_worker[worker] += 1
+            kept.append(connection)
+            stack.push_async_exit(connection.__aexit__)
+        else:
+            await connection.__aexit__()
+    while len(kept) < concurrency:  # could not balance: take what comes
+        kept.append(await stack.enter_async_context(Connection(host, server.port)))
+    return kept
+
+
+async def drive(
+    server: BenchServer,
+    requests: Requests,
+    ids: list[str],
+    count: int,
+    concurrency: int,
+    measure: bool = True,
+    balance: bool = True,
+) -> dict[str, Any]:
+    """``count`` requests over ``concurrency`` keep-alive connections; latency, rates and the CPU of both sides."""
+    host = "127.0.0.1"
     latencies: list[float] = []
-    before = (await client.get(STATS_PATH)).json()["statements"]
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for i in range(requests):
-        queue.put_nowait(ids[i % len(ids)])
+    async with contextlib.AsyncExitStack() as stack:
+        control = await stack.enter_async_context(Connection(host, server.port))
+        connections = await spread(stack, host, server, concurrency) if balance else [
+            await stack.enter_async_context(Connection(host, server.port)) for _ in range(concurrency)
+        ]
+        before = (await control.get_json(STATS_PATH))["statements"]
+        queue = [ids[i % len(ids)] for i in range(count)][::-1]
 
-    async def worker() -> None:
-        while not queue.empty():
-            golden_id = queue.get_nowait()
-            started = time.perf_counter()
-            response = await client.post("/graphql", json={"query": QUERY, "variables": {"id": golden_id}})
-            latencies.append((time.perf_counter() - started) * 1000)
-            body = response.json()
-            if response.status_code != 200 or body.get("errors"):
-                raise RuntimeError(f"{response.status_code}: {str(body)[:300]}")
+        async def worker(connection: Connection) -> None:
+            while queue:
+                golden_id = queue.pop()
+                full = len(queue) % FULL_CHECK_EVERY == 0
+                started = time.perf_counter()
+                status, body = await connection.send(requests[golden_id])
+                latencies.append((time.perf_counter() - started) * 1000)
+                check(status, body, golden_id, full)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    after = (await client.get(STATS_PATH)).json()["statements"]
+        cpu_before = server.cpu_seconds() if measure else None
+        started, client_started = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(worker(connection) for connection in connections))
+        elapsed, client_cpu = time.perf_counter() - started, time.process_time() - client_started
+        cpu_after = server.cpu_seconds() if measure else None
+        after = (await control.get_json(STATS_PATH))["statements"]
+    server_cpu = None if cpu_before is None or cpu_after is None else round((cpu_after - cpu_before) / count * 1000, 2)
     return {
-        "requests": requests,
+        "requests": count,
         "concurrency": concurrency,
         "p50_ms": round(percentile(latencies, 0.50), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
-        "rps": round(requests / elapsed, 1),
-        "statements_per_request": round((after - before) / requests, 1),
+        "rps": round(count / elapsed, 1),
+        "statements_per_request": round((after - before) / count, 1),
+        "server_cpu_ms_per_request": server_cpu,  # uvicorn and its workers, HTTP included (Linux)
+        "client_cpu_ms_per_request": round(client_cpu / count * 1000, 2),  # this load generator
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 
-async def run_mode(base: str, headers: dict[str, str], ids: list[str], heavy: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+async def run_mode(
+    server: BenchServer, headers: dict[str, str], ids: list[str], heavy: str, args: argparse.Namespace
+) -> list[dict[str, Any]]:
     results = []
-    limits = httpx.Limits(max_connections=max(args.concurrency), max_keepalive_connections=max(args.concurrency))
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=120) as client:
-        await drive(client, ids, min(50, args.requests), 4)  # warm-up: connections, caches
-        for concurrency in args.concurrency:
-            result = await drive(client, ids, args.requests, concurrency)
-            results.append({"customers": "random", **result})
-            print(json.dumps(results[-1]), flush=True)
-        for concurrency in (1, 8):
-            result = await drive(client, [heavy], args.heavy_requests, concurrency)
-            results.append({"customers": "long history", **result})
-            print(json.dumps(results[-1]), flush=True)
+    requests = Requests(f"127.0.0.1:{server.port}", headers)
+    await drive(server, requests, ids, min(50, args.requests), 4, measure=False)  # warm-up: caches, pools
+    for concurrency in args.concurrency:
+        result = await drive(server, requests, ids, args.requests, concurrency, balance=args.balance)
+        results.append({"customers": "random", **result})
+        print(json.dumps(results[-1]), flush=True)
+    for concurrency in (1, 8):
+        result = await drive(server, requests, [heavy], args.heavy_requests, concurrency, balance=args.balance)
+        results.append({"customers": "long history", **result})
+        print(json.dumps(results[-1]), flush=True)
     return results
 
 
@@ -110,6 +189,8 @@ def main() -> None:
                         help="dataloader, naive (no batching), noaudit (dataloader without the audit insert)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes serving the hub")
+    parser.add_argument("--no-balance", dest="balance", action="store_false",
+                        help="keep connections wherever the kernel puts them (often all on one worker)")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
 
@@ -120,14 +201,14 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {credential}"} if credential else {}
     print(f"database {url.split('@')[-1]}, {args.size} customers; {len(ids)} random customers + long-history {heavy}")
     report: dict[str, Any] = {
-        "database": url.split("://")[0], "size": args.size, "workers": args.workers, "modes": {},
+        "database": url.split("://")[0], "size": args.size, "workers": args.workers, "balanced": args.balance, "modes": {},
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     for mode in args.modes.split(","):
         print(f"--- {mode}", flush=True)
         env = {NAIVE_ENV: "1" if mode == "naive" else "0", AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
         with BenchServer(url, args.port, env, workers=args.workers) as server:
-            report["modes"][mode] = asyncio.run(run_mode(server.base, headers, ids, heavy, args))
+            report["modes"][mode] = asyncio.run(run_mode(server, headers, ids, heavy, args))
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     out = DATA_DIR / f"query_360-{report['database']}-{args.size}.json"
     out.write_text(json.dumps(report, indent=1))

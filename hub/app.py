@@ -22,10 +22,12 @@ from hub import __version__
 from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
 from hub.auth.audit_writer import AuditWriter
 from hub.auth.middleware import CALLER_KEY, AuthGate
+from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier
+from hub.graphql_http import JsonPost
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
 
@@ -57,7 +59,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._sessions = sessions
         self._settings = settings
         self._notifier = notifier
-        self._lookups = lookups or RateLimiter(settings.auth.lookups_per_minute)
+        self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
         self.authenticator = Authenticator(settings.auth, sessions)
 
@@ -110,9 +112,10 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     gate = AuthGate(
         graphql,
         graphql.authenticator,
-        RateLimiter(settings.auth.rate_limit_per_minute),
+        caller_limiter(settings, "requests"),
         settings.auth.max_body_bytes,
         ide=not settings.auth.production,
+        answer=JsonPost(graphql),  # the usual JSON POST, without strawberry's HTTP view
     )
 
     async def readyz(_request: Request) -> JSONResponse:

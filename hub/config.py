@@ -19,6 +19,7 @@ __all__ = [
     "ServerSettings",
     "DemoSettings",
     "AuthSettings",
+    "RedisSettings",
     "Secret",
     "load_settings",
     "DEFAULT_DATABASE_URL",
@@ -36,6 +37,18 @@ class ConfigError(Exception):
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8360
+    workers: int | None = None  # processes of `c360 serve`; None: hub.server.default_workers decides
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """An optional Redis shared by every hub process: per-caller limits then hold across processes.
+
+    Without it each process keeps its own limits (see hub.auth.ratelimit and docs/security.md).
+    """
+
+    url: Secret | None = None  # redis://[:password@]host:6379/0 (may hold a password)
+    key_prefix: str = "c360:"  # hubs sharing one Redis keep their counts apart by prefix
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class Settings:
     demo: DemoSettings = field(default_factory=DemoSettings)
     log_level: str = "INFO"
     auth: AuthSettings = field(default_factory=AuthSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
     # Raw per-connector tables from the TOML file; the connector registry validates them.
     connectors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_file: Path | None = None
@@ -157,6 +171,23 @@ def _auth_settings(env: Mapping[str, str], table: Mapping[str, Any]) -> AuthSett
     )
 
 
+def _workers(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    workers = _int(value, "server workers")
+    if workers < 1:
+        raise ConfigError(f"server workers must be at least 1, got {workers}")
+    return workers
+
+
+def _redis_settings(env: Mapping[str, str], table: Mapping[str, Any]) -> RedisSettings:
+    url = str(env.get("C360_REDIS_URL") or table.get("url") or "").strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("the Redis url must start with redis://, rediss:// or unix://")
+    prefix = str(env.get("C360_REDIS_PREFIX") or table.get("key_prefix", RedisSettings.key_prefix))
+    return RedisSettings(url=Secret(url) if url else None, key_prefix=prefix)
+
+
 def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
     """Build the settings from the TOML file (if any) and the environment."""
     env = os.environ if env is None else env
@@ -171,6 +202,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     auth = _table(data, "auth")
     server = _table(data, "server")
     demo = _table(data, "demo")
+    redis = _table(data, "redis")
     connectors = _table(data, "connectors")
     for name, table in connectors.items():
         if not isinstance(table, Mapping):
@@ -184,6 +216,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         server=ServerSettings(
             host=str(env.get("C360_HOST") or server.get("host", ServerSettings.host)),
             port=_int(env.get("C360_PORT") or server.get("port", ServerSettings.port), "server port"),
+            workers=_workers(env.get("C360_WORKERS") or server.get("workers")),
         ),
         demo=DemoSettings(
             size=_int(env.get("C360_DEMO_SIZE") or demo.get("size", DemoSettings.size), "demo size"),
@@ -191,6 +224,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
             data_dir=Path(env.get("C360_DATA_DIR") or demo.get("data_dir", DemoSettings.data_dir)),
         ),
         auth=_auth_settings(env, auth),
+        redis=_redis_settings(env, redis),
         log_level=str(env.get("C360_LOG_LEVEL") or data.get("log_level", "INFO")).upper(),
         connectors=dict(connectors),
         config_file=path if path.exists() else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import socket
@@ -12,7 +13,9 @@ from hub.app import create_app
 from hub.config import Settings
 from hub.db import is_postgres
 
-__all__ = ["PortInUse", "ensure_port_free", "serve", "default_workers", "worker_app"]
+__all__ = ["PortInUse", "ensure_port_free", "serve", "default_workers", "worker_app", "WORKERS_ENV"]
+
+WORKERS_ENV = "C360_WORKERS"
 
 
 class PortInUse(Exception):
@@ -35,11 +38,14 @@ def ensure_port_free(host: str, port: int, *, option: str = "--port") -> None:
 
 
 def default_workers(settings: Settings) -> int:
-    """One process per CPU in production on PostgreSQL (a process runs Python on one core at a time), else one.
+    """``[server] workers`` (``C360_WORKERS``) when set; else one process per CPU in production on PostgreSQL
+    (a process runs Python on one core at a time), else one.
 
     On SQLite a new event wakes only the subscribers of the process that recorded it (there is no
     LISTEN/NOTIFY), so subscribers of the other workers would wait for their poll: one worker.
     """
+    if settings.server.workers:
+        return settings.server.workers
     if not settings.auth.production or not is_postgres(settings.database_url):
         return 1
     return max(1, os.cpu_count() or 1)
@@ -59,8 +65,9 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     """Serve the hub until interrupted, in ``workers`` processes sharing the port (default: :func:`default_workers`).
 
     With more than one worker each process loads the settings itself (as ``c360 serve`` does) and
-    keeps its own connection pool, event listener and in-memory rate limits: a caller's per-minute
-    budgets then apply per worker.
+    keeps its own connection pool and event listener. ``C360_WORKERS`` tells each of them how many
+    they are, so per-caller limits hold across them: shared in Redis when ``C360_REDIS_URL`` is set,
+    else each worker enforces its share (``hub.auth.ratelimit``).
     """
     host = host or settings.server.host
     port = port or settings.server.port
@@ -77,7 +84,9 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
         "ws_per_message_deflate": False,
     }
     if workers > 1:
+        os.environ[WORKERS_ENV] = str(workers)  # each worker's load_settings reads it (server.workers)
         uvicorn.run("hub.server:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
         return
-    config = uvicorn.Config(create_app(settings), **common)  # type: ignore[arg-type]
+    alone = dataclasses.replace(settings, server=dataclasses.replace(settings.server, workers=1))
+    config = uvicorn.Config(create_app(alone), **common)  # type: ignore[arg-type]
     uvicorn.Server(config).run()

@@ -1,10 +1,13 @@
-"""The per-customer lists of the 360 view, declared once each (see resolvers.pages)."""
+"""The lists of the 360 view, declared once each (see resolvers.pages).
+
+All hang off a golden customer except ``statusHistory``, which hangs off a service request.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from hub.models import (
     Account,
@@ -19,9 +22,11 @@ from hub.models import (
     Payment,
     PartyRelation,
     ServiceRequest,
+    ServiceRequestStatus,
     SourceRecord,
     Subscription,
 )
+from resolvers.identifiers import load_identifier_pages
 from resolvers.pages import ListSpec
 
 __all__ = ["LISTS"]
@@ -88,6 +93,7 @@ LISTS: dict[str, ListSpec] = {
             sort=None,
             sort_attr=None,
             filters={"type": Identifier.type},
+            load=load_identifier_pages,  # one item per (type, value), with its source records
         ),
         ListSpec(
             name="sourceRecords",
@@ -99,6 +105,24 @@ LISTS: dict[str, ListSpec] = {
             sort_attr="source_updated_at",
             sentinel=OLDEST,
             filters={"source": SourceRecord.source},
+            unread=frozenset({"raw", "normalized"}),  # decoding two JSON documents per record, never shown
+        ),
+        ListSpec(  # hangs off a service request (its row id), not a customer; oldest step first
+            name="statusHistory",
+            base=lambda: select(ServiceRequestStatus).join(
+                ServiceRequest,
+                and_(
+                    ServiceRequest.source == ServiceRequestStatus.source,
+                    ServiceRequest.source_key == ServiceRequestStatus.request_key,
+                ),
+            ),
+            owner=ServiceRequest.id,
+            entity=ServiceRequestStatus,
+            id=ServiceRequestStatus.id,
+            sort=ServiceRequestStatus.changed_at,
+            sort_attr="changed_at",
+            sentinel=OLDEST,
+            ascending=True,
         ),
     )
 }

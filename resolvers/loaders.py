@@ -1,12 +1,15 @@
 """DataLoaders for one request: every lookup of the 360 view is batched.
 
 Built fresh per request (or per WebSocket connection) by ``Loaders(sessions)``;
-nothing is cached across requests. The batches of a request share one pooled
-connection (:class:`SharedConnection`) and run one after another on it: one
-checkout per wave of batches instead of one per list kind, which on SQLite
-also avoids opening overflow connections under load. Lists are read as Core
-rows (attribute access by column name), not ORM objects; golden customers
-stay ORM objects because callers test ``isinstance(row, GoldenCustomer)``.
+nothing is cached across requests. The pages of every list, the account
+managers and the balance totals asked for in one tick are one batch (one
+statement per kind). The batches of
+a request share one pooled connection (:class:`SharedConnection`) and run one
+after another on it: one checkout per wave of batches instead of one per list
+kind, which on SQLite also avoids opening overflow connections under load (a
+SQLite file is read on one connection per event-loop thread). Everything is read as Core
+rows (attribute access by column name), not through an ORM session; golden customers are then
+made detached ORM objects (callers test ``isinstance(row, GoldenCustomer)``).
 
 ``naive=True`` (bench only: ``C360_BENCH_NAIVE_RESOLVERS=1`` in the server's
 environment) answers every ``load`` with its own statement, without batching
@@ -17,27 +20,33 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy import and_, event, func, select, tuple_
+from sqlalchemy import Connection, and_, event, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import make_transient_to_detached
 
-from hub.models import AccountManager, Balance, GoldenCustomer, GoldenRedirect, PartyRelation, ServiceRequestStatus
+from hub.models import AccountManager, Balance, GoldenCustomer, GoldenRedirect, PartyRelation
 from hub.models.golden import GOLDEN_ACTIVE
+from resolvers.counts import Counts
+from resolvers.direct_reads import prepared
 from resolvers.lists import LISTS
-from resolvers.pages import Page, PageArgs, load_pages
+from resolvers.pages import Page, PageArgs, load_pages, owned_by, owners_parameter
 
 __all__ = ["Loaders", "Split", "BalanceTotals", "SharedConnection", "MAX_REDIRECT_HOPS", "NAIVE_ENV"]
 
 MAX_REDIRECT_HOPS = 8
+ACCOUNT_MANAGER = "@accountManager"  # wave kinds that are not lists (list names never start with @)
+BALANCE_TOTALS = "@balanceTotals"
 NAIVE_ENV = "C360_BENCH_NAIVE_RESOLVERS"  # bench only: resolve without dataloaders
 SQLITE_THREAD_READS_ENV = "C360_SQLITE_THREAD_READS"  # "1": SQLite reads through aiosqlite's thread, as before
 K = TypeVar("K")
@@ -66,7 +75,7 @@ class SharedConnection:
     the request. Batches that are dispatched together queue on the lock.
 
     On a SQLite file the batches instead read through :class:`_SqliteReads`, in the event loop's
-    own thread (see there); ``execute`` and the ORM ``session`` look the same to the batches.
+    own thread (see there); ``execute`` looks the same to the batches.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -94,26 +103,23 @@ class SharedConnection:
                 connection, self._connection = self._connection, None
                 await connection.close()
 
-    @asynccontextmanager
-    async def session(self) -> AsyncIterator[Any]:
-        """An ORM session on the shared connection (for golden customers, which stay ORM objects)."""
-        async with self() as connection:
-            if isinstance(connection, _SqliteConnection):
-                with Session(bind=connection.connection, expire_on_commit=False) as session:
-                    yield _SqliteConnection(session)
-            else:
-                async with AsyncSession(bind=connection, expire_on_commit=False) as session:
-                    yield session
-
 
 class _SqliteConnection:
-    """``await x.execute(statement, params)`` over a synchronous connection or session: the statement runs now."""
+    """``await x.execute(statement, params)`` over a synchronous connection: the statement runs now.
+
+    A prebuilt Core SELECT runs straight on the driver (:mod:`resolvers.direct_reads`).
+    """
 
     def __init__(self, target: Any) -> None:
         self.connection = target
 
     async def execute(self, statement: Any, parameters: Any = None) -> Any:
-        return self.connection.execute(statement, parameters)
+        target = self.connection
+        if isinstance(parameters, dict):
+            direct = prepared(statement, target.dialect)
+            if direct is not None and direct.accepts(parameters):
+                return direct.run(target, parameters)
+        return target.execute(statement, parameters)
 
 
 class _SqliteReads:
@@ -147,11 +153,35 @@ class _SqliteReads:
 
         event.listen(self.engine, "before_cursor_execute", before)
         event.listen(self.engine, "after_cursor_execute", after)
+        self._idle: dict[int, Connection] = {}
+        weakref.finalize(self, _close_all, self._idle)  # back to the pool when the engine goes
 
     @contextmanager
     def connect(self) -> Iterator[_SqliteConnection]:
-        with self.engine.connect() as connection:
+        """A connection of this thread's event loop, kept between batches.
+
+        A batch runs to its end without yielding to the loop, so one connection per thread serves
+        every request; checking one out of the pool for each batch cost more than its statement.
+        Reads do not open an SQLite transaction (pysqlite begins one only before a write), and the
+        rollback after each batch ends SQLAlchemy's, so no snapshot is held between batches. A
+        connection that failed is closed, not kept.
+        """
+        thread = threading.get_ident()
+        connection = self._idle.pop(thread, None) or self.engine.connect()
+        try:
             yield _SqliteConnection(connection)
+            connection.rollback()
+        except BaseException:
+            connection.close()
+            raise
+        if self._idle.setdefault(thread, connection) is not connection:
+            connection.close()  # another batch of this thread kept one meanwhile
+
+
+def _close_all(connections: dict[int, Connection]) -> None:
+    for connection in list(connections.values()):
+        connection.close()
+    connections.clear()
 
 
 def _short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
@@ -190,6 +220,24 @@ class _Unbatched(Generic[K, V]):
         return [await self.load(key) for key in keys]
 
 
+class _Part:
+    """One kind of look-up (a list, the balance totals, ...) as a part of the request's wave loader.
+
+    ``load(key)`` is ``wave.load((name, key))``: the look-ups of all kinds asked for in one tick
+    are one DataLoader batch (``Loaders._wave``).
+    """
+
+    def __init__(self, wave: DataLoader[tuple[str, Any], Any], name: str) -> None:
+        self._wave = wave
+        self._name = name
+
+    def load(self, key: Any) -> Awaitable[Any]:
+        return self._wave.load((self._name, key))
+
+    def load_many(self, keys: Sequence[Any]) -> Awaitable[list[Any]]:
+        return self._wave.load_many([(self._name, key) for key in keys])
+
+
 class Loaders:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, naive: bool | None = None) -> None:
         self._sessions = sessions
@@ -197,16 +245,28 @@ class Loaders:
         self._connection = SharedConnection(engine)
         self.naive = os.environ.get(NAIVE_ENV) == "1" if naive is None else naive
         self.customer = self._loader(self._customers)
-        self.account_manager = self._loader(self._account_managers)
-        self.status_history = self._loader(self._status_history)
-        self.balance_totals = self._loader(self._balance_totals)
         self._lists: dict[str, Any] = {}
+        self._wave = DataLoader(self._read_wave)
+        self._parts: dict[str, Callable[[Any, Sequence[Any]], Awaitable[list[Any]]]] = {
+            ACCOUNT_MANAGER: _account_managers,
+            BALANCE_TOTALS: _balance_totals,
+        }
+        self.account_manager = self._loader(self._account_managers) if self.naive else _Part(self._wave, ACCOUNT_MANAGER)
+        self.balance_totals = self._loader(self._balance_totals) if self.naive else _Part(self._wave, BALANCE_TOTALS)
+        self.count = Counts(self._connection, self._loader)  # totalCount of the lists (resolvers.counts)
 
     def _loader(self, batch: Callable[[Sequence[Any]], Awaitable[list[Any]]]) -> Any:
         return _Unbatched(batch) if self.naive else DataLoader(batch)
 
-    def page(self, name: str) -> DataLoader[tuple[str, PageArgs], Page[Any]]:
-        """The loader of one per-customer list (see resolvers.lists.LISTS)."""
+    def page(self, name: str) -> Any:
+        """The loader of one per-customer list (see resolvers.lists.LISTS): ``load((owner, args))`` answers a page.
+
+        Batched, the pages of all lists asked for in one tick share one batch: a 360 document's dozen
+        lists are one task and one connection checkout instead of a dozen (a batch per list cost
+        more in scheduling than its statement).
+        """
+        if not self.naive:
+            return _Part(self._wave, name)
         if name not in self._lists:
             spec = LISTS[name]
 
@@ -217,20 +277,38 @@ class Loaders:
             self._lists[name] = self._loader(batch)
         return self._lists[name]  # type: ignore[no-any-return]
 
+    async def _read_wave(self, keys: Sequence[tuple[str, Any]]) -> list[Any]:
+        """Everything asked for in one tick, keyed (kind, key): list pages (key: owner and args), the
+        account managers and the balance totals (key: golden id). One batch, one statement per kind
+        (per list kind and arguments), one after another on the request's connection."""
+        by_kind: dict[str, list[Any]] = defaultdict(list)
+        for kind, key in keys:
+            by_kind[kind].append(key)
+        found: dict[tuple[str, Any], Any] = {}
+        async with self._connection() as connection:
+            for kind, wanted in by_kind.items():
+                part = self._parts.get(kind)
+                if part is not None:
+                    answers = await part(connection, wanted)
+                else:
+                    answers = await load_pages(connection, LISTS[kind], wanted)
+                found.update(((kind, key), answer) for key, answer in zip(wanted, answers, strict=True))
+        return [found[key] for key in keys]
+
     async def _customers(self, ids: Sequence[str]) -> list[GoldenCustomer | Split | None]:
         """Golden customers by id; merged ids follow their survivor, split ids say where they went."""
         current = {requested: requested for requested in ids}
         answer: dict[str, GoldenCustomer | Split | None] = {}
         rows: dict[str, GoldenCustomer] = {}
-        async with self._connection.session() as session:
+        async with self._connection() as connection:
             for _hop in range(MAX_REDIRECT_HOPS):
                 pending = [requested for requested in ids if requested not in answer]
                 if not pending:
                     break
                 wanted = {current[requested] for requested in pending} - rows.keys()
                 if wanted:
-                    found = await session.execute(select(GoldenCustomer).where(GoldenCustomer.id.in_(wanted)))
-                    rows.update({row.id: row for row in found.scalars()})
+                    found = await connection.execute(_statements(len(wanted) == 1).customers, owners_parameter(wanted))
+                    rows.update({row.id: row for row in map(_golden, found)})
                 redirected: list[str] = []  # requested ids whose current row is merged or split without a pointer
                 for requested in pending:
                     row = rows.get(current[requested])
@@ -244,10 +322,9 @@ class Loaders:
                         redirected.append(requested)
                 if redirected:
                     targets: dict[str, set[str]] = defaultdict(set)
-                    found_redirects = await session.execute(
-                        select(GoldenRedirect.from_id, GoldenRedirect.to_id).where(
-                            GoldenRedirect.from_id.in_({current[requested] for requested in redirected})
-                        )
+                    sources = {current[requested] for requested in redirected}
+                    found_redirects = await connection.execute(
+                        _statements(len(sources) == 1).redirects, owners_parameter(sources)
                     )
                     for from_id, to_id in found_redirects:
                         targets[from_id].add(to_id)
@@ -260,8 +337,61 @@ class Loaders:
         return [answer.get(requested) for requested in ids]
 
     async def _account_managers(self, golden_ids: Sequence[str]) -> list[Any | None]:
-        """The latest account-manager relation per customer, as one row: the manager's columns and ``assigned_at``."""
-        statement = (
+        async with self._connection() as connection:
+            return await _account_managers(connection, golden_ids)
+
+    async def _balance_totals(self, golden_ids: Sequence[str]) -> list[BalanceTotals]:
+        async with self._connection() as connection:
+            return await _balance_totals(connection, golden_ids)
+
+
+async def _account_managers(connection: Any, golden_ids: Sequence[str]) -> list[Any | None]:
+    """The latest account-manager relation per customer, as one row: the manager's columns and ``assigned_at``."""
+    latest: dict[str, Any] = {}
+    statement = _statements(len(set(golden_ids)) == 1).account_managers
+    for row in await connection.execute(statement, owners_parameter(golden_ids)):
+        latest.setdefault(row.golden_id or "", row)
+    return [latest.get(golden_id) for golden_id in golden_ids]
+
+
+async def _balance_totals(connection: Any, golden_ids: Sequence[str]) -> list[BalanceTotals]:
+    statement = _statements(len(set(golden_ids)) == 1).balance_totals
+    totals = {
+        golden_id: BalanceTotals(Decimal(balance), Decimal(arrears), count)
+        for golden_id, balance, arrears, count in await connection.execute(statement, owners_parameter(golden_ids))
+    }
+    empty = BalanceTotals(Decimal("0"), Decimal("0"), 0)
+    return [totals.get(golden_id, empty) for golden_id in golden_ids]
+
+
+_GOLDEN_COLUMNS = [(attribute.key, attribute.columns[0]) for attribute in GoldenCustomer.__mapper__.column_attrs]
+
+
+def _golden(row: Any) -> GoldenCustomer:
+    """A golden customer from a Core row of all its columns, as a query through a session would leave it
+    (detached, every attribute loaded): the ORM's loading machinery cost more than the read."""
+    customer = GoldenCustomer(**{key: getattr(row, key) for key, _column in _GOLDEN_COLUMNS})
+    make_transient_to_detached(customer)
+    return customer
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The loaders' own statements, built once: building one costs more than running it."""
+
+    customers: Any
+    redirects: Any
+    account_managers: Any
+    balance_totals: Any
+
+
+@lru_cache(maxsize=2)
+def _statements(single: bool) -> _Statements:
+    """The statements for a batch of one id (``= :owners``) or of several (``IN :owners``)."""
+    return _Statements(
+        customers=select(*(column.label(key) for key, column in _GOLDEN_COLUMNS)).where(owned_by(GoldenCustomer.id, single)),
+        redirects=select(GoldenRedirect.from_id, GoldenRedirect.to_id).where(owned_by(GoldenRedirect.from_id, single)),
+        account_managers=(
             select(
                 PartyRelation.golden_id,
                 PartyRelation.recorded_at.label("assigned_at"),
@@ -280,46 +410,20 @@ class Loaders:
                 ),
             )
             .where(
-                PartyRelation.golden_id.in_(set(golden_ids)),
+                owned_by(PartyRelation.golden_id, single),
                 PartyRelation.relation == "account_manager",
                 PartyRelation.deleted.is_(False),
             )
             .order_by(PartyRelation.recorded_at.desc(), PartyRelation.id.desc())
-        )
-        latest: dict[str, Any] = {}
-        async with self._connection() as connection:
-            for row in await connection.execute(statement):
-                latest.setdefault(row.golden_id or "", row)
-        return [latest.get(golden_id) for golden_id in golden_ids]
-
-    async def _status_history(self, keys: Sequence[tuple[str, str]]) -> list[list[Any]]:
-        """Status steps per (source, request key), oldest first, as Core rows of ``service_request_status``."""
-        statement = (
-            select(*ServiceRequestStatus.__table__.c)
-            .where(tuple_(ServiceRequestStatus.source, ServiceRequestStatus.request_key).in_(list(set(keys))))
-            .order_by(ServiceRequestStatus.changed_at, ServiceRequestStatus.id)
-        )
-        history: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        async with self._connection() as connection:
-            for step in await connection.execute(statement):
-                history[(step.source, step.request_key)].append(step)
-        return [history.get(key, []) for key in keys]
-
-    async def _balance_totals(self, golden_ids: Sequence[str]) -> list[BalanceTotals]:
-        statement = (
+        ),
+        balance_totals=(
             select(
                 Balance.golden_id,
                 func.coalesce(func.sum(Balance.balance), 0),
                 func.coalesce(func.sum(Balance.arrears), 0),
                 func.count(),
             )
-            .where(Balance.golden_id.in_(set(golden_ids)), Balance.deleted.is_(False))
+            .where(owned_by(Balance.golden_id, single), Balance.deleted.is_(False))
             .group_by(Balance.golden_id)
-        )
-        async with self._connection() as connection:
-            totals = {
-                golden_id: BalanceTotals(Decimal(balance), Decimal(arrears), count)
-                for golden_id, balance, arrears, count in (await connection.execute(statement)).all()
-            }
-        empty = BalanceTotals(Decimal("0"), Decimal("0"), 0)
-        return [totals.get(golden_id, empty) for golden_id in golden_ids]
+        ),
+    )

@@ -64,6 +64,8 @@ __all__ = [
     "do_explain",
     "do_steward",
     "identity_events_page",
+    "quarantine_filters",
+    "sync_run_filters",
     "payload_fields",
     "quarantine_page",
     "quarantined_row",
@@ -113,6 +115,12 @@ def sync_engine(settings: Settings) -> Iterator[Engine]:
 # --- run history and quarantine (async keyset pages, newest first by id) -------------------------------------
 
 
+def sync_run_filters(connector: str | None, stream: str | None, status: str | None) -> list[Any]:
+    """The ``syncRuns`` filters, shared by its pages and its ``totalCount``."""
+    wanted = ((SyncRun.connector, connector), (SyncRun.stream, stream), (SyncRun.status, status))
+    return [column == value for column, value in wanted if value is not None]
+
+
 async def sync_runs_page(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -122,15 +130,9 @@ async def sync_runs_page(
     stream: str | None,
     status: str | None,
 ) -> tuple[list[SyncRun], bool]:
-    statement = select(SyncRun).order_by(SyncRun.id.desc()).limit(first + 1)
+    statement = select(SyncRun).where(*sync_run_filters(connector, stream, status)).order_by(SyncRun.id.desc()).limit(first + 1)
     if before_id is not None:
         statement = statement.where(SyncRun.id < before_id)
-    if connector is not None:
-        statement = statement.where(SyncRun.connector == connector)
-    if stream is not None:
-        statement = statement.where(SyncRun.stream == stream)
-    if status is not None:
-        statement = statement.where(SyncRun.status == status)
     async with sessions() as session:
         rows = list((await session.execute(statement)).scalars())
     return rows[:first], len(rows) > first
@@ -143,6 +145,12 @@ async def runs_by_id(sessions: async_sessionmaker[AsyncSession], ids: Sequence[i
         return {row.id: row for row in (await session.execute(select(SyncRun).where(SyncRun.id.in_(list(ids))))).scalars()}
 
 
+def quarantine_filters(status: str | None, connector: str | None) -> list[Any]:
+    """The ``quarantine`` filters, shared by its pages and its ``totalCount``."""
+    wanted = ((QuarantinedRecord.status, status), (QuarantinedRecord.connector, connector))
+    return [column == value for column, value in wanted if value is not None]
+
+
 async def quarantine_page(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -151,13 +159,14 @@ async def quarantine_page(
     status: str | None,
     connector: str | None,
 ) -> tuple[list[QuarantinedRecord], bool]:
-    statement = select(QuarantinedRecord).order_by(QuarantinedRecord.id.desc()).limit(first + 1)
+    statement = (
+        select(QuarantinedRecord)
+        .where(*quarantine_filters(status, connector))
+        .order_by(QuarantinedRecord.id.desc())
+        .limit(first + 1)
+    )
     if before_id is not None:
         statement = statement.where(QuarantinedRecord.id < before_id)
-    if status is not None:
-        statement = statement.where(QuarantinedRecord.status == status)
-    if connector is not None:
-        statement = statement.where(QuarantinedRecord.connector == connector)
     async with sessions() as session:
         rows = list((await session.execute(statement)).scalars())
     return rows[:first], len(rows) > first
@@ -406,7 +415,7 @@ def do_explain(settings: Settings, left: str, right: str) -> tuple[Comparison, R
 
 def review_queue(settings: Settings) -> tuple[list[ReviewPair], dict[int, RecordInfo]]:
     """Every uncertain pair, strongest first, and the records they name (worker thread)."""
-    with sync_engine(settings) as engine, Session(engine) as session:
+    with sync_engine(settings) as engine, Session(engine) as session, session.begin():  # keeps the refreshed pairs
         pairs = review_pairs(session)
         ids = sorted({rid for pair in pairs for rid in (pair.left_record_id, pair.right_record_id)})
         return pairs, record_infos(session, ids)

@@ -49,6 +49,8 @@ def _operation_label(document: object, name: str | None) -> str:
     return (name or "anonymous")[:128]
 
 
+_INSERT = insert(AuditEntry)  # built once: every operation that shows a customer writes through it
+
 _SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -75,7 +77,7 @@ class AuditTrail(SchemaExtension):
     @staticmethod
     async def write(sessions: Any, rows: list[dict[str, Any]]) -> None:
         async with _writing(sessions), sessions() as session, session.begin():
-            await session.execute(insert(AuditEntry), rows)
+            await session.execute(_INSERT, rows)
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context

@@ -14,6 +14,7 @@ from strawberry.schema.schema import validate_document
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
+from schema.direct import resolve_directly
 from schema.errors import ErrorCodes
 from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
@@ -120,5 +121,6 @@ def build_schema() -> strawberry.Schema:
             PreparedDocuments,
         ],
     )
+    resolve_directly(schema._schema)  # before the access rules, which wrap the resolvers they find
     install_access_control(schema._schema)
     return schema

@@ -27,7 +27,7 @@ from schema.facts import (
     SourceRecord,
 )
 from schema.masking import Protected, protect
-from schema.pagination import Connection, page_args, to_connection
+from schema.pagination import Connection, load_page, to_connection
 
 __all__ = ["Customer", "CustomerKind", "ProfileField", "EnterpriseContact", "PROFILE_MASKS"]
 
@@ -136,7 +136,7 @@ class Customer:
         return _profile_fields(self.row.profile or {})
 
     async def _page(self, info: Info, name: str, first: int | None, after: str | None, **filters: Any) -> Any:
-        return await info.context.loaders.page(name).load((self.row.id, page_args(name, first, after, **filters)))
+        return await load_page(info, name, self.row.id, first, after, **filters)
 
     @strawberry.field(description="Every identifier the silos hold for this customer (masked).")
     async def identifiers(

@@ -12,17 +12,29 @@
 
 :class:`ErrorCodes` is the schema extension that gives every other error a
 code too: GraphQL validation errors become GRAPHQL_VALIDATION_FAILED (or
-BAD_USER_INPUT when a variable's value is wrong, e.g. an unknown enum), and
+BAD_USER_INPUT when a variable's value is wrong, e.g. an unknown enum, with
+``extensions.field`` naming the variable and the path in it: ``input.channel``), and
 anything unexpected is masked to "Unexpected error." with INTERNAL_SERVER_ERROR.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import (
+    BREAK,
+    ArgumentNode,
+    DocumentNode,
+    GraphQLError,
+    ListValueNode,
+    Node,
+    ObjectValueNode,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import SchemaExtension
 
 __all__ = [
@@ -87,9 +99,45 @@ def _coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQ
 
 
 _INPUT_MESSAGES = ("has invalid value", "got invalid value", "Expected value of type", "does not exist in '", "Argument '")
+# "Variable '$input' has invalid value at .channel: ..." names the variable and the path in its value.
+_VARIABLE = re.compile(r"^Variable '\$(\w+)' (?:has|got) invalid value(?: at \.?([^:;]+))?")
 
 
-def classify(error: GraphQLError) -> GraphQLError:
+def _input_field(message: str) -> dict[str, str]:
+    """``extensions.field`` for a variable's value that does not fit its type: the variable and the path in it."""
+    found = _VARIABLE.match(message)
+    if found is None:
+        return {}
+    name, path = found.groups()
+    return {"field": f"{name}.{path.strip()}" if path else name}
+
+
+def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None) -> dict[str, str]:
+    """``extensions.field`` for a value written into the document: the argument and the path in it."""
+    if document is None or not nodes:
+        return {}
+    wrong = nodes[0]
+    found: list[str] = []
+
+    def walk(value: Node, path: str) -> bool:
+        if value is wrong:
+            found.append(path)
+            return True
+        if isinstance(value, ObjectValueNode):
+            return any(walk(item.value, f"{path}.{item.name.value}") for item in value.fields)
+        if isinstance(value, ListValueNode):
+            return any(walk(item, f"{path}[{index}]") for index, item in enumerate(value.values))
+        return False
+
+    class Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_args: Any) -> Any:
+            return BREAK if walk(node.value, node.name.value) else None
+
+    visit(document, Arguments())
+    return {"field": found[0]} if found else {}
+
+
+def classify(error: GraphQLError, document: DocumentNode | None = None) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubError):
         return error if error.extensions and "code" in error.extensions else _coded(error, original.code)
@@ -98,7 +146,9 @@ def classify(error: GraphQLError) -> GraphQLError:
     if original is None or isinstance(original, GraphQLError) and error.path is None:
         # Found before execution: a malformed document or a value that does not fit its type.
         if any(part in error.message for part in _INPUT_MESSAGES):
-            return _coded(error, "BAD_USER_INPUT")
+            coded = _coded(error, "BAD_USER_INPUT")
+            coded.extensions.update(_input_field(error.message) or _literal_field(document, error.nodes))  # type: ignore[union-attr]
+            return coded
         return _coded(error, "GRAPHQL_VALIDATION_FAILED")
     log.error("unexpected error in GraphQL resolver", exc_info=original)
     return _coded(error, "INTERNAL_SERVER_ERROR", "Unexpected error.")
@@ -112,4 +162,5 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [classify(error) for error in errors]  # type: ignore[union-attr]
+            document = self.execution_context.graphql_document
+            result.errors = [classify(error, document) for error in errors]  # type: ignore[union-attr]

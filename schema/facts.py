@@ -15,7 +15,6 @@ from hub.models import (
     Bill as BillRow,
     Contact as ContactRow,
     Contract as ContractRow,
-    Identifier as IdentifierRow,
     Order as OrderRow,
     Payment as PaymentRow,
     ServiceRequest as ServiceRequestRow,
@@ -23,8 +22,10 @@ from hub.models import (
     SourceRecord as SourceRecordRow,
     Subscription as SubscriptionRow,
 )
+from resolvers.identifiers import IdentifierGroup
 from schema.context import Info
 from schema.masking import Protected, protect
+from schema.pagination import Connection, load_page, to_connection
 
 __all__ = [
     "Account",
@@ -36,6 +37,7 @@ __all__ = [
     "Contact",
     "Contract",
     "Identifier",
+    "IdentifierSource",
     "Order",
     "Payment",
     "ServiceRequest",
@@ -49,26 +51,57 @@ def _origin(row: Any) -> dict[str, Any]:
     return {"id": strawberry.ID(str(row.id)), "source": row.source, "source_key": row.source_key}
 
 
-@strawberry.type(description="One identifying value a silo holds for the customer; the value is masked.")
-class Identifier:
-    id: strawberry.ID
-    type: str = strawberry.field(description="ric | passport | phone | email | uscc | ...")
-    value: Protected | None  # type: ignore[valid-type]
+@strawberry.type(description="One source record that carries an identifier: where the value came from.")
+class IdentifierSource:
+    record_id: strawberry.ID = strawberry.field(description="The source record (see sourceRecords).")
+    source: str
+    source_key: str
     trusted: bool
     reason: str | None
     valid_from: datetime | None
     valid_to: datetime | None
 
     @classmethod
-    def of(cls, row: IdentifierRow) -> Identifier:
+    def of(cls, row: Any) -> IdentifierSource:
         return cls(
-            id=strawberry.ID(str(row.id)),
-            type=row.type,
-            value=protect(row.type, row.value),
+            record_id=strawberry.ID(str(row.source_record_id)),
+            source=row.source,
+            source_key=row.record_key,
             trusted=row.trusted,
             reason=row.reason,
             valid_from=row.valid_from,
             valid_to=row.valid_to,
+        )
+
+
+@strawberry.type(
+    description="One identifying value of the customer (masked), once however many source records carry it."
+)
+class Identifier:
+    id: strawberry.ID
+    type: str = strawberry.field(description="ric | passport | phone | email | uscc | ...")
+    value: Protected | None  # type: ignore[valid-type]
+    trusted: bool = strawberry.field(description="Whether any source carries it as a trusted value.")
+    reason: str | None = strawberry.field(description="Why it is not trusted (when no source trusts it).")
+    valid_from: datetime | None = strawberry.field(description="The earliest start of its validity over the sources.")
+    valid_to: datetime | None = strawberry.field(description="The latest end of its validity; null while any source holds it.")
+    sources: list[IdentifierSource] = strawberry.field(description="Every source record carrying it, oldest first.")
+
+    @classmethod
+    def of(cls, group: IdentifierGroup) -> Identifier:
+        rows = group.rows
+        trusted = any(row.trusted for row in rows)
+        starts = [row.valid_from for row in rows]
+        ends = [row.valid_to for row in rows]
+        return cls(
+            id=strawberry.ID(str(group.id)),
+            type=group.type,
+            value=protect(group.type, group.value),
+            trusted=trusted,
+            reason=None if trusted else next((row.reason for row in rows if row.reason), None),
+            valid_from=None if None in starts else min(starts),
+            valid_to=None if None in ends else max(ends),
+            sources=[IdentifierSource.of(row) for row in rows],
         )
 
 
@@ -257,10 +290,13 @@ class ServiceRequest:
     opened_at: datetime | None
     closed_at: datetime | None
 
+    row_id: strawberry.Private[int]
+
     @strawberry.field(description="Every status the request went through, oldest first.")
-    async def status_history(self, info: Info) -> list[StatusStep]:
-        steps = await info.context.loaders.status_history.load((self.source, self.source_key))
-        return [StatusStep.of(step) for step in steps]
+    async def status_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[StatusStep]:
+        return to_connection(await load_page(info, "statusHistory", self.row_id, first, after), StatusStep.of)
 
     @classmethod
     def of(cls, row: ServiceRequestRow) -> ServiceRequest:
@@ -273,6 +309,7 @@ class ServiceRequest:
             caller_phone=protect("phone", row.caller_phone),
             opened_at=row.opened_at,
             closed_at=row.closed_at,
+            row_id=row.id,
         )
 
 

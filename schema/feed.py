@@ -4,18 +4,25 @@ Both read the event log in ``seq`` order. Every event carries its cursor; a
 consumer that passes the last cursor it saw as ``after`` resumes with the
 next event, without gaps or duplicates. An ``after`` that names no event is
 an error (NOT_FOUND), never a silent restart from the beginning.
+
+A filter on customer ids follows merges (``hub.events.aliases``): an id matches
+the events of every id of the same customer, before and after merging. A
+subscription also reads the identity events of the log (never delivering them)
+so that a merge touching its customers while it streams widens its filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import strawberry
 
-from hub.events import event_exists, read_events
+from hub.events import count_events, event_exists, merged_aliases, read_events, touches
 from hub.models import EventLogEntry
+from resolvers.operations import IDENTITY_EVENT_TYPES
 from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
 from schema.context import Info
 from schema.enums import Channel, EventType
@@ -58,9 +65,12 @@ class ContactEvent:
     contact_id: strawberry.ID | None
     service_request_id: strawberry.ID | None
     service_request_status: str | None
+    # The filtered customer id the event was delivered for (its own id, or one it was merged with):
+    # a bound self-service caller sees the events of its customer's merged ids (schema.permissions).
+    subject_id: strawberry.Private[str | None] = None
 
     @classmethod
-    def of(cls, row: EventLogEntry) -> ContactEvent:
+    def of(cls, row: EventLogEntry, subject_id: str | None = None) -> ContactEvent:
         payload: dict[str, Any] = row.payload or {}
 
         def _id(name: str) -> strawberry.ID | None:
@@ -85,6 +95,7 @@ class ContactEvent:
             contact_id=_id("contactId"),
             service_request_id=_id("serviceRequestId"),
             service_request_status=payload.get("serviceRequestStatus") if contact else payload.get("status"),
+            subject_id=subject_id,
         )
 
 
@@ -98,15 +109,37 @@ class ContactEventFilter:
 CONTACT_FEED_TYPES = [t.value for t in EventType]
 
 
-def _filters(where: ContactEventFilter | None) -> dict[str, list[str]]:
-    """Read filters; the feed carries contact events only, never the identity events sharing the log."""
+@dataclass
+class _Filter:
+    """A feed filter as the log is read: customer ids widened to every id of the same customers."""
+
+    types: list[str]
+    channels: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)  # customer ids as the consumer named them
+    aliases: dict[str, str] = field(default_factory=dict)  # every matching id -> the requested id it stands for
+
+    def reads(self) -> dict[str, list[str]]:
+        """Keyword filters of ``read_events``; the feed carries contact events only, never identity events."""
+        return {"types": self.types, "channels": self.channels, "golden_ids": sorted(self.aliases)}
+
+    def event(self, row: EventLogEntry) -> ContactEvent:
+        return ContactEvent.of(row, self.aliases.get(row.golden_id or "") if self.requested else None)
+
+    async def widen(self, info: Info) -> None:
+        if self.requested:
+            self.aliases = await merged_aliases(info.context.sessions, self.requested)
+
+
+async def _filter(info: Info, where: ContactEventFilter | None) -> _Filter:
     if where is None:
-        return {"types": CONTACT_FEED_TYPES}
-    return {
-        "types": [t.value for t in where.types or ()] or CONTACT_FEED_TYPES,
-        "channels": [c.value for c in where.channels or ()],
-        "golden_ids": [str(g) for g in where.customer_ids or ()],
-    }
+        return _Filter(types=CONTACT_FEED_TYPES)
+    chosen = _Filter(
+        types=[t.value for t in where.types or ()] or CONTACT_FEED_TYPES,
+        channels=[c.value for c in where.channels or ()],
+        requested=[str(g) for g in where.customer_ids or ()],
+    )
+    await chosen.widen(info)
+    return chosen
 
 
 async def _start(info: Info, after: str | None) -> int:
@@ -133,8 +166,13 @@ class FeedQuery:
         if not 0 <= first <= MAX_FEED_PAGE:
             raise BadUserInput("first", f"must be between 0 and {MAX_FEED_PAGE}")
         start = await _start(info, after)
-        rows = await read_events(info.context.sessions, start, first + 1, **_filters(filter))
-        edges = [Edge(cursor=event_cursor(row.seq), node=ContactEvent.of(row)) for row in rows[:first]]
+        chosen = await _filter(info, filter)
+        rows = await read_events(info.context.sessions, start, first + 1, **chosen.reads())
+        edges = [Edge(cursor=event_cursor(row.seq), node=chosen.event(row)) for row in rows[:first]]
+
+        async def total() -> int:
+            return await count_events(info.context.sessions, **chosen.reads())
+
         return Connection(
             edges=edges,
             page_info=PageInfo(
@@ -143,6 +181,7 @@ class FeedQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
+            total=total,
         )
 
 
@@ -159,22 +198,28 @@ class FeedSubscription:
                 limit=MAX_SUBSCRIPTIONS_PER_CONNECTION,
             )
         seq = await _start(info, after)
-        filters = _filters(filter)
+        chosen = await _filter(info, filter)
+        also = IDENTITY_EVENT_TYPES if chosen.requested else ()  # to see merges of the filtered customers live
         notifier = context.notifier
         waiter = notifier.waiter() if notifier is not None else None
         context.open_subscriptions += 1
         try:
             while True:
                 if notifier is None or waiter is None:
-                    rows = await read_events(context.sessions, seq, REPLAY_BATCH, **filters)
+                    rows = await read_events(context.sessions, seq, REPLAY_BATCH, **chosen.reads(), also=also)
                 else:
                     waiter.clear()  # before reading: a wake-up during the read is kept
                     rows = await notifier.events_after(
-                        context.sessions, seq, REPLAY_BATCH, generation=notifier.generation, **filters
+                        context.sessions, seq, REPLAY_BATCH, generation=notifier.generation, **chosen.reads(), also=also
                     )
                 for row in rows:
                     seq = row.seq
-                    yield ContactEvent.of(row)
+                    if row.type in also:
+                        if touches(row.golden_id, row.payload, chosen.aliases):
+                            await chosen.widen(info)
+                            break  # read on after this event with the wider filter
+                        continue
+                    yield chosen.event(row)
                 if rows:
                     continue  # read again until nothing is left, then wait
                 if waiter is None:

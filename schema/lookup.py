@@ -12,7 +12,7 @@ from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
 from schema.context import Info
 from schema.customer import Customer, CustomerKind
 from schema.errors import Ambiguous, BadUserInput, NotFound
-from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo
+from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, known_total
 
 __all__ = ["CustomerRef", "LookupQuery", "SearchHit", "resolve_customer", "customer_by_id", "MAX_SEARCH_FIRST"]
 
@@ -120,6 +120,7 @@ class LookupQuery:
         if not 0 <= count <= MAX_SEARCH_FIRST:
             raise BadUserInput("first", f"must be between 0 and {MAX_SEARCH_FIRST}")
         hits = await search_customers(info.context.sessions, text, kind.value if kind else None)
+        total = known_total(len(hits))
         if after is not None:
             try:
                 _, score, golden_id = decode_cursor(after, "search")
@@ -144,4 +145,5 @@ class LookupQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
+            total=total,
         )

@@ -26,7 +26,8 @@ from resolvers.pages import MAX_FIRST, InvalidCursor, decode_cursor, encode_curs
 from schema.context import ANONYMOUS, HubContext, Info
 from schema.errors import BadUserInput, Conflict, NotFound
 from schema.masking import Protected
-from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo
+from resolvers.counts import count_rows
+from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, Total, known_total
 
 __all__ = ["OperationsQuery", "OperationsMutation", "OPERATIONS_PERMISSIONS", "steward_actor", "ACTOR_HEADER"]
 
@@ -284,12 +285,21 @@ def _after_id(after: str | None, list_name: str) -> int | None:
     return payload[1]
 
 
-def _connection(rows: list[Any], has_next: bool, cursor: Any, convert: Any) -> Connection[Any]:
+def _connection(rows: list[Any], has_next: bool, cursor: Any, convert: Any, total: Total) -> Connection[Any]:
     edges = [Edge(cursor=cursor(row), node=convert(row)) for row in rows]
     return Connection(edges=edges, page_info=PageInfo(
         has_next_page=has_next, has_previous_page=False,
         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
-    ))
+    ), total=total)
+
+
+def _counted(info: Info, model: Any, conditions: list[Any]) -> Total:
+    """``totalCount`` of a list read straight from one table: one statement, only when the field is asked for."""
+
+    async def total() -> int:
+        return await count_rows(info.context.sessions, model, *conditions)
+
+    return total
 
 
 def _int_id(value: strawberry.ID, argument: str) -> int:
@@ -349,11 +359,12 @@ class OperationsQuery:
         status: SyncRunStatus | None = None, first: int | None = None, after: str | None = None,
     ) -> Connection[SyncRun]:
         count, before = _first(first), _after_id(after, "syncRun")
+        wanted = status.value if status else None
         rows, more = await ops.sync_runs_page(
-            info.context.sessions, first=count, before_id=before, connector=connector, stream=stream,
-            status=status.value if status else None,
+            info.context.sessions, first=count, before_id=before, connector=connector, stream=stream, status=wanted,
         )
-        return _connection(rows, more, lambda r: encode_cursor(["syncRun", r.id]), SyncRun.of)
+        total = _counted(info, SyncRunRow, ops.sync_run_filters(connector, stream, wanted))
+        return _connection(rows, more, lambda r: encode_cursor(["syncRun", r.id]), SyncRun.of, total)
 
     @strawberry.field(description="Configured connectors and streams, their schedules and latest runs.")
     async def sync_status(self, info: Info) -> SyncStatus:
@@ -380,11 +391,12 @@ class OperationsQuery:
         first: int | None = None, after: str | None = None,
     ) -> Connection[QuarantinedRecordType]:
         count, before = _first(first), _after_id(after, "quarantine")
+        wanted = status.value if status else None
         rows, more = await ops.quarantine_page(
-            info.context.sessions, first=count, before_id=before, status=status.value if status else None,
-            connector=connector,
+            info.context.sessions, first=count, before_id=before, status=wanted, connector=connector,
         )
-        return _connection(rows, more, lambda r: encode_cursor(["quarantine", r.id]), QuarantinedRecordType.of)
+        total = _counted(info, QuarantinedRecord, ops.quarantine_filters(wanted, connector))
+        return _connection(rows, more, lambda r: encode_cursor(["quarantine", r.id]), QuarantinedRecordType.of, total)
 
     @strawberry.field(description="One quarantined record: where it came from, why, and its (masked) payload.")
     async def quarantined_record(self, info: Info, id: strawberry.ID) -> QuarantinedRecordType:
@@ -414,12 +426,14 @@ class OperationsQuery:
                 raise BadUserInput("after", "not a cursor of the review list")
             start = (-float(payload[1]), payload[2], payload[3])
         pairs, infos = await run_in_threadpool(ops.review_queue, info.context.settings)
+        total = known_total(len(pairs))
         if start is not None:
             pairs = [p for p in pairs if (-p.score, p.left_record_id, p.right_record_id) > start]
         return _connection(
             pairs[:count], len(pairs) > count, _review_cursor,
             lambda p: ReviewPair(left=RecordRef.of(infos[p.left_record_id]), right=RecordRef.of(infos[p.right_record_id]),
                                  score=_finite(p.score) or 0.0, reasons=_comparisons(p.reasons)),
+            total,
         )
 
     @strawberry.field(description="Merges, splits and unmerges in log order: which customer ids became which. "
@@ -430,7 +444,8 @@ class OperationsQuery:
         if after is not None and not await ops.event_seq_exists(info.context.sessions, seq):
             raise NotFound("no event with this cursor in the log", field="after")
         rows, more = await ops.identity_events_page(info.context.sessions, seq, count)
-        return _connection(rows, more, lambda r: encode_cursor(["event", r.seq]), IdentityEvent.of)
+        total = _counted(info, EventLogEntry, [EventLogEntry.type.in_(ops.IDENTITY_EVENT_TYPES)])
+        return _connection(rows, more, lambda r: encode_cursor(["event", r.seq]), IdentityEvent.of, total)
 
 
 @strawberry.type

@@ -1,21 +1,40 @@
-"""Relay-style connections: ``edges { cursor node }`` and ``pageInfo``, paged with ``first``/``after``."""
+"""Relay-style connections: ``edges { cursor node }``, ``pageInfo`` and ``totalCount``, paged with ``first``/``after``.
+
+``totalCount`` is resolved lazily: a connection carries a function that counts, called only
+when a document selects the field, so documents that do not ask for it run no extra SQL.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from resolvers.counts import count_key
 from resolvers.lists import LISTS
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
+from schema.context import Info
 from schema.errors import BadUserInput
 
-__all__ = ["Connection", "Edge", "PageInfo", "page_args", "to_connection", "DEFAULT_FIRST"]
+__all__ = [
+    "Connection",
+    "Edge",
+    "PageInfo",
+    "CountedPage",
+    "Total",
+    "known_total",
+    "load_page",
+    "page_args",
+    "to_connection",
+    "DEFAULT_FIRST",
+]
 
 DEFAULT_FIRST = 20
 N = TypeVar("N")
+Total = Callable[[], Awaitable[int]]  # counts a connection's items, all pages, under its filters
 
 
 @strawberry.type(description="Where a page stands in its list.")
@@ -36,10 +55,17 @@ class Edge(Generic[N]):
 class Connection(Generic[N]):
     edges: list[Edge[N]]
     page_info: PageInfo
+    total: strawberry.Private[Total | None] = None
 
     @strawberry.field(description="The nodes of this page, without their cursors.")
     def nodes(self) -> list[N]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many items the list holds under its filters, over all pages (counted only when asked for).")
+    async def total_count(self) -> int:
+        if self.total is None:
+            raise NotImplementedError("this connection was built without a count")  # a bug: every list passes one
+        return await self.total()
 
 
 def page_args(
@@ -66,7 +92,38 @@ def page_args(
     return PageArgs(first=count, after=after, since=since, until=until, filters=chosen)
 
 
-def to_connection(page: Page[Any], convert: Callable[[Any], N]) -> Connection[N]:
+def known_total(count: int) -> Total:
+    """The count of a list that was read whole anyway (e.g. ranked search hits)."""
+
+    async def total() -> int:
+        return count
+
+    return total
+
+
+@dataclass
+class CountedPage(Page[Any]):
+    """A page of a per-customer list that also knows how to count the whole list (for ``totalCount``)."""
+
+    total: Total | None = None
+
+
+async def load_page(
+    info: Info, name: str, owner: str, first: int | None, after: str | None, **filters: Any
+) -> CountedPage:
+    """One page of list ``name`` of customer ``owner`` through the request's loaders, with its lazy count."""
+    args = page_args(name, first, after, **filters)
+    loaders = info.context.loaders
+    page = await loaders.page(name).load((owner, args))
+
+    def total() -> Awaitable[int]:
+        return loaders.count(name).load((owner, count_key(args)))  # type: ignore[no-any-return]
+
+    return CountedPage(page.items, page.has_next, total)
+
+
+def to_connection(page: Page[Any], convert: Callable[[Any], N], total: Total | None = None) -> Connection[N]:
+    """The connection of a page; ``total`` defaults to the page's own count (see :func:`load_page`)."""
     edges = [Edge(cursor=cursor, node=convert(row)) for row, cursor in page.items]
     return Connection(
         edges=edges,
@@ -76,4 +133,5 @@ def to_connection(page: Page[Any], convert: Callable[[Any], N]) -> Connection[N]
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
+        total=total or (page.total if isinstance(page, CountedPage) else None),
     )

@@ -126,7 +126,8 @@ def _see_customer(value: Any, info: GraphQLResolveInfo) -> None:
 
 def _see_event(value: Any, info: GraphQLResolveInfo) -> None:
     bound = info.context.caller.customer_id
-    if bound is not None and (value.customer_id is None or str(value.customer_id) != bound):
+    owner = value.subject_id or value.customer_id  # subject_id: the filtered id a merged id's event was found for
+    if bound is not None and (owner is None or str(owner) != bound):
         raise _deny_other_customer()
     disclosure = DISCLOSURE.get()
     if disclosure is not None and value.customer_id is not None and info.operation.operation.value == "mutation":

@@ -35,7 +35,7 @@ SAMPLE_QUERY = """{
       id displayName kind
       identifiers(first: 5) { edges { node { type value } } }
       subscriptions(first: 3) { edges { node { msisdn planName status } } }
-      serviceRequests(first: 3) { edges { node { type channel status statusHistory { status changedAt } } } }
+      serviceRequests(first: 3) { edges { node { type channel status statusHistory { nodes { status changedAt } } } } }
       balance { balance arrears inArrears }
       analysis { segment valueTier churnScore creditScore asOf }
     } } }

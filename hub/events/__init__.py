@@ -1,9 +1,11 @@
 """The contact-event log: append (idempotent, in commit order), read after a cursor, wake subscribers."""
 
+from hub.events.aliases import merged_aliases, touches
 from hub.events.log import (
     EventConflict,
     NewEvent,
     append_event,
+    count_events,
     event_exists,
     read_events,
     request_hash,
@@ -15,7 +17,10 @@ __all__ = [
     "EventNotifier",
     "NewEvent",
     "append_event",
+    "count_events",
     "event_exists",
+    "merged_aliases",
     "read_events",
     "request_hash",
+    "touches",
 ]

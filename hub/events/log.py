@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +39,7 @@ __all__ = [
     "EventConflict",
     "NewEvent",
     "append_event",
+    "count_events",
     "event_exists",
     "read_events",
     "request_hash",
@@ -134,6 +135,22 @@ async def event_exists(sessions: async_sessionmaker[AsyncSession], seq: int) -> 
         return (await session.scalar(select(EventLogEntry.seq).where(EventLogEntry.seq == seq))) is not None
 
 
+async def count_events(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    types: Sequence[str] = (),
+    channels: Sequence[str] = (),
+    golden_ids: Sequence[str] = (),
+) -> int:
+    """How many events the filters of :func:`read_events` match in the whole log (the feed's ``totalCount``)."""
+    statement = select(func.count()).select_from(EventLogEntry)
+    for column, values in ((EventLogEntry.type, types), (EventLogEntry.channel, channels), (EventLogEntry.golden_id, golden_ids)):
+        if values:
+            statement = statement.where(column.in_(values))
+    async with sessions() as session:
+        return int(await session.scalar(statement) or 0)
+
+
 async def read_events(
     sessions: async_sessionmaker[AsyncSession],
     after: int,
@@ -142,15 +159,27 @@ async def read_events(
     types: Sequence[str] = (),
     channels: Sequence[str] = (),
     golden_ids: Sequence[str] = (),
+    also: Sequence[str] = (),
 ) -> list[EventLogEntry]:
-    """Events with ``seq > after`` in ``seq`` order, at most ``limit``."""
+    """Events with ``seq > after`` in ``seq`` order, at most ``limit``.
+
+    The filters are and-ed; events of the types in ``also`` pass whatever the filters say (the
+    feed reads identity events alongside a customer's contact events, to follow merges live).
+    """
+    wanted = [
+        column.in_(values)
+        for column, values in (
+            (EventLogEntry.type, types),
+            (EventLogEntry.channel, channels),
+            (EventLogEntry.golden_id, golden_ids),
+        )
+        if values
+    ]
     statement = select(EventLogEntry).where(EventLogEntry.seq > after)
-    if types:
-        statement = statement.where(EventLogEntry.type.in_(types))
-    if channels:
-        statement = statement.where(EventLogEntry.channel.in_(channels))
-    if golden_ids:
-        statement = statement.where(EventLogEntry.golden_id.in_(golden_ids))
+    if wanted and also:
+        statement = statement.where(or_(and_(*wanted), EventLogEntry.type.in_(also)))
+    elif wanted:
+        statement = statement.where(*wanted)
     statement = statement.order_by(EventLogEntry.seq).limit(limit)
     async with sessions() as session:
         return list((await session.execute(statement)).scalars())

@@ -110,10 +110,11 @@ class EventNotifier:
         types: Sequence[str] = (),
         channels: Sequence[str] = (),
         golden_ids: Sequence[str] = (),
+        also: Sequence[str] = (),
     ) -> list[Any]:
         """Events with ``seq > after`` in seq order (at most ``limit``), as :func:`read_events` would answer
         for a read begun when ``generation`` was current; served from the shared tail when it reaches back."""
-        filters = {"types": types, "channels": channels, "golden_ids": golden_ids}
+        filters = {"types": types, "channels": channels, "golden_ids": golden_ids, "also": also}
         if self._tail_from is not None and after < self._tail_from:
             return await read_events(sessions, after, limit, **filters)
         async with self._refresh:
@@ -125,8 +126,10 @@ class EventNotifier:
             for row in self._tail:  # short: at most TAIL_ROWS
                 if row.seq <= after:
                     continue
-                if (types and row.type not in types) or (channels and row.channel not in channels) or (
-                    golden_ids and row.golden_id not in golden_ids
+                if row.type not in also and (
+                    (types and row.type not in types)
+                    or (channels and row.channel not in channels)
+                    or (golden_ids and row.golden_id not in golden_ids)
                 ):
                     continue
                 rows.append(row)

@@ -114,7 +114,7 @@ def _gql(client: TestClient, query: str, variables: dict[str, Any]) -> Any:
 
 
 HALL_VIEW = """query($phone: String) { customerBy(phone: $phone) {
-  serviceRequests(type: ["complaint"]) { nodes { id status channel statusHistory { status agent } } }
+  serviceRequests(type: ["complaint"]) { nodes { id status channel statusHistory { nodes { status agent } } } }
   contacts { nodes { channel type summary phone } } } }"""
 
 
@@ -141,7 +141,7 @@ def test_call_center_complaint_is_seen_by_business_hall(client: TestClient, cust
     assert moved["updateServiceRequest"]["event"] == {"type": "SERVICE_REQUEST_UPDATED", "serviceRequestStatus": "resolved"}
     again = _gql(client, HALL_VIEW, {"phone": PHONE})["customerBy"]["serviceRequests"]["nodes"][0]
     assert again["status"] == "resolved"
-    assert [step["status"] for step in again["statusHistory"]] == ["open", "resolved"]
+    assert [step["status"] for step in again["statusHistory"]["nodes"]] == ["open", "resolved"]
 
 
 def test_get_serves_queries_and_errors_carry_codes(client: TestClient, customer_id: str) -> None:

@@ -20,7 +20,7 @@ fragment View on Customer {
   payments { nodes { amount } }
   balances { nodes { arrears } }
   balance { balance arrears inArrears }
-  serviceRequests { nodes { status channel statusHistory { status } } }
+  serviceRequests { nodes { status channel statusHistory { nodes { status } } } }
   contacts(channel: ["call_center"]) { edges { cursor node { type phone } } pageInfo { hasNextPage endCursor } }
   analysis { segment }
   accountManager { name }

@@ -43,6 +43,16 @@ def post_graphql(port: int, key: str, query: str, variables: dict[str, Any] | No
         return json.loads(exc.read() or b"{}")  # type: ignore[no-any-return]
 
 
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """Ask a c360 process to stop as Ctrl-C would (its shutdown runs); kill it if it has not in 30 s."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 @dataclass
 class DemoRun:
     port: int
@@ -82,11 +92,6 @@ def running_demo(work_dir: Path, database_url: str, *, size: int = 200, **env: s
         run = DemoRun(port=port, log_path=log_path, key=key.group(1))
         yield run
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        stop_process(process)
         log.close()
     run.returncode = process.returncode

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import redis
 
 from tests.auth.test_shared_rate_limit import REDIS_URL, redis_prefix  # noqa: F401  (the fixture)
-from tests.demo_process import free_port
+from tests.demo_process import free_port, stop_process
 
 LIMIT = 4
 REQUESTS = 10
@@ -42,12 +41,7 @@ def _serving(work_dir: Path, database_url: str, **env: str) -> Iterator[int]:
                 time.sleep(0.3)
             yield port
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            finally:
-                if process.poll() is None:
-                    process.kill()
+            stop_process(process)
 
 
 def _statuses(port: int, key: str) -> list[int]:

@@ -82,7 +82,7 @@ MakeLoader = Callable[[Callable[[Sequence[Any]], Awaitable[list[Any]]]], Any]
 class Counts:
     """The count loaders of one request, one per list kind, on the request's shared connection.
 
-    ``connect`` lends the connection the page loaders use (``resolvers.loaders.SharedConnection``);
+    ``connect`` lends the connection the page loaders use (``hub.db.request_reads.SharedConnection``);
     ``make_loader`` wraps a batch function the way the page loaders are wrapped (a DataLoader, or
     one call per key on the bench's naive path).
     """

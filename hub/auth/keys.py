@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hub.auth.scopes import ALL_SCOPES, Caller
 from hub.models import ApiKey, AuditEntry, utcnow
-from resolvers.loaders import SharedConnection
+from hub.db.request_reads import SharedConnection
 
 __all__ = ["IssuedKey", "KeyError_", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
-from hub.identity.golden import Group, Link, apply_partition, refresh_facts
+from hub.identity.golden import Group, Link, apply_partition
 from hub.identity.keys_table import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, hard_ids
 from hub.identity.profile import Profile, block_keys, in_window, phone_key

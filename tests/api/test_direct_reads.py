@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, event, select
 
 from hub.models import Order
-from resolvers.direct_reads import prepared
+from hub.db.direct_reads import prepared
 from resolvers.lists import LISTS
 from resolvers.loaders import _statements
 from resolvers.pages import PageArgs, _statement, owned_by

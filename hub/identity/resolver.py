@@ -90,12 +90,20 @@ class _Graph:
         return found
 
     def lookup(self, keys: Collection[str]) -> dict[str, set[int]]:
-        missing = [k for k in keys if k not in self._found]
+        """The non-empty holder sets of these keys."""
+        known = self._fetch(keys)
+        return {k: ids for k in keys if (ids := known[k])}
+
+    def _fetch(self, keys: Collection[str]) -> dict[str, set[int]]:
+        """Every key looked up so far, these included (``usable_keys`` reads it as is: no copy per record)."""
+        known = self._found
+        missing = [k for k in keys if k not in known]
         if missing:
             found = self._lookup(missing)
+            empty: set[int] = set()
             for k in missing:
-                self._found[k] = set(found.get(k, ()))
-        return {k: self._found[k] for k in keys if self._found[k]}
+                known[k] = found.get(k) or empty  # holder sets are only read, never changed: no copies
+        return known
 
     def ensure(self, ids: Iterable[int]) -> None:
         missing = [i for i in ids if i not in self.profiles]
@@ -120,10 +128,10 @@ class _Graph:
         if cached is not None:
             return cached
         keys = self.keys(profile.record_id)
-        found = self.lookup(keys)
+        found = self._fetch(keys)
         usable = []
         for key in keys:
-            count = len(found.get(key, ()))
+            count = len(found[key])
             if key.startswith("id:") and count >= self.config.generic_limit(key):
                 self.generic.add(key)
             elif not key.startswith("id:") and count > self.config.name_block_cap:
@@ -307,6 +315,7 @@ class IdentityResolver:
         pair_links = [l for l in links if l.left in resolvable and l.right in resolvable]
         clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
         steward_pairs = {frozenset(p) for p in merges}
+        stewarded = {r for p in merges for r in p}  # only these can be in a steward pair
         groups: list[Group] = []
         where: dict[int, int] = {}
         for members in clusters:
@@ -316,7 +325,7 @@ class IdentityResolver:
                 where[m] = len(groups)
                 if len(members) == 1:
                     group.links[m] = Link("new" if ok else "unresolvable")
-                elif any(frozenset((m, o)) in steward_pairs for o in members):
+                elif m in stewarded and any(frozenset((m, o)) in steward_pairs for o in members):
                     group.links[m] = Link("steward")
                 else:
                     group.links[m] = evidence.get(m, Link("new"))

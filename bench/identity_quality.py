@@ -57,7 +57,8 @@ from bench._scratch import scratch_database  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
-from hub.models import CrossReference, SourceRecord  # noqa: E402
+from hub.models import SourceRecord  # noqa: E402
+from hub.transfer.xref_export import xref_rows  # noqa: E402
 
 Partition = Mapping[str, str]  # uid -> cluster label
 
@@ -119,13 +120,8 @@ def errors(truth: Partition, predicted: Partition, limit: int = 10) -> tuple[lis
 # --------------------------------------------------------------------------- databases
 
 def hub_partition(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    with Session(engine) as session:
-        rows = session.execute(
-            select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
-            .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)
-            .where(SourceRecord.kind == "party")
-        ).all()
-    return {f"{s}|{k}": g for s, k, g in rows}
+    """Every resolved party record's golden id (the cross-reference ``c360 export xref`` writes)."""
+    return {f"{s}|{k}": g for s, k, g in xref_rows(engine, include_deleted=True) if g}
 
 
 # --------------------------------------------------------------------------- FEBRL

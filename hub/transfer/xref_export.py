@@ -9,21 +9,20 @@ as unresolvable has a customer of its own and shows its id.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from typing import TextIO
 
 from sqlalchemy import Engine, select
 
 from hub.models import CrossReference, SourceRecord
 
-__all__ = ["XREF_COLUMNS", "export_xref"]
+__all__ = ["XREF_COLUMNS", "export_xref", "xref_rows"]
 
 XREF_COLUMNS = ("source", "source_key", "golden_id")
 
 
-def export_xref(engine: Engine, out: TextIO, *, include_deleted: bool = False, batch: int = 1000) -> int:
-    """Write the CSV (header first) to ``out``; returns the number of data rows written."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(XREF_COLUMNS)
+def xref_rows(engine: Engine, *, include_deleted: bool = False, batch: int = 1000) -> Iterator[tuple[str, str, str | None]]:
+    """``(source, source_key, golden_id)`` of every party source record, in key order (``None``: not resolved)."""
     query = (
         select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
         .outerjoin(CrossReference, CrossReference.source_record_id == SourceRecord.id)
@@ -32,10 +31,18 @@ def export_xref(engine: Engine, out: TextIO, *, include_deleted: bool = False, b
     )
     if not include_deleted:
         query = query.where(SourceRecord.deleted.is_(False))
-    rows = 0
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=batch).execute(query)
         for part in result.partitions():
-            writer.writerows((source, key, golden or "") for source, key, golden in part)
-            rows += len(part)
+            yield from part  # type: ignore[misc]
+
+
+def export_xref(engine: Engine, out: TextIO, *, include_deleted: bool = False, batch: int = 1000) -> int:
+    """Write the CSV (header first) to ``out``; returns the number of data rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(XREF_COLUMNS)
+    rows = 0
+    for source, key, golden in xref_rows(engine, include_deleted=include_deleted, batch=batch):
+        writer.writerow((source, key, golden or ""))
+        rows += 1
     return rows

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from connectors import registry
 from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.models import CrossReference, SourceRecord
+from hub.transfer.xref_export import xref_rows
 from silos import build
 from silos.run import SiloServers
 from sync import run_stream
@@ -24,15 +23,10 @@ ORDER = (("keyaccount", "contacts"), ("callcenter", "service_requests"), ("boss"
 
 def partition(engine: Engine) -> dict[str, frozenset[str]]:
     """Each party record → the set of records in its customer (independent of golden ids)."""
-    with Session(engine) as session:
-        rows = session.execute(
-            select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
-            .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)
-            .where(SourceRecord.kind == "party")
-        ).all()
     groups: dict[str, set[str]] = {}
-    for source, key, gid in rows:
-        groups.setdefault(gid, set()).add(f"{source}:{key}")
+    for source, key, gid in xref_rows(engine, include_deleted=True):
+        if gid is not None:
+            groups.setdefault(gid, set()).add(f"{source}:{key}")
     return {member: frozenset(group) for group in groups.values() for member in group}
 
 

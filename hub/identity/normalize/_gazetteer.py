@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["PROVINCES", "MUNICIPALITIES", "Gazetteer", "gazetteer", "short_name"]
+__all__ = ["PROVINCES", "MUNICIPALITIES", "Gazetteer", "by_first_char", "gazetteer", "short_name"]
 
 #: code -> (official name, short name). Short names are the canonical form.
 PROVINCES: dict[str, tuple[str, str]] = {
@@ -65,6 +65,10 @@ class Gazetteer:
     # first two chars -> [(spelling, province, city)] for province-less input
     city_index: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     district_index: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    # ``cities`` / ``districts`` split by first character, order kept: a lookup tries only
+    # the spellings that can start at its position (hundreds of them otherwise)
+    city_heads: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    district_heads: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
 
 
 def _names(field_value: str) -> list[str]:
@@ -124,4 +128,14 @@ def gazetteer() -> Gazetteer:
     for index in (gaz.city_index, gaz.district_index):
         for key in index:
             index[key].sort(key=lambda e: -len(e[0]))
+    gaz.city_heads = {key: by_first_char(entries) for key, entries in gaz.cities.items()}
+    gaz.district_heads = {key: by_first_char(entries) for key, entries in gaz.districts.items()}
     return gaz
+
+
+def by_first_char(entries: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Spellings grouped by their first character, each group in the list's own order."""
+    heads: dict[str, list[tuple[str, str]]] = {}
+    for entry in entries:
+        heads.setdefault(entry[0][:1], []).append(entry)
+    return heads

@@ -55,5 +55,15 @@ def is_monotone_sequence(digits: str) -> bool:
     """True for keyboard-mash digit runs: all equal, or +1/-1 steps mod 10."""
     if len(digits) < 2 or not digits.isdigit():
         return False
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}
-    return steps in ({0}, {1}, {9})
+    if not digits.isascii():  # other scripts' decimal digits: the general rule
+        return _steps(digits) in ({0}, {1}, {9})
+    # An ASCII run with steps of +1 (-1) mod 10 is a substring of 0123456789 (9876543210) repeated.
+    cycles = len(digits) // 10 + 2
+    return digits == digits[0] * len(digits) or digits in _ASCENDING * cycles or digits in _DESCENDING * cycles
+
+
+_ASCENDING, _DESCENDING = "0123456789", "9876543210"
+
+
+def _steps(digits: str) -> set[int]:
+    return {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._gazetteer import MUNICIPALITIES, PROVINCES, gazetteer, short_name
+from ._gazetteer import MUNICIPALITIES, PROVINCES, by_first_char, gazetteer, short_name
 from ._text import fold_width, strip_spaces, to_simplified
 from .reasons import Reason
 
@@ -30,6 +30,8 @@ _PROVINCE_SPELLINGS = sorted(
     ((spelling, short) for full, short in PROVINCES.values() for spelling in (full, short)),
     key=lambda e: -len(e[0]),
 )
+_PROVINCE_HEADS = by_first_char(_PROVINCE_SPELLINGS)
+_AFTER_SHORT_NAME = _STREET_MARKERS + _ADMIN_SUFFIX_CHARS  # what a suffix-less short name must not run into
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +56,11 @@ def _accept(text: str, pos: int, spelling: str, short: str) -> bool:
         return False
     if spelling != short:
         return True
-    return not text.startswith(_STREET_MARKERS + _ADMIN_SUFFIX_CHARS, pos + len(spelling))
+    return not text.startswith(_AFTER_SHORT_NAME, pos + len(spelling))
 
 
 def _match_province(text: str) -> tuple[str | None, int]:
-    for spelling, short in _PROVINCE_SPELLINGS:
+    for spelling, short in _PROVINCE_HEADS.get(text[:1], ()):
         if not text.startswith(spelling) or (
             spelling == short and text.startswith(_STREET_MARKERS, len(spelling))
         ):
@@ -72,8 +74,9 @@ def _match_province(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _match(text: str, pos: int, entries: list[tuple[str, str]]) -> tuple[str | None, int]:
-    for spelling, canonical in entries:
+def _match(text: str, pos: int, heads: dict[str, list[tuple[str, str]]]) -> tuple[str | None, int]:
+    """The first accepted spelling at ``pos``; ``heads``: the candidates by first character."""
+    for spelling, canonical in heads.get(text[pos:pos + 1], ()):
         if _accept(text, pos, spelling, canonical):
             return canonical, pos + len(spelling)
     return None, pos
@@ -112,7 +115,7 @@ def normalize_address(raw: str) -> AddressResult:
             if noise and text.startswith(noise, pos):
                 pos += len(noise)
     elif province is not None:
-        city, pos = _match(text, pos, gaz.cities.get(province, []))
+        city, pos = _match(text, pos, gaz.city_heads.get(province, {}))
     else:
         place, pos = _match_unique(text, pos, gaz.city_index)
         if place is not None:
@@ -122,7 +125,7 @@ def normalize_address(raw: str) -> AddressResult:
         if fallback:
             city, pos = short_name(fallback.group(1)), fallback.end()
     if province is not None and city is not None:
-        district, pos = _match(text, pos, gaz.districts.get((province, city), []))
+        district, pos = _match(text, pos, gaz.district_heads.get((province, city), {}))
     elif province is None and city is None:
         place, pos = _match_unique(text, pos, gaz.district_index)
         if place is not None:

@@ -87,14 +87,20 @@ def _surname_ranks() -> dict[str, int]:
 
 
 def _surname_pinyin(surname: str) -> tuple[str, ...]:
-    return SURNAME_READINGS.get(surname) or tuple(lazy_pinyin(surname, style=Style.NORMAL))
+    return SURNAME_READINGS.get(surname) or _pinyin(surname)
+
+
+@lru_cache(maxsize=100_000)
+def _pinyin(text: str) -> tuple[str, ...]:
+    """Tone-less readings; cached apart from whole names because given names and surnames repeat far more."""
+    return tuple(lazy_pinyin(text, style=Style.NORMAL))
 
 
 @lru_cache(maxsize=200_000)
 def _han_key(surname: str, given: str) -> str:
     """Pinyin key; surname readings override everyday readings (曾 zeng)."""
     head = list(_surname_pinyin(surname)) if surname else []
-    tail = [s for s in lazy_pinyin(given, style=Style.NORMAL) if s.isascii() and s.isalpha()]
+    tail = [s for s in _pinyin(given) if s.isascii() and s.isalpha()]
     return " ".join(head + tail)
 
 

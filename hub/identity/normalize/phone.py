@@ -14,6 +14,7 @@ from typing import Literal
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
+from ._phone_fast import fast_mainland
 from ._text import fold_width, is_monotone_sequence
 from .reasons import Reason
 
@@ -30,6 +31,8 @@ _EXTENSION = re.compile(
 # "010-62345678-801": area code, local number, extension after a dash.
 _DASH_EXTENSION = re.compile(r"^(\(?0\d{2,3}\)?[\s-]?\d{7,8})-(\d{1,6})$")
 _ALLOWED = re.compile(r"^[\d\s\-+().]*$")
+_NON_DIGITS = re.compile(r"\D")
+_COUNTRY_CODE = 86  # of the default region
 _TYPES: dict[int, PhoneType] = {
     PhoneNumberType.MOBILE: "mobile",
     PhoneNumberType.FIXED_LINE: "fixed",
@@ -63,10 +66,30 @@ def _split_extension(text: str) -> tuple[str, str | None]:
 def normalize_phone(raw: str) -> PhoneResult:
     """Normalize a mainland (or international) phone number to E.164."""
     text = fold_width(raw).strip()
+    return _fast(raw, text) or _normalize(raw, text)
+
+
+def _normalize_phone_slow(raw: str) -> PhoneResult:
+    """The full path alone, never the fast one: the reference the fast path is tested against."""
+    return _normalize(raw, fold_width(raw).strip())
+
+
+def _fast(raw: str, text: str) -> PhoneResult | None:
+    """Common mainland spellings, settled on the library's metadata without ``phonenumbers.parse``."""
+    number_part, extension = _split_extension(text)
+    if extension is not None:
+        return None  # "00861322817-1800" reads as a number plus extension
+    found = fast_mainland(number_part)
+    if found is None or is_monotone_sequence(_NON_DIGITS.sub("", number_part)) or is_monotone_sequence(found.national):
+        return None  # placeholders keep their own reason: the full path words it
+    return PhoneResult(raw, f"+{_COUNTRY_CODE}{found.national}", True, None, type=found.kind, region=_DEFAULT_REGION)
+
+
+def _normalize(raw: str, text: str) -> PhoneResult:
     if not text:
         return PhoneResult(raw, "", False, Reason.EMPTY)
     number_part, extension = _split_extension(text)
-    digits = re.sub(r"\D", "", number_part)
+    digits = _NON_DIGITS.sub("", number_part)
     if not digits:
         return PhoneResult(raw, "", False, Reason.BAD_FORMAT, extension=extension)
     if not _ALLOWED.match(number_part):

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Literal
 
 from stdnum.cn import ric as _stdnum_ric
-from stdnum.exceptions import ValidationError
 
 from ._text import fold_width, is_monotone_sequence
 from .reasons import Reason
@@ -58,9 +57,11 @@ def _upgrade_15(number: str) -> str:
 
 
 def _birth_date(number: str) -> dt.date | None:
+    """YYYYMMDD at 6..14 of an already compact number (stdnum's ``get_birth_date`` re-cleans it char by char)."""
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
     try:
-        born = _stdnum_ric.get_birth_date(number)
-    except ValidationError:
+        born = dt.date(year, month, day)
+    except ValueError:
         return None
     if born.year < _EARLIEST_BIRTH_YEAR or born > dt.date.today():
         return None

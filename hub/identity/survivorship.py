@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 __all__ = ["Rule", "SurvivorshipRules", "DEFAULT_RULES", "Member", "survive"]
@@ -54,35 +55,65 @@ class Member:
     payload: Mapping[str, Any]
 
 
-def _present(value: Any) -> bool:
-    return value not in (None, "", [], (), {})
+# A value "is absent" when it equals one of these (membership compares by ==, as the rules always have)
+_ABSENT = (None, "", [], (), {})
+
+# (member, its ``updated_at`` as ISO text): the text is computed once per member, not once per attribute
+_Stamped = tuple[Member, str | None]
 
 
-def _choose(rule: Rule, candidates: list[tuple[Member, Any]]) -> tuple[Member, Any]:
-    recent = sorted(candidates, key=lambda c: (c[0].updated_at or _OLDEST, c[0].source, c[0].source_key), reverse=True)
+def _stamp(member: Member) -> _Stamped:
+    return member, member.updated_at.isoformat() if member.updated_at else None
+
+
+def _recency(stamped: _Stamped) -> tuple[dt.datetime, str, str]:
+    member = stamped[0]
+    return member.updated_at or _OLDEST, member.source, member.source_key
+
+
+@cache
+def _ranks(sources: tuple[str, ...]) -> dict[str, int]:
+    return {source: i for i, source in enumerate(sources)}
+
+
+def _choose(rule: Rule, recent: list[tuple[_Stamped, Any]]) -> tuple[_Stamped, Any]:
+    """The winning candidate; ``recent`` is ordered most recent first (ties keep the members' order)."""
     if rule.kind == "source_priority":
-        rank = {source: i for i, source in enumerate(rule.sources)}
-        return min(recent, key=lambda c: rank.get(c[0].source, len(rank)))
+        rank = _ranks(tuple(rule.sources))
+        return min(recent, key=lambda c: rank.get(c[0][0].source, len(rank)))
     if rule.kind == "most_frequent":
-        counts = Counter(repr(value) for _, value in candidates)
+        counts = Counter(repr(value) for _, value in recent)
         return max(recent, key=lambda c: counts[repr(c[1])])
     if rule.kind == "longest":
         return max(recent, key=lambda c: len(str(c[1])))
     return recent[0]
 
 
+def _entry(stamped: _Stamped, value: Any) -> dict[str, Any]:
+    member, updated_at = stamped
+    return {"value": value, "source": member.source, "source_key": member.source_key, "updated_at": updated_at}
+
+
 def survive(members: Sequence[Member], rules: SurvivorshipRules = DEFAULT_RULES) -> dict[str, dict[str, Any]]:
     """The golden profile: ``{attribute: {value, source, source_key, updated_at}}``."""
+    if len(members) == 1:  # most goldens: every present attribute is this member's, no ranking
+        return _survive_one(_stamp(members[0]), rules)
+    # Ranked once by recency; each attribute's candidates are then a filter of this order (the sort is stable)
+    ranked = sorted(map(_stamp, members), key=_recency, reverse=True)
     profile: dict[str, dict[str, Any]] = {}
     for attribute, rule in rules.rules.items():
-        candidates = [(m, m.payload.get(attribute)) for m in members if _present(m.payload.get(attribute))]
-        if not candidates:
-            continue
-        member, value = candidates[0] if len(candidates) == 1 else _choose(rule, candidates)  # most goldens have one member
-        profile[attribute] = {
-            "value": value,
-            "source": member.source,
-            "source_key": member.source_key,
-            "updated_at": member.updated_at.isoformat() if member.updated_at else None,
-        }
+        candidates = [(s, value) for s in ranked if (value := s[0].payload.get(attribute)) not in _ABSENT]
+        if candidates:
+            profile[attribute] = _entry(*(candidates[0] if len(candidates) == 1 else _choose(rule, candidates)))
+    return profile
+
+
+def _survive_one(stamped: _Stamped, rules: SurvivorshipRules) -> dict[str, dict[str, Any]]:
+    member, updated_at = stamped
+    payload, source, source_key = member.payload, member.source, member.source_key
+    profile: dict[str, dict[str, Any]] = {}
+    for attribute in rules.rules:
+        value = payload.get(attribute)
+        if value not in _ABSENT:
+            profile[attribute] = {"value": value, "source": source, "source_key": source_key, "updated_at": updated_at}
     return profile

@@ -11,26 +11,24 @@ to whoever held their phone at that moment and never bridge two customers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
-from hub.identity.golden import Group, Link, apply_partition
+from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
 from hub.identity.keys_table import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, hard_ids
 from hub.identity.profile import Profile, block_keys, in_window, phone_key
+from hub.identity.resident import Holders, ResidentState
 from hub.identity.store import (
-    ProfileCache,
     chunked,
     current_golden,
     golden_members,
-    holders,
-    key_counts,
     load_profiles,
     party_ids,
     steward_rules,
@@ -39,12 +37,11 @@ from hub.identity.store import (
 from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
 from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from hub.identity.weights_store import ActiveWeights, store_weights
-from hub.ingest.facts import FACT_TABLES
 from hub.models import CrossReference, SourceRecord, Subscription
+from hub.models.epoch import advance_epoch
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
-Lookup = Callable[[Collection[str]], dict[str, set[int]]]
 # Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
 _KEYS, _SUBS, _SOURCE = IdentityKey.__table__, Subscription.__table__, SourceRecord.__table__
 
@@ -63,52 +60,39 @@ def _msisdn_variants(e164: str) -> list[str]:
 
 
 class _Graph:
-    """Links among profiles, found through a key lookup (memory for full runs, the database otherwise).
+    """Links among profiles, found through the resolver's resident state (all in memory for full runs).
 
-    Lookups are cached for the run and made for a whole frontier at once
-    (``prepare``): one key query and one profile load per frontier, not per record.
-    A record's keys and usable keys are worked out once per run too, and the
-    party rows read are kept for survivorship (``rows``).
+    Lookups are made for a whole frontier at once (``prepare``): one key query
+    and one profile load per frontier, not per record, and only for what the
+    resident state does not hold yet. A record's usable keys are worked out once
+    per page, and the party rows read are kept for survivorship (``rows``).
     """
 
-    def __init__(
-        self, session: Session, lookup: Lookup, config: MatchConfig, profiles: dict[int, Profile], cache: ProfileCache | None = None,
-    ) -> None:
-        self.session, self._lookup, self.config, self.profiles = session, lookup, config, profiles
-        self.cache = cache
+    def __init__(self, session: Session, config: MatchConfig, state: ResidentState) -> None:
+        self.session, self.config, self.state = session, config, state
         self.rows: dict[int, Any] = {}
         self.generic: set[str] = set()
-        self._found: dict[str, set[int]] = {}
-        self._keys: dict[int, tuple[str, ...]] = {}
-        self._usable: dict[int, tuple[list[str], dict[str, set[int]]]] = {}
+        self._usable: dict[int, tuple[list[str], dict[str, Holders]]] = {}
+
+    @property
+    def profiles(self) -> dict[int, Profile]:
+        return self.state.profiles
 
     def keys(self, rid: int) -> tuple[str, ...]:
-        """``block_keys`` of a loaded record, computed once."""
-        found = self._keys.get(rid)
-        if found is None:
-            found = self._keys[rid] = block_keys(self.profiles[rid])
-        return found
+        """``block_keys`` of a loaded record (kept on its profile)."""
+        return block_keys(self.state.profiles[rid])
 
-    def lookup(self, keys: Collection[str]) -> dict[str, set[int]]:
+    def lookup(self, keys: Collection[str]) -> dict[str, Holders]:
         """The non-empty holder sets of these keys."""
-        known = self._fetch(keys)
+        known = self.state.lookup(self.session, keys)
         return {k: ids for k in keys if (ids := known[k])}
 
-    def _fetch(self, keys: Collection[str]) -> dict[str, set[int]]:
-        """Every key looked up so far, these included (``usable_keys`` reads it as is: no copy per record)."""
-        known = self._found
-        missing = [k for k in keys if k not in known]
-        if missing:
-            found = self._lookup(missing)
-            empty: set[int] = set()
-            for k in missing:
-                known[k] = found.get(k) or empty  # holder sets are only read, never changed: no copies
-        return known
+    def _fetch(self, keys: Collection[str]) -> dict[str, Holders]:
+        """Every key held so far, these included (``usable_keys`` reads it as is: no copy per record)."""
+        return self.state.lookup(self.session, keys)
 
     def ensure(self, ids: Iterable[int]) -> None:
-        missing = [i for i in ids if i not in self.profiles]
-        if missing:
-            self.profiles.update(load_profiles(self.session, missing, self.rows, self.cache))
+        self.state.ensure(self.session, ids, self.rows)
 
     def prepare(self, rids: Iterable[int], isolated: Collection[int]) -> None:
         """Look up the keys of all these records, then load all their candidates, in one go each."""
@@ -123,15 +107,19 @@ class _Graph:
             candidates |= {c for k in usable for c in found.get(k, ())}
         self.ensure(candidates)
 
-    def usable_keys(self, profile: Profile) -> tuple[list[str], dict[str, set[int]]]:
+    def usable_keys(self, profile: Profile) -> tuple[list[str], dict[str, Holders]]:
         cached = self._usable.get(profile.record_id)
         if cached is not None:
             return cached
         keys = self.keys(profile.record_id)
-        found = self._fetch(keys)
+        found = self.state.holders
         usable = []
         for key in keys:
-            count = len(found[key])
+            ids = found.get(key)
+            if ids is None:  # not looked up yet (``prepare`` usually has): all of this record's keys at once
+                found = self._fetch(keys)
+                ids = found[key]
+            count = len(ids)
             if key.startswith("id:") and count >= self.config.generic_limit(key):
                 self.generic.add(key)
             elif not key.startswith("id:") and count > self.config.name_block_cap:
@@ -167,7 +155,7 @@ class IdentityResolver:
         self.rules = rules
         self.learned: LearnedWeights | None = None
         self.stored = ActiveWeights(self.config)  # the learned weights in force (one tiny query per page)
-        self.profiles = ProfileCache()  # profiles of unchanged records, reused from page to page
+        self.resident = ResidentState()  # profiles and key holders kept from page to page
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
@@ -177,19 +165,25 @@ class IdentityResolver:
             rows.extend(session.execute(select(_SOURCE.c.id, _SOURCE.c.kind, _SOURCE.c.deleted).where(_SOURCE.c.id.in_(part))))
         parties = [r.id for r in rows if r.kind == "party"]
         seeds: set[int] = set()
+        state = self.resident
+        state.begin(session)
         self.config = self.stored.config(session)
-        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {}, self.profiles)
+        graph = _Graph(session, self.config, state)
         if parties:
-            graph.profiles.update(load_profiles(session, parties, graph.rows, self.profiles))
-            gone = [rid for rid in parties if rid not in graph.profiles]
-            write_keys(session, parties, graph.profiles)
+            state.forget(parties)  # landed anew: built again from what is stored now
+            graph.ensure(parties)
+            landed = {rid: graph.keys(rid) for rid in parties if rid in state.profiles}
+            write_keys(session, parties, state.profiles)
+            for rid in parties:
+                state.replace_keys(rid, landed.get(rid, ()))
             seeds |= set(parties)
-            seeds |= self._generic_crossings(graph)
+            seeds |= self._generic_crossings(graph, landed)
+            gone = [rid for rid in parties if rid not in landed]
             if gone:
                 seeds |= self._detach(session, gone)
         subs = [r.id for r in rows if r.kind == "subscription"]
         if subs:
-            seeds |= self._subscription_seeds(session, subs)
+            seeds |= self._subscription_seeds(session, graph, subs)
         if seeds:
             self._resolve(session, graph, seeds, None, set(parties))
         facts: dict[str, list[int]] = defaultdict(list)
@@ -197,13 +191,14 @@ class IdentityResolver:
             if r.kind != "party":
                 facts[r.kind].append(r.id)
         if facts:
-            _refresh_landed_facts(session, facts)
+            refresh_landed_facts(session, facts)
+        state.commit(session)
 
-    def _generic_crossings(self, graph: _Graph) -> set[int]:
+    def _generic_crossings(self, graph: _Graph, landed: Mapping[int, Sequence[str]]) -> set[int]:
         """A value that just became generic (or a name block too big): its earlier holders need a fresh look."""
         landed_by_key: dict[str, int] = defaultdict(int)
-        for rid in graph.profiles:
-            for key in graph.keys(rid):
+        for keys in landed.values():
+            for key in keys:
                 if not key.startswith("ev:"):
                     landed_by_key[key] += 1
         found = graph.lookup(landed_by_key)  # also the resolution's first lookup, made once
@@ -211,7 +206,7 @@ class IdentityResolver:
         for key, ids in found.items():
             limit = self.config.generic_limit(key) if key.startswith("id:") else self.config.name_block_cap + 1
             if len(ids) >= limit > len(ids) - landed_by_key[key]:
-                seeds |= ids
+                seeds.update(ids)
         return seeds
 
     def _detach(self, session: Session, gone: list[int]) -> set[int]:
@@ -222,7 +217,7 @@ class IdentityResolver:
             session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
         return mates
 
-    def _subscription_seeds(self, session: Session, subs: list[int]) -> set[int]:
+    def _subscription_seeds(self, session: Session, graph: _Graph, subs: list[int]) -> set[int]:
         """Parties whose comparisons a landed subscription can change, and the callers of its number.
 
         A subscription only narrows or widens the windows in which its party held
@@ -230,26 +225,57 @@ class IdentityResolver:
         (``compare``'s phone verdict, a caller's holder). So its party is re-resolved
         when another record holds one of the party's numbers too; a party whose
         numbers nobody else holds changes no link, and its golden does not depend on them.
+        A subscription moved to another party counts for the party it left as well
+        (when this resolver still remembers that party).
         """
+        state = self.resident
         rows = []
         for part in chunked(subs):
             rows.extend(session.execute(
-                select(_SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.msisdn).where(_SUBS.c.source_record_id.in_(part))
+                select(_SUBS.c.source_record_id, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.msisdn)
+                .where(_SUBS.c.source_record_id.in_(part))
             ).all())
-        parties = set(_party_ids_by_ref(session, {(s, k) for s, k, _ in rows if s and k}).values())
-        phones = {v for v in (phone_key(m or "") for _, _, m in rows) if v}
-        own = _phone_keys(session, parties)
-        shared = {k for k, n in key_counts(session, {k for ks in own.values() for k in ks}).items() if n > 1}
-        seeds = {rid for rid, keys in own.items() if keys & shared}
-        for ids in holders(session, {f"ev:phone:{v}" for v in phones}).values():
-            seeds |= ids
+        refs: set[tuple[str, str]] = set()
+        for sub_id, source, key, _ in rows:
+            left = state.sub_owner.pop(sub_id, None)
+            if left is not None:
+                refs.add(left)
+            if source and key:
+                refs.add((source, key))
+                state.sub_owner[sub_id] = (source, key)
+        parties = set(self._party_ids(session, refs).values())
+        phones = {v for v in (phone_key(m or "") for *_, m in rows) if v}
+        own: dict[int, set[str]] = {}
+        for rid in parties:
+            keys = state.phone_keys(rid)
+            if keys is not None:
+                own[rid] = keys
+        own.update(_phone_keys(session, parties - set(own)))
+        state.forget(parties)  # their phone windows changed: built again when next needed
+        found = graph.lookup({k for ks in own.values() for k in ks})
+        seeds = {rid for rid, keys in own.items() if any(len(found.get(k, ())) > 1 for k in keys)}
+        for ids in graph.lookup({f"ev:phone:{v}" for v in phones}).values():
+            seeds.update(ids)
         return seeds
+
+    def _party_ids(self, session: Session, refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Party record ids by reference, from the resident state where it knows them."""
+        known = self.resident.refs
+        out = {ref: known[ref] for ref in refs if ref in known}
+        missing = [ref for ref in refs if ref not in known]
+        if missing:
+            found = _party_ids_by_ref(session, missing)
+            known.update(found)
+            out.update(found)
+        return out
 
     def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
+        self.resident.begin(session)
         self.config = self.stored.config(session)
-        graph = _Graph(session, lambda keys: holders(session, keys), self.config, {}, self.profiles)
-        return self._resolve(session, graph, seeds, actor, None)
+        stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
+        self.resident.commit(session)
+        return stats
 
     def _resolve(
         self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
@@ -279,7 +305,7 @@ class IdentityResolver:
                 nxt |= self._event_anchors(session, graph, callers)
             ev_keys = {f"ev:phone:{p.value}" for rid in ordered for p in graph.profiles[rid].phones if not graph.profiles[rid].event_time}
             for ids in graph.lookup(ev_keys).values():
-                nxt |= ids
+                nxt.update(ids)
             for rid in ordered:
                 profile = graph.profiles[rid]
                 if profile.event_time:
@@ -299,9 +325,9 @@ class IdentityResolver:
         phones = sorted({p.value for profile in profiles for p in profile.phones})
         anchors: set[int] = set()
         for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
-            anchors |= ids
+            anchors.update(ids)
         for ids in _subscription_holders_many(session, phones, None).values():
-            anchors |= set(ids)
+            anchors.update(ids)
         return anchors
 
     def _apply(
@@ -357,7 +383,7 @@ class IdentityResolver:
             if by_sub:
                 return None, "ambiguous"
             held = set()
-            for rid in graph.lookup([key]).get(key, set()):
+            for rid in graph.lookup([key]).get(key, ()):
                 other = graph.profiles.get(rid)
                 if other is None or rid not in where:
                     continue
@@ -425,40 +451,6 @@ def _subscription_holders(session: Session, e164: str, moment: object) -> list[i
     return _subscription_holders_many(session, [e164], moment).get(e164, [])
 
 
-def _refresh_landed_facts(session: Session, fact_ids: Mapping[str, Sequence[int]]) -> None:
-    """Facts landing after their party: copy the party's golden id (and a related party's) onto these fact rows.
-
-    Only the landed rows are updated, in the database (one correlated UPDATE per chunk); the party's
-    other facts got its golden id when they landed or when it last changed (``apply_partition``).
-    """
-    parties = SourceRecord.__table__
-    xrefs = CrossReference.__table__
-    for kind, ids in sorted(fact_ids.items()):
-        table = FACT_TABLES.get(kind)
-        if table is None:
-            continue
-        for column, source, key in _GOLDEN_REFS:
-            if not {column, source, key} <= set(table.c.keys()):
-                continue
-            golden = (
-                select(xrefs.c.golden_id)
-                .join(parties, parties.c.id == xrefs.c.source_record_id)
-                .where(parties.c.source == table.c[source], parties.c.source_key == table.c[key], parties.c.kind == "party")
-                .limit(1)
-                .scalar_subquery()
-            )
-            for part in chunked(ids):
-                session.execute(
-                    update(table)
-                    .where(table.c.source_record_id.in_(part), golden.is_not(None))
-                    .values({column: golden}),
-                    execution_options={"synchronize_session": False},
-                )
-
-
-_GOLDEN_REFS = (("golden_id", "party_source", "party_key"), ("related_golden_id", "related_source", "related_key"))
-
-
 def resolve_full(
     engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
     learned_by: str = "identity-resolution",
@@ -492,12 +484,13 @@ def resolve_full(
         resolver.config = resolver.stored.config(session)
         stats = _resolve_all(session, resolver, profiles, index)
         stats.learned = resolver.learned
+        advance_epoch(session)  # every key and cross-reference was rewritten: resolvers elsewhere start afresh
         return stats
 
 
 def learn_from(session: Session, config: MatchConfig, profiles: dict[int, Profile], index: dict[str, set[int]]) -> LearnedWeights | None:
     """Weights learned from these profiles' blocked candidate pairs (``None``: too little data)."""
-    graph = _Graph(session, lambda keys: {k: index[k] for k in keys if k in index}, config, profiles)
+    graph = _Graph(session, config, ResidentState.of(profiles, index))
     closure = sorted(rid for rid, p in profiles.items() if not p.event_time)
     graph.prepare(closure, ())
 
@@ -510,7 +503,7 @@ def learn_from(session: Session, config: MatchConfig, profiles: dict[int, Profil
 
 def _resolve_all(session: Session, resolver: IdentityResolver, profiles: dict[int, Profile], index: dict[str, set[int]]) -> ResolutionStats:
     merges, never, isolated = steward_rules(session)
-    graph = _Graph(session, lambda keys: {k: index[k] for k in keys if k in index}, resolver.config, profiles)
+    graph = _Graph(session, resolver.config, ResidentState.of(profiles, index))
     links: list[PairLink] = []
     evidence: dict[int, Link] = {}
     closure = {rid for rid, p in profiles.items() if not p.event_time}

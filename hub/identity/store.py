@@ -6,9 +6,11 @@ MSISDN windows; candidates come from the indexed ``identity_key`` rows.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -20,7 +22,6 @@ from hub.models import CrossReference, SourceRecord, StewardDecision, Subscripti
 __all__ = [
     "chunked",
     "load_profiles",
-    "ProfileCache",
     "party_rows",
     "party_ids",
     "write_keys",
@@ -48,7 +49,10 @@ def party_ids(session: Session) -> list[int]:
     return sorted(session.execute(query).scalars())
 
 
-def _subscription_windows(session: Session, refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, list[Window]]]:
+def _subscription_windows(
+    session: Session, refs: Collection[tuple[str, str]], owners: dict[int, tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], dict[str, list[Window]]]:
+    """Each party's phone windows from its live subscriptions (``owners``: filled with subscription record → party)."""
     out: dict[tuple[str, str], dict[str, list[Window]]] = defaultdict(lambda: defaultdict(list))
     by_source: dict[str, list[str]] = defaultdict(list)
     for source, key in refs:
@@ -56,19 +60,35 @@ def _subscription_windows(session: Session, refs: Collection[tuple[str, str]]) -
     for source, keys in by_source.items():
         for start in range(0, len(keys), _SIZE):
             rows = session.execute(
-                select(_SUBS.c.party_key, _SUBS.c.msisdn, _SUBS.c.activated_at, _SUBS.c.deactivated_at)
+                select(_SUBS.c.source_record_id, _SUBS.c.party_key, _SUBS.c.msisdn, _SUBS.c.activated_at, _SUBS.c.deactivated_at)
                 .where(_SUBS.c.party_source == source, _SUBS.c.party_key.in_(keys[start : start + _SIZE]))
                 .where(_SUBS.c.deleted.is_(False))
             )
-            for party_key, msisdn, activated, deactivated in rows:
+            for sub_id, party_key, msisdn, activated, deactivated in rows:
+                if owners is not None:
+                    owners[sub_id] = (source, party_key)
                 value = phone_key(msisdn or "")
                 if value:
                     out[(source, party_key)][value].append((activated, deactivated))
     return out
 
 
+class PartyRow(NamedTuple):
+    id: int
+    source: str
+    source_key: str
+    source_updated_at: dt.datetime | None
+    raw: Any
+
+
 def party_rows(session: Session, ids: Iterable[int]) -> dict[int, Any]:
     """The live party source rows (id, source, source_key, source_updated_at, raw) among ``ids``."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _party_rows_sqlite(session, ids)
+    return _party_rows_core(session, ids)
+
+
+def _party_rows_core(session: Session, ids: Iterable[int]) -> dict[int, Any]:
     table = SourceRecord.__table__
     out: dict[int, Any] = {}
     for part in chunked(ids):
@@ -81,76 +101,43 @@ def party_rows(session: Session, ids: Iterable[int]) -> dict[int, Any]:
     return out
 
 
-class ProfileCache:
-    """Profiles built earlier, reused while what they were built from is unchanged.
-
-    A profile is a pure function of the record's payload and its phone windows, so an
-    entry is keyed by the record's content hash, erasure time (erasure rewrites the payload
-    in place) and windows: a record read again unchanged (a neighbour of every page that
-    touches its name block) is not decoded and normalized again. Bounded: past ``size``
-    entries the older half goes.
+def _party_rows_sqlite(session: Session, ids: Iterable[int]) -> dict[int, PartyRow]:
+    """``party_rows`` on the SQLite driver: every landed party and candidate is read here, and
+    SQLAlchemy's per-row result processing cost more than SQLite's own work. The payload is
+    decoded and the timestamp read back as the column types do (JSON text; naive UTC text).
     """
-
-    def __init__(self, size: int = 200_000) -> None:
-        self.size = size
-        self._entries: dict[int, tuple[tuple[Any, ...], Profile]] = {}
-
-    def get(self, rid: int, key: tuple[Any, ...]) -> Profile | None:
-        entry = self._entries.get(rid)
-        return entry[1] if entry is not None and entry[0] == key else None
-
-    def put(self, rid: int, key: tuple[Any, ...], profile: Profile) -> None:
-        if len(self._entries) >= self.size:
-            for old in list(self._entries)[: self.size // 2]:
-                self._entries.pop(old, None)
-        self._entries[rid] = (key, profile)
+    connection = session.connection()
+    out: dict[int, PartyRow] = {}
+    for part in chunked(ids):
+        sql = _PARTY_ROWS_SQL.format(marks=",".join("?" * len(part)))
+        for rid, source, key, updated, raw in connection.exec_driver_sql(sql, tuple(part)):
+            when = dt.datetime.fromisoformat(updated).replace(tzinfo=dt.UTC) if updated else None
+            out[rid] = PartyRow(rid, source, key, when, json.loads(raw) if raw is not None else None)
+    return out
 
 
-def _windows_key(windows: dict[str, list[Window]] | None) -> tuple[Any, ...]:
-    return tuple((phone, tuple(held)) for phone, held in sorted((windows or {}).items()))
+_PARTY_ROWS_SQL = (
+    "SELECT id, source, source_key, source_updated_at, raw FROM source_record "
+    "WHERE id IN ({marks}) AND kind = 'party' AND deleted = 0"
+)
 
 
 def load_profiles(
-    session: Session, ids: Iterable[int], rows: dict[int, Any] | None = None, cache: ProfileCache | None = None,
+    session: Session, ids: Iterable[int], rows: dict[int, Any] | None = None, owners: dict[int, tuple[str, str]] | None = None,
 ) -> dict[int, Profile]:
     """Profiles of the given live party records (deleted or non-party ids are skipped).
 
     ``rows``: when given, filled with the party rows read with their payload (so survivorship need
-    not read them again). ``cache``: profiles of unchanged records come from it, without their payload.
+    not read them again). ``owners``: filled with the subscriptions whose windows were counted, by party.
     """
-    if cache is None:
-        found = party_rows(session, ids)
-        if rows is not None:
-            rows.update(found)
-        windows = _subscription_windows(session, {(r.source, r.source_key) for r in found.values()})
-        return {
-            r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
-            for r in found.values()
-        }
-    table = SourceRecord.__table__
-    heads = []
-    for part in chunked(ids):
-        heads.extend(session.execute(
-            select(table.c.id, table.c.source, table.c.source_key, table.c.content_hash, table.c.erased_at).where(
-                table.c.id.in_(part), table.c.kind == "party", table.c.deleted.is_(False)
-            )
-        ))
-    windows = _subscription_windows(session, {(h.source, h.source_key) for h in heads})
-    out: dict[int, Profile] = {}
-    keys: dict[int, tuple[Any, ...]] = {}
-    for h in heads:
-        keys[h.id] = (h.source, h.source_key, h.content_hash, h.erased_at, _windows_key(windows.get((h.source, h.source_key))))
-        hit = cache.get(h.id, keys[h.id])
-        if hit is not None:
-            out[h.id] = hit
-    found = party_rows(session, [h.id for h in heads if h.id not in out])
+    found = party_rows(session, ids)
     if rows is not None:
         rows.update(found)
-    for r in found.values():
-        profile = out[r.id] = build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
-        if r.id in keys:
-            cache.put(r.id, keys[r.id], profile)
-    return out
+    windows = _subscription_windows(session, {(r.source, r.source_key) for r in found.values()}, owners)
+    return {
+        r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
+        for r in found.values()
+    }
 
 
 def write_keys(session: Session, record_ids: Sequence[int], profiles: dict[int, Profile]) -> None:

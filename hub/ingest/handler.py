@@ -7,6 +7,8 @@ from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
+from hub.models.epoch import advance_epoch
+
 __all__ = ["LandedRecordsHandler", "NoResolution"]
 
 
@@ -22,7 +24,11 @@ class LandedRecordsHandler(Protocol):
 
 
 class NoResolution:
-    """The default until identity resolution exists: records land, nothing else happens."""
+    """Records land unresolved (a bulk load resolved later with ``resolve --full``, or a test of landing alone).
+
+    Resolvers elsewhere may hold these records in memory: the identity epoch moves so they read them afresh.
+    """
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
-        return None
+        if source_record_ids:
+            advance_epoch(session)

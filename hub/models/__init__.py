@@ -3,6 +3,7 @@
 from hub.models.access import ApiKey
 from hub.models.audit import AuditEntry
 from hub.models.base import Base, utcnow
+from hub.models.epoch import IdentityEpoch
 from hub.models.events import EventLogEntry
 from hub.models.facts import (
     FACT_MODELS,
@@ -42,6 +43,7 @@ __all__ = [
     "GoldenCustomer",
     "GoldenRedirect",
     "Identifier",
+    "IdentityEpoch",
     "MatchWeights",
     "Order",
     "PartyRelation",

@@ -39,6 +39,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.identity.keys_table import IdentityKey
+from hub.models.epoch import advance_epoch
 from hub.identity.review import forget
 from hub.models import (
     AuditEntry,
@@ -306,6 +307,7 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
     session.execute(update(GoldenCustomer).where(GoldenCustomer.id.in_(everyone)).values(
         profile={}, display_name=None, name_key=None, updated_at=now))
 
+    advance_epoch(session)  # payloads and keys changed under every resolver's resident state
     entry = AuditEntry(
         at=now, actor=actor[:128], action="erase", operation=operation[:128], customer_id=gid, fields=list(ERASED_KINDS),
         detail={

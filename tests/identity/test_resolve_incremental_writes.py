@@ -102,8 +102,9 @@ def test_one_resolver_across_pages_sees_new_windows_and_erasures(engine: Engine)
 
     from hub.identity.resolver import IdentityResolver
     from hub.models import SourceRecord, utcnow
+    from hub.models.epoch import advance_epoch
 
-    resolver = IdentityResolver()  # as a sync run uses it: its profile cache spans pages
+    resolver = IdentityResolver()  # as a sync run uses it: its resident state spans pages
     land(engine, [party("boss", "A", name="王芳", phones=(PhoneRef(number="13812340001"),)),
                   party("boss", "B", name="王芳", phones=(PhoneRef(number="13812340001"),))], resolver)
     assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
@@ -112,8 +113,9 @@ def test_one_resolver_across_pages_sees_new_windows_and_erasures(engine: Engine)
     assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")
 
     land(engine, [party("boss", "M", name="李娜", phones=(PhoneRef(number="13812340007"),))], resolver)
-    with Session(engine) as session, session.begin():  # what erasure does: the payload scrubbed in place, same content hash
+    with Session(engine) as session, session.begin():  # what erasure does: the payload scrubbed in place, the epoch moved
         session.execute(update(SourceRecord).where(SourceRecord.source_key == "M")
                         .values(raw={"party_type": "person"}, erased_at=utcnow()))
+        advance_epoch(session)
     land(engine, [party("boss", "N", name="李娜", phones=(PhoneRef(number="13812340007"),))], resolver)
     assert golden_of(engine, "boss", "N") != golden_of(engine, "boss", "M")

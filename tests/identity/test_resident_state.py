@@ -1,0 +1,112 @@
+"""A resolver's resident state: reused between its own pages, dropped when anyone else wrote or a page rolled back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from hub.identity.resolver import IdentityResolver, resolve_full
+from hub.ingest import NoResolution, ingest_page
+from hub.models.epoch import read_epoch
+from hub.records import PhoneRef
+from tests.identity.test_resolve_db import T0, golden_of, land, partition, party, record_id
+from tests.identity.test_resolve_incremental_writes import _sub
+
+Make = Callable[[], IdentityResolver]
+PAYLOAD_READ = re.compile(r"\braw\b.*\bFROM source_record\b", re.S)
+
+
+@pytest.fixture(params=["whole key index", "keys looked up"])
+def make(request: pytest.FixtureRequest) -> Make:
+    """Resolvers holding the whole key index (a small hub), or looking keys up as needed (past ``preload_limit``)."""
+
+    def build() -> IdentityResolver:
+        resolver = IdentityResolver()
+        if request.param == "keys looked up":
+            resolver.resident.preload_limit = -1
+        else:
+            resolver.resident.preload_after = 0
+        return resolver
+
+    return build
+
+
+def test_a_page_written_by_another_resolver_is_seen_by_the_first(engine: Engine, make: Make) -> None:
+    mine, theirs = make(), make()  # e.g. the sync process and another process importing
+    land(engine, [party("boss", "X", name="王芳", birth_date="1980-02-03", phones=(PhoneRef(number="13812340001"),))], mine)
+    land(engine, [party("boss", "X", name="李娜", birth_date="1985-07-08", phones=(PhoneRef(number="13912340002"),))], theirs)
+    land(engine, [party("boss", "Z", name="李娜", birth_date="1985-07-08", phones=(PhoneRef(number="13912340002"),))], mine)
+    assert golden_of(engine, "boss", "Z") == golden_of(engine, "boss", "X")  # X as ``theirs`` left it, not as ``mine`` held it
+    with Session(engine) as session:
+        assert mine.resident.token == read_epoch(session)
+
+
+def test_records_landed_without_resolution_are_read_afresh(engine: Engine, make: Make) -> None:
+    mine = make()
+    land(engine, [party("boss", "X", name="李雷", birth_date="1979-05-06", phones=(PhoneRef(number="13812340011"),))], mine)
+    with Session(engine) as session, session.begin():  # a bulk load that resolves nothing
+        result = ingest_page(session, [party("boss", "X", name="李雷", birth_date="1979-05-06",
+                                             phones=(PhoneRef(number="13912340012"),))], seen_at=T0)
+        NoResolution().records_landed(session, result.changed_ids)
+    with Session(engine) as session:
+        assert mine.resident.token != read_epoch(session)
+    land(engine, [party("boss", "Y", name="李雷", birth_date="1979-05-06", phones=(PhoneRef(number="13912340012"),))], mine)
+    x = mine.resident.profiles[record_id(engine, "boss", "X")]
+    assert [p.value for p in x.phones] == ["+8613912340012"]  # rebuilt from the stored payload
+
+
+def test_a_rolled_back_page_leaves_nothing_trusted(engine: Engine, make: Make) -> None:
+    mine = make()
+    land(engine, [party("boss", "A", name="韩梅", birth_date="1990-01-01", phones=(PhoneRef(number="13812340021"),))], mine)
+    with pytest.raises(RuntimeError), Session(engine) as session, session.begin():
+        result = ingest_page(session, [party("boss", "A", name="赵敏", birth_date="1992-03-04",
+                                             phones=(PhoneRef(number="13812340022"),))], seen_at=T0)
+        mine.records_landed(session, result.changed_ids)
+        raise RuntimeError("the page fails after resolution")
+    land(engine, [party("boss", "C", name="韩梅", birth_date="1990-01-01", phones=(PhoneRef(number="13812340021"),))], mine)
+    assert golden_of(engine, "boss", "C") == golden_of(engine, "boss", "A")  # A as stored: the update never happened
+    assert mine.resident.profiles[record_id(engine, "boss", "A")].name == "韩梅"
+
+
+def test_held_candidates_are_not_read_again(engine: Engine, make: Make) -> None:
+    mine = make()
+    block = [party("boss", f"P{i}", name="张伟", address="北京市朝阳区建国路88号",
+                   phones=(PhoneRef(number=f"1381234{i:04d}"),), birth_date=f"19{50 + i}-01-01") for i in range(20)]
+    land(engine, block, mine)
+    held = {record_id(engine, "boss", f"P{i}") for i in range(20)}
+    payload_reads: list[set[int]] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and PAYLOAD_READ.search(statement):
+            payload_reads.append({p for p in (parameters.values() if isinstance(parameters, dict) else parameters)
+                                  if isinstance(p, int)})
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:  # one more 张伟 in the same district: compared with all twenty, matched with none
+        land(engine, [party("boss", "Q", name="张伟", address="北京市朝阳区建国路88号", phones=(PhoneRef(number="13912349999"),),
+                            birth_date="1949-01-01")], mine)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert len({golden_of(engine, "boss", f"P{i}") for i in range(20)} | {golden_of(engine, "boss", "Q")}) == 21
+    assert payload_reads, "the landed record itself is read"
+    assert not set().union(*payload_reads) & held
+
+
+def test_a_subscription_moved_to_another_party_updates_the_party_it_left(engine: Engine, make: Make) -> None:
+    mine = make()
+    cut = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
+    people = [party("boss", key, name="王芳", phones=(PhoneRef(number="13812340031"),)) for key in ("A", "B")]
+    land(engine, [*people, _sub("S1", "A", "13812340031", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), cut),
+                  _sub("S2", "B", "13812340031", cut + dt.timedelta(days=90))], mine)
+    assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")  # the number was recycled from A to B
+    # A correction: S1 was B's, opened with S2. A keeps only its own listing of the number, with no dates.
+    land(engine, [_sub("S1", "B", "13812340031", cut + dt.timedelta(days=90), cut + dt.timedelta(days=180))], mine)
+    assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
+    incremental = partition(engine)
+    resolve_full(engine)
+    assert partition(engine) == incremental

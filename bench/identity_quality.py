@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench._peers import run_recordlinkage, run_splink  # noqa: E402
 from bench._scratch import scratch_database  # noqa: E402
+from hub.collector import tune_collector  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
@@ -361,6 +362,7 @@ def main() -> None:
     parser.add_argument("--no-learn", action="store_true", help="skip the resolve_full(learn=True) row")
     parser.add_argument("--show-errors", type=int, default=0, help="print this many c360 false positive/negative pairs")
     args = parser.parse_args()
+    tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
 
     peers: dict[str, Callable[[pd.DataFrame, bool], dict[str, str]]] = {}
     for peer in filter(None, args.peers.split(",")):

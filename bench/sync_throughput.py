@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._scratch import scratch_database  # noqa: E402
 from connectors import registry  # noqa: E402
+from hub.collector import tune_collector  # noqa: E402
 from hub.db import create_db_engine  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 from hub.identity.resolver import IdentityResolver  # noqa: E402
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
     parser.add_argument("--resolve", action="store_true", help="resolve identities as records land")
     args = parser.parse_args()
+    tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
     handler: LandedRecordsHandler = IdentityResolver() if args.resolve else NoResolution()
 
     data_dir = args.data_dir or Path(".c360") / f"bench-silos-{args.size}-{args.seed}"

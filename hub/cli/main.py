@@ -20,6 +20,7 @@ from hub.cli.silos_cmd import silos_command
 from hub.config import ConfigError
 from hub.db import DatabaseError
 from hub.identity.steward import UnknownRecord
+from hub.collector import tune_collector
 from hub.logging_setup import setup_logging
 from hub.server import PortInUse
 
@@ -69,6 +70,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, Port
 
 def main() -> None:
     setup_logging()
+    tune_collector()
     try:
         app()
     except EXPECTED_ERRORS as exc:

@@ -100,3 +100,15 @@ def test_bad_config_file(work_dir: Path) -> None:
     (work_dir / "c360.toml").write_text("[database\n", encoding="utf-8")
     result = _run(["db", "upgrade"], work_dir)
     _assert_one_clear_line(result, "not valid TOML")
+
+
+def test_every_command_runs_with_the_long_running_collector_thresholds(tmp_path: Path) -> None:
+    probe = (
+        "import gc, sys; from hub.cli.main import main; sys.argv = ['c360', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold())"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
+    from hub.collector import LONG_RUNNING_THRESHOLDS
+
+    assert done.stdout.strip().splitlines()[-1] == str(LONG_RUNNING_THRESHOLDS)

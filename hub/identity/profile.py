@@ -7,6 +7,7 @@ subscriptions), so the matcher itself stays a pure function.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -24,7 +25,7 @@ from hub.identity.normalize import (
 )
 from hub.identity.normalize._text import is_han
 
-__all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window"]
+__all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window", "with_windows"]
 
 Window = tuple[dt.datetime | None, dt.datetime | None]
 _RIC_TYPES = {"", "RIC", "RIC15", "RIC18", "ID", "IDCARD"}
@@ -37,6 +38,8 @@ class PhoneHolding:
     value: str
     kind: str  # mobile | fixed | other
     windows: tuple[Window, ...] = ((None, None),)
+    # The payload's own dates for it: the windows whenever no subscription says (``with_windows``)
+    listed: tuple[Window, ...] = field(default=((None, None),), compare=False)
 
 
 @dataclass(frozen=True)
@@ -203,13 +206,24 @@ def _phones(refs: Iterable[Any] | None, windows: Mapping[str, list[Window]]) -> 
         if is_mapping and (ref.get("since") or ref.get("until")):
             own = ((_time(ref.get("since")), _time(ref.get("until"))),)
         held = tuple(windows.get(result.value, ())) or own
-        phones[result.value] = PhoneHolding(result.value, result.type, held)
+        phones[result.value] = PhoneHolding(result.value, result.type, held, own)
     if len(phones) < 2:
         return tuple(phones.values())
     return tuple(sorted(phones.values(), key=_holding_value))
 
 
 _OPEN: tuple[Window, ...] = ((None, None),)
+
+
+def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Window]] | None) -> Profile:
+    """``profile`` with its phones' windows taken afresh from its subscriptions, as ``build_profile`` takes them.
+
+    Subscriptions landing change only these windows, so a held profile is patched
+    rather than read and built again from its payload.
+    """
+    windows = subscription_windows or {}
+    phones = tuple(PhoneHolding(h.value, h.kind, tuple(windows.get(h.value, ())) or h.listed, h.listed) for h in profile.phones)
+    return dataclasses.replace(profile, phones=phones)
 
 
 def _holding_value(holding: PhoneHolding) -> str:

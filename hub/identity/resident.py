@@ -28,9 +28,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.identity.keys_table import IdentityKey
-from hub.identity.profile import Profile, block_keys
+from hub.identity.profile import Profile, block_keys, with_windows
 from hub.identity.store import holders as read_holders
-from hub.identity.store import load_profiles
+from hub.identity.store import load_profiles, subscription_windows
 from hub.models.epoch import advance_epoch, read_epoch
 
 __all__ = ["ResidentState", "Ref", "Holders"]
@@ -106,6 +106,15 @@ class ResidentState:
         self.profiles.update(profiles)
         for rid, profile in profiles.items():
             self.refs[(profile.source, profile.source_key)] = rid
+
+    def rewindow(self, session: Session, ids: Iterable[int]) -> None:
+        """Subscriptions of these parties landed: patch the held profiles' phone windows (one read for all)."""
+        held = {rid: self.profiles[rid] for rid in ids if rid in self.profiles}
+        if not held:
+            return
+        windows = subscription_windows(session, {(p.source, p.source_key) for p in held.values()}, self.sub_owner)
+        for rid, profile in held.items():
+            self.profiles[rid] = with_windows(profile, windows.get((profile.source, profile.source_key)))
 
     def forget(self, ids: Iterable[int]) -> None:
         """These records' profiles are out of date (their payload or their phone windows changed)."""

@@ -251,7 +251,7 @@ class IdentityResolver:
             if keys is not None:
                 own[rid] = keys
         own.update(_phone_keys(session, parties - set(own)))
-        state.forget(parties)  # their phone windows changed: built again when next needed
+        state.rewindow(session, parties)  # their phone windows changed
         found = graph.lookup({k for ks in own.values() for k in ks})
         seeds = {rid for rid, keys in own.items() if any(len(found.get(k, ())) > 1 for k in keys)}
         for ids in graph.lookup({f"ev:phone:{v}" for v in phones}).values():

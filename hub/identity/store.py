@@ -22,6 +22,7 @@ from hub.models import CrossReference, SourceRecord, StewardDecision, Subscripti
 __all__ = [
     "chunked",
     "load_profiles",
+    "subscription_windows",
     "party_rows",
     "party_ids",
     "write_keys",
@@ -49,7 +50,7 @@ def party_ids(session: Session) -> list[int]:
     return sorted(session.execute(query).scalars())
 
 
-def _subscription_windows(
+def subscription_windows(
     session: Session, refs: Collection[tuple[str, str]], owners: dict[int, tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], dict[str, list[Window]]]:
     """Each party's phone windows from its live subscriptions (``owners``: filled with subscription record → party)."""
@@ -133,7 +134,7 @@ def load_profiles(
     found = party_rows(session, ids)
     if rows is not None:
         rows.update(found)
-    windows = _subscription_windows(session, {(r.source, r.source_key) for r in found.values()}, owners)
+    windows = subscription_windows(session, {(r.source, r.source_key) for r in found.values()}, owners)
     return {
         r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
         for r in found.values()

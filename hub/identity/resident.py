@@ -7,8 +7,8 @@ database, changed in step with the resolver's own writes, and trusted only
 while the identity epoch (``hub.models.epoch``) still holds the token this
 resolver wrote at the end of its last page. Any other writer in between (a
 sync in another process, a steward, an erasure, ``resolve --full``), or a page
-of its own that rolled back, empties it. Past ``limit`` profiles (or ten times
-as many keys) it is emptied too and refills from the database.
+of its own that rolled back, empties it. Past ``limit`` profiles or ``key_limit``
+keys it is emptied too and refills from the database.
 
 When the key index is small enough (``preload_limit`` rows), a state that has
 served ``preload_after`` pages in a row reads it whole: from then on a key not
@@ -129,7 +129,7 @@ class ResidentState:
             return
         holders: dict[str, list[int]] = defaultdict(list)
         held: dict[int, list[str]] = defaultdict(list)
-        for key, rid in session.execute(select(_KEYS.c.key, _KEYS.c.source_record_id).order_by(_KEYS.c.key)):
+        for key, rid in session.execute(select(_KEYS.c.key, _KEYS.c.source_record_id)):
             holders[key].append(rid)
             held[rid].append(key)
         self.holders = {key: tuple(dict.fromkeys(ids)) for key, ids in holders.items()}

@@ -19,14 +19,12 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, literal_column, select, text, union_all, update
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeEngine
 
+from hub.db.bulk_writes import insert_many, update_many
 from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
 from hub.identity.normalize import normalize_name
 from hub.identity.store import chunked
@@ -46,7 +44,6 @@ from hub.models import (
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED, GOLDEN_SPLIT
 
 _GOLDENS: Table = GoldenCustomer.__table__  # type: ignore[assignment]
-_BATCH = 1000
 
 __all__ = ["Group", "Link", "apply_partition", "record_event", "refresh_facts", "refresh_landed_facts"]
 
@@ -144,7 +141,7 @@ def apply_partition(
             after[m] = gid
     survived = _survive(session, _stale(groups, after, before, dirty), after, rules, rows or {})
     inserts = [{"id": gid, **survived[gid], "status": GOLDEN_ACTIVE, "created_at": now, "updated_at": now} for gid in sorted(fresh)]
-    _insert_many(session, _GOLDENS, inserts)
+    insert_many(session, _GOLDENS, inserts)
     _retire(session, before, after, actor)
     changed = {m for m in members if before.get(m) != after[m]}
     _write_xrefs(session, groups, after, stored, now)
@@ -222,7 +219,7 @@ def _write_xrefs(
     existing = [r["source_record_id"] for r in rows if r["source_record_id"] in stored]
     for part in chunked(existing):
         session.execute(delete(table).where(table.c.source_record_id.in_(part)))
-    _insert_many(session, table, rows)
+    insert_many(session, table, rows)
 
 
 def _survive(
@@ -260,7 +257,7 @@ def _update_goldens(session: Session, survived: Mapping[str, Mapping[str, Any]],
          "name_key": v["name_key"], "resolvable": v["resolvable"], "updated_at": now, "id": gid}
         for gid, v in survived.items()
     ]
-    _update_many(session, _GOLDENS, "id", rows)
+    update_many(session, _GOLDENS, "id", rows)
 
 
 def refresh_facts(session: Session, record_ids: Iterable[int]) -> None:
@@ -293,7 +290,7 @@ def refresh_facts(session: Session, record_ids: Iterable[int]) -> None:
             params[int(target)].append((fact_id, golden))
     for i, rows in sorted(params.items()):
         table, _, _, column = targets[i]
-        _update_many(session, table, "id", [{column: golden, "id": fact_id} for fact_id, golden in rows])
+        update_many(session, table, "id", [{column: golden, "id": fact_id} for fact_id, golden in rows])
 
 
 def refresh_landed_facts(session: Session, fact_ids: Mapping[str, Sequence[int]]) -> None:
@@ -334,69 +331,3 @@ def _copy_party_golden(session: Session, table: Table, column: str, source: str,
     for part in chunked(ids):
         statement = update(table).where(table.c.source_record_id.in_(part), differs).values({column: golden})
         session.execute(statement, execution_options={"synchronize_session": False})
-
-
-def _insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ``rows`` (dicts with the same keys).
-
-    On SQLite straight through the driver's executemany (SQLAlchemy's per-row parameter handling
-    was most of the cost), each value bound by its column type's own bind processor, so the
-    stored text is what ``insert(table)`` writes; elsewhere the portable Core statement.
-    """
-    if not rows:
-        return
-    dialect = session.get_bind().dialect
-    if dialect.name == "sqlite":
-        columns = tuple(rows[0])
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
-        )
-        session.connection().exec_driver_sql(sql, _bound(dialect, table, columns, rows))
-        return
-    for start in range(0, len(rows), _BATCH):
-        session.execute(insert(table), rows[start : start + _BATCH])
-
-
-def _update_many(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    """UPDATE, for each row, its other columns where ``key`` equals its value (driver path on SQLite, as inserts)."""
-    if not rows:
-        return
-    columns = tuple(name for name in rows[0] if name != key)
-    dialect = session.get_bind().dialect
-    if dialect.name == "sqlite":
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"UPDATE {dialect.identifier_preparer.format_table(table)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} "
-            f"WHERE {quote(key)} = ?"
-        )
-        session.connection().exec_driver_sql(sql, _bound(dialect, table, (*columns, key), rows))
-        return
-    statement = update(table).where(table.c[key] == bindparam("b_key", type_=table.c[key].type)).values(
-        {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
-    )
-    params = [{"b_key": row[key], **{f"v_{name}": row[name] for name in columns}} for row in rows]
-    for start in range(0, len(params), _BATCH):
-        session.execute(statement, params[start : start + _BATCH])
-
-
-def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """The rows as driver parameter tuples (in ``columns`` order), bound column by column."""
-    if len(columns) == 1:
-        by_column: list[Sequence[Any]] = [[row[columns[0]] for row in rows]]
-    else:
-        by_column = list(zip(*map(itemgetter(*columns), rows), strict=True))
-    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
-
-
-def _bind_values(type_: TypeEngine[Any], dialect: Dialect, values: Sequence[Any]) -> Sequence[Any]:
-    """``values`` as the column type binds them on this dialect (JSON text, naive-UTC timestamp text, 0/1, ...)."""
-    process = type_.dialect_impl(dialect).bind_processor(dialect)
-    if process is None:
-        return values
-    bound: dict[int, Any] = {}  # by identity: a value every row shares (the batch's ``now``) is bound once
-    for value in values:
-        if id(value) not in bound:
-            bound[id(value)] = process(value)
-    return [bound[id(value)] for value in values]

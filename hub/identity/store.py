@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from hub.db.bulk_writes import insert_many
 from hub.identity.keys_table import IdentityKey
 from hub.identity.profile import Profile, Window, block_keys, build_profile, phone_key
 from hub.models import CrossReference, SourceRecord, StewardDecision, Subscription
@@ -145,19 +146,8 @@ def write_keys(session: Session, record_ids: Sequence[int], profiles: dict[int, 
     """Replace the blocking keys of these records (records without a profile lose theirs)."""
     for part in chunked(record_ids):
         session.execute(delete(IdentityKey).where(IdentityKey.source_record_id.in_(part)))
-    pairs = [(rid, key) for rid in record_ids if rid in profiles for key in block_keys(profiles[rid])]
-    if session.get_bind().dialect.name == "sqlite":
-        # Straight to the driver's executemany: SQLAlchemy's per-row parameter processing was most of the cost
-        connection = session.connection()
-        for start in range(0, len(pairs), 2000):
-            connection.exec_driver_sql(_INSERT_KEY, pairs[start : start + 2000])
-        return
-    rows = [{"source_record_id": rid, "key": key} for rid, key in pairs]
-    for start in range(0, len(rows), 2000):
-        session.execute(insert(IdentityKey.__table__), rows[start : start + 2000])
-
-
-_INSERT_KEY = 'INSERT INTO identity_key (source_record_id, "key") VALUES (?, ?)'
+    rows = [{"source_record_id": rid, "key": key} for rid in record_ids if rid in profiles for key in block_keys(profiles[rid])]
+    insert_many(session, _KEYS, rows)
 
 
 def holders(session: Session, keys: Collection[str]) -> dict[str, set[int]]:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.identity.golden import _insert_many, _update_many, refresh_landed_facts
+from hub.db.bulk_writes import insert_many, update_many
+from hub.identity.golden import refresh_landed_facts
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import ingest_page
 from hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord, Subscription, new_golden_id
@@ -54,7 +55,7 @@ def test_goldens_inserted_and_updated_through_the_driver_read_back_as_the_portab
     fast = [_golden(f"GFAST{i}", name, i % 2 == 0) for i, name in enumerate(names)]
     slow = [_golden(f"GSLOW{i}", name, i % 2 == 0) for i, name in enumerate(names)]
     with Session(engine) as session, session.begin():
-        _insert_many(session, GOLDENS, fast)
+        insert_many(session, GOLDENS, fast)
         session.execute(insert(GOLDENS), slow)
     with Session(engine) as session:
         fast_rows = _read(session, GOLDENS, "id", [r["id"] for r in fast])
@@ -70,7 +71,7 @@ def test_goldens_inserted_and_updated_through_the_driver_read_back_as_the_portab
     changes = [{"kind": "organization", "merged_into": None, "profile": _profile("李 ✓"), "display_name": "李 ✓", "name_key": None,
                 "resolvable": False, "updated_at": later}]
     with Session(engine) as session, session.begin():
-        _update_many(session, GOLDENS, "id", [{**changes[0], "id": "GFAST0"}])
+        update_many(session, GOLDENS, "id", [{**changes[0], "id": "GFAST0"}])
         session.execute(update(GOLDENS).where(GOLDENS.c.id == "GSLOW0").values(**changes[0]))
     with Session(engine) as session:
         fast_row, slow_row = _read(session, GOLDENS, "id", ["GFAST0"]), _read(session, GOLDENS, "id", ["GSLOW0"])
@@ -92,7 +93,7 @@ def test_cross_references_through_the_driver_match_the_portable_insert(engine: E
 
     evidence = {"name": "同音 ✓", "weights": [1.5, -2.0], "phone": None, "nested": {"k": "Ä"}}
     with Session(engine) as session, session.begin():
-        _insert_many(session, XREFS, [xref(a, 12.25, evidence), xref(b, None, {})])
+        insert_many(session, XREFS, [xref(a, 12.25, evidence), xref(b, None, {})])
         session.execute(insert(XREFS), [xref(c, 12.25, evidence), xref(d, None, {})])
     with Session(engine) as session:
         assert _read(session, XREFS, "source_record_id", [a, b]) == _read(session, XREFS, "source_record_id", [c, d])
@@ -103,8 +104,8 @@ def test_cross_references_through_the_driver_match_the_portable_insert(engine: E
 
 def test_driver_writes_of_nothing_are_no_ops(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
-        _insert_many(session, GOLDENS, [])
-        _update_many(session, GOLDENS, "id", [])
+        insert_many(session, GOLDENS, [])
+        update_many(session, GOLDENS, "id", [])
         assert session.execute(select(GOLDENS.c.id)).all() == []
 
 

@@ -1,0 +1,89 @@
+"""Bulk INSERT and UPDATE of many rows, straight through the SQLite driver's ``executemany``.
+
+SQLAlchemy's per-row parameter handling was most of the cost of the identity hook's writes
+(blocking keys, goldens, cross-references, facts' golden ids). On SQLite the rows go to the
+driver as tuples, each value bound by its column type's own bind processor, so the stored text
+is what the Core statement writes (tested in ``tests/identity/test_golden_writes.py``); other
+databases get the portable Core statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
+
+__all__ = ["insert_many", "update_many"]
+
+_BATCH = 1000  # rows per Core executemany
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT ``rows`` (dicts with the same keys).
+
+    On SQLite straight through the driver's executemany (SQLAlchemy's per-row parameter handling
+    was most of the cost), each value bound by its column type's own bind processor, so the
+    stored text is what ``insert(table)`` writes; elsewhere the portable Core statement.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        columns = tuple(rows[0])
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        session.connection().exec_driver_sql(sql, _bound(dialect, table, columns, rows))
+        return
+    for start in range(0, len(rows), _BATCH):
+        session.execute(insert(table), rows[start : start + _BATCH])
+
+
+def update_many(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """UPDATE, for each row, its other columns where ``key`` equals its value (driver path on SQLite, as inserts)."""
+    if not rows:
+        return
+    columns = tuple(name for name in rows[0] if name != key)
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"UPDATE {dialect.identifier_preparer.format_table(table)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} "
+            f"WHERE {quote(key)} = ?"
+        )
+        session.connection().exec_driver_sql(sql, _bound(dialect, table, (*columns, key), rows))
+        return
+    statement = update(table).where(table.c[key] == bindparam("b_key", type_=table.c[key].type)).values(
+        {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+    )
+    params = [{"b_key": row[key], **{f"v_{name}": row[name] for name in columns}} for row in rows]
+    for start in range(0, len(params), _BATCH):
+        session.execute(statement, params[start : start + _BATCH])
+
+
+def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows as driver parameter tuples (in ``columns`` order), bound column by column."""
+    if len(columns) == 1:
+        by_column: list[Sequence[Any]] = [[row[columns[0]] for row in rows]]
+    else:
+        by_column = list(zip(*map(itemgetter(*columns), rows), strict=True))
+    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
+
+
+def _bind_values(type_: TypeEngine[Any], dialect: Dialect, values: Sequence[Any]) -> Sequence[Any]:
+    """``values`` as the column type binds them on this dialect (JSON text, naive-UTC timestamp text, 0/1, ...)."""
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return values
+    bound: dict[int, Any] = {}  # by identity: a value every row shares (the batch's ``now``) is bound once
+    for value in values:
+        if id(value) not in bound:
+            bound[id(value)] = process(value)
+    return [bound[id(value)] for value in values]

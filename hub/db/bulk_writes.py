@@ -2,18 +2,21 @@
 
 SQLAlchemy's per-row parameter handling was most of the cost of the identity hook's writes
 (blocking keys, goldens, cross-references, facts' golden ids). On SQLite the rows go to the
-driver as tuples, each value bound by its column type's own bind processor, so the stored text
-is what the Core statement writes (tested in ``tests/identity/test_golden_writes.py``); other
-databases get the portable Core statement.
+driver as tuples, each value bound by its column type's own bind processor (JSON objects and
+arrays by the encoder ``json.dumps`` would build for each), so the stored text is what the Core
+statement writes (tested in ``tests/identity/test_golden_writes.py`` and ``test_bulk_writes.py``);
+other databases get the portable Core statement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import JSON, Table, bindparam, insert, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -23,27 +26,36 @@ __all__ = ["insert_many", "update_many"]
 _BATCH = 1000  # rows per Core executemany
 
 
-def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ``rows`` (dicts with the same keys).
+def insert_many(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]],
+    columns: Sequence[str] | None = None,
+) -> None:
+    """INSERT ``rows``: dicts with the same keys, or (given ``columns``) tuples in that column order.
 
-    On SQLite straight through the driver's executemany (SQLAlchemy's per-row parameter handling
-    was most of the cost), each value bound by its column type's own bind processor, so the
-    stored text is what ``insert(table)`` writes; elsewhere the portable Core statement.
+    Tuples are cheaper to build for many narrow rows (blocking keys). On SQLite straight through
+    the driver's executemany (SQLAlchemy's per-row parameter handling was most of the cost), each
+    value bound by its column type's own bind processor, so the stored text is what
+    ``insert(table)`` writes; elsewhere the portable Core statement.
     """
     if not rows:
         return
     dialect = session.get_bind().dialect
     if dialect.name == "sqlite":
-        columns = tuple(rows[0])
+        names = tuple(rows[0]) if columns is None else tuple(columns)
         quote = dialect.identifier_preparer.quote
         sql = (
-            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join('?' * len(columns))})"
+            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join('?' * len(names))})"
         )
-        session.connection().exec_driver_sql(sql, _bound(dialect, table, columns, rows))
+        if columns is None:
+            params = _bound(dialect, table, names, rows)  # type: ignore[arg-type]
+        else:
+            params = _bound_tuples(dialect, table, names, rows)  # type: ignore[arg-type]
+        session.connection().exec_driver_sql(sql, params)
         return
     for start in range(0, len(rows), _BATCH):
-        session.execute(insert(table), rows[start : start + _BATCH])
+        batch = rows[start : start + _BATCH]
+        session.execute(insert(table), batch if columns is None else [dict(zip(columns, row, strict=True)) for row in batch])
 
 
 def update_many(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -77,13 +89,54 @@ def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequenc
     return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
 
 
+def _bound_tuples(
+    dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+) -> Sequence[Sequence[Any]]:
+    """Tuple rows as driver parameters: as given when no column's type binds (integers, text), else bound column by column."""
+    if all(_processor(table.c[name].type, dialect) is None for name in columns):
+        return rows
+    by_column = list(zip(*rows, strict=True))
+    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
+
+
+def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
 def _bind_values(type_: TypeEngine[Any], dialect: Dialect, values: Sequence[Any]) -> Sequence[Any]:
     """``values`` as the column type binds them on this dialect (JSON text, naive-UTC timestamp text, 0/1, ...)."""
-    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    process = _processor(type_, dialect)
     if process is None:
         return values
+    encode = _json_encoder(type_.dialect_impl(dialect), dialect)
+    if encode is not None:  # objects and arrays as ``json.dumps`` writes them, without its per-call set-up
+        return [encode(value) if type(value) in _CONTAINERS else process(value) for value in values]
     bound: dict[int, Any] = {}  # by identity: a value every row shares (the batch's ``now``) is bound once
     for value in values:
         if id(value) not in bound:
             bound[id(value)] = process(value)
     return [bound[id(value)] for value in values]
+
+
+_CONTAINERS = (dict, list)
+
+
+def _json_encoder(impl: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], str] | None:
+    """For a JSON column bound by plain ``json.dumps`` (SQLite's default): the encoder ``json.dumps`` builds per call, built once.
+
+    ``json.dumps(value)`` with default arguments is ``"".join(c_make_encoder(...)(value, 0))`` for a
+    dict or list; None (use the type's bind processor) for other types, serializers and dialects.
+    """
+    if not isinstance(impl, JSON) or type(impl).bind_processor is not JSON.bind_processor:
+        return None
+    if dialect._json_serializer is not None or c_make_encoder is None:  # type: ignore[attr-defined]
+        return None
+    if impl._str_impl.bind_processor(dialect) is not None:  # the text would be processed again after encoding
+        return None
+    defaults = json.JSONEncoder()
+    encoder = c_make_encoder(
+        {}, defaults.default, encode_basestring_ascii, None, defaults.key_separator, defaults.item_separator,
+        defaults.sort_keys, defaults.skipkeys, defaults.allow_nan,
+    )
+    join = "".join
+    return lambda value: join(encoder(value, 0))

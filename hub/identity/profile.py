@@ -7,7 +7,6 @@ subscriptions), so the matcher itself stays a pure function.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -219,11 +218,25 @@ def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Windo
     """``profile`` with its phones' windows taken afresh from its subscriptions, as ``build_profile`` takes them.
 
     Subscriptions landing change only these windows, so a held profile is patched
-    rather than read and built again from its payload.
+    rather than read and built again from its payload. Unchanged windows give back
+    ``profile`` itself; otherwise a copy is made as ``_new_profile`` makes one, keeping the
+    cached block keys (they depend on the phones' values, never on their windows).
     """
     windows = subscription_windows or {}
-    phones = tuple(PhoneHolding(h.value, h.kind, tuple(windows.get(h.value, ())) or h.listed, h.listed) for h in profile.phones)
-    return dataclasses.replace(profile, phones=phones)
+    phones: list[PhoneHolding] = []
+    changed = False
+    for holding in profile.phones:
+        held = tuple(windows.get(holding.value, ())) or holding.listed
+        if held != holding.windows:
+            holding = PhoneHolding(holding.value, holding.kind, held, holding.listed)
+            changed = True
+        phones.append(holding)
+    if not changed:
+        return profile
+    patched = object.__new__(Profile)
+    patched.__dict__.update(profile.__dict__)
+    patched.__dict__["phones"] = tuple(phones)
+    return patched
 
 
 def _holding_value(holding: PhoneHolding) -> str:

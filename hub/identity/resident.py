@@ -19,6 +19,7 @@ that other writers keep emptying.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -27,15 +28,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hub.collector import WorkingSetFreezer
 from hub.identity.keys_table import IdentityKey
 from hub.identity.profile import Profile, block_keys, with_windows
+from hub.identity.store import Counted, counted_windows, load_profiles, subscription_windows
 from hub.identity.store import holders as read_holders
-from hub.identity.store import load_profiles, subscription_windows
 from hub.models.epoch import advance_epoch, read_epoch
 
-__all__ = ["ResidentState", "Ref", "Holders"]
+__all__ = ["ResidentState", "Ref", "Holders", "LandedSubscription"]
 
 Ref = tuple[str, str]  # a party's (source, source_key)
+# A landed subscription: record id, its party (or None), E.164 (or None), activated, deactivated, deleted
+LandedSubscription = tuple[int, Ref | None, str | None, dt.datetime | None, dt.datetime | None, bool]
 Holders = Collection[int]  # the records holding one key: a tuple here, a set in a full run's index
 _KEYS = IdentityKey.__table__
 
@@ -53,6 +57,7 @@ class ResidentState:
         self.complete = False  # every key and profile is held (a full run): nothing is read from the database
         self._seen: str | None = None
         self._pages = 0  # pages served since the state was last emptied
+        self._freezer = WorkingSetFreezer()  # keeps what is held out of the collector's full passes
         self.clear()
 
     @classmethod
@@ -64,12 +69,15 @@ class ResidentState:
         return state
 
     def clear(self) -> None:
+        self._freezer.emptied()
         self.profiles: dict[int, Profile] = {}
         # key → every record holding it (only keys looked up). Tuples, not sets: the collector stops
         # scanning a tuple of ints, and with hundreds of thousands of keys its full passes dominated
         self.holders: dict[str, Holders] = {}
         self.refs: dict[Ref, int] = {}  # party reference → its source record id
         self.sub_owner: dict[int, Ref] = {}  # subscription record → the party its windows were counted for
+        # held party → its live subscriptions as ``subscription_windows`` reads them: its windows, in memory
+        self.counted: dict[Ref, Counted] = {}
         self._held: dict[int, tuple[str, ...]] = {}  # record → the held keys it is in
         self.all_keys = False  # the whole key index is held: a key not held has no holders
 
@@ -93,6 +101,7 @@ class ResidentState:
         token = str(uuid.uuid4())
         if advance_epoch(session, token, expected=self._seen) and not self.complete:
             self.token = token
+            self._freezer.grown(len(self.profiles))
 
     # ------------------------------------------------------------------ profiles
 
@@ -100,26 +109,69 @@ class ResidentState:
         """Load the profiles of these party records that are not held (``rows`` gets the party rows read)."""
         missing = [i for i in ids if i not in self.profiles]
         if missing and not self.complete:
-            self.add_profiles(load_profiles(session, missing, rows, self.sub_owner))
+            counted: dict[Ref, Counted] = {}
+            self.add_profiles(load_profiles(session, missing, rows, counted))
+            self._count(counted)
 
     def add_profiles(self, profiles: Mapping[int, Profile]) -> None:
         self.profiles.update(profiles)
         for rid, profile in profiles.items():
             self.refs[(profile.source, profile.source_key)] = rid
 
+    def _count(self, counted: Mapping[Ref, Counted]) -> None:
+        """Hold these parties' subscriptions as just read.
+
+        A subscription already counted for another party keeps that owner: it was moved
+        by the page being resolved, and ``land_subscriptions`` takes it from there.
+        """
+        self.counted.update(counted)
+        owner = self.sub_owner
+        for ref, subs in counted.items():
+            for sub in subs:
+                owner.setdefault(sub[0], ref)
+
+    def land_subscriptions(self, landed: Iterable[LandedSubscription]) -> set[Ref]:
+        """Move landed subscriptions between held parties' counts; returns the parties they left or joined."""
+        touched: set[Ref] = set()
+        owner, counted = self.sub_owner, self.counted
+        for sub_id, ref, value, activated, deactivated, deleted in landed:
+            left = owner.pop(sub_id, None)
+            if left is not None:
+                touched.add(left)
+                subs = counted.get(left)
+                if subs is not None:
+                    counted[left] = tuple(s for s in subs if s[0] != sub_id)
+            if ref is None:
+                continue
+            touched.add(ref)
+            owner[sub_id] = ref
+            subs = counted.get(ref)
+            if subs is not None:
+                kept = [s for s in subs if s[0] != sub_id]
+                if not deleted:
+                    kept.append((sub_id, value, activated, deactivated))
+                    kept.sort()  # record id order, as ``subscription_windows`` counts them
+                counted[ref] = tuple(kept)
+        return touched
+
     def rewindow(self, session: Session, ids: Iterable[int]) -> None:
-        """Subscriptions of these parties landed: patch the held profiles' phone windows (one read for all)."""
-        held = {rid: self.profiles[rid] for rid in ids if rid in self.profiles}
-        if not held:
-            return
-        windows = subscription_windows(session, {(p.source, p.source_key) for p in held.values()}, self.sub_owner)
+        """Subscriptions of these parties landed: patch the held profiles' phone windows (from memory)."""
+        profiles, counted = self.profiles, self.counted
+        held = {rid: profiles[rid] for rid in ids if rid in profiles}
+        unknown = {ref for p in held.values() if (ref := (p.source, p.source_key)) not in counted}
+        if unknown:  # held without its subscriptions (not loaded by ``ensure``): read them once
+            read: dict[Ref, Counted] = {}
+            subscription_windows(session, unknown, read)
+            self._count(read)
         for rid, profile in held.items():
-            self.profiles[rid] = with_windows(profile, windows.get((profile.source, profile.source_key)))
+            profiles[rid] = with_windows(profile, counted_windows(counted[(profile.source, profile.source_key)]))
 
     def forget(self, ids: Iterable[int]) -> None:
         """These records' profiles are out of date (their payload or their phone windows changed)."""
         for rid in ids:
-            self.profiles.pop(rid, None)
+            profile = self.profiles.pop(rid, None)
+            if profile is not None:
+                self.counted.pop((profile.source, profile.source_key), None)
 
     # ------------------------------------------------------------------ keys
 
@@ -164,6 +216,10 @@ class ResidentState:
                 held.append(key)
         if held:
             self._held[rid] = tuple(held)
+
+    def keyless(self, ids: Iterable[int]) -> set[int]:
+        """These records known to hold no stored keys (only while the whole key index is held: none otherwise)."""
+        return {rid for rid in ids if rid not in self._held} if self.all_keys else set()
 
     def phone_keys(self, rid: int) -> set[str] | None:
         """The ``id:phone:`` keys of a record, when held (``None``: read them from the database)."""

@@ -15,9 +15,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from hub.db.id_lists import any_of
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
@@ -44,6 +45,25 @@ __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
 # Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
 _KEYS, _SUBS, _SOURCE = IdentityKey.__table__, Subscription.__table__, SourceRecord.__table__
+_XREFS = CrossReference.__table__
+
+# Built once, each list bound as one parameter (``hub.db.id_lists``): SQLAlchemy's expanding IN
+# cost more CPU per value than the database's lookup of it.
+_LANDED = select(_SOURCE.c.id, _SOURCE.c.kind, _SOURCE.c.deleted).where(any_of(_SOURCE.c.id))
+_DELETE_XREFS = delete(_XREFS).where(any_of(_XREFS.c.source_record_id))
+_PHONE_KEYS = select(_KEYS.c.source_record_id, _KEYS.c.key).where(
+    any_of(_KEYS.c.source_record_id), _KEYS.c.key.startswith("id:phone:")
+)
+_PARTIES_BY_KEY = select(_SOURCE.c.id, _SOURCE.c.source_key).where(
+    _SOURCE.c.source == bindparam("source"), _SOURCE.c.kind == "party", any_of(_SOURCE.c.source_key, "keys")
+)
+_SUBS_BY_MSISDN = select(
+    _SUBS.c.msisdn, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.activated_at, _SUBS.c.deactivated_at
+).where(any_of(_SUBS.c.msisdn, "msisdns"), _SUBS.c.deleted.is_(False))
+_LANDED_SUBS = select(
+    _SUBS.c.source_record_id, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.msisdn,
+    _SUBS.c.activated_at, _SUBS.c.deactivated_at, _SUBS.c.deleted,
+).where(any_of(_SUBS.c.source_record_id))
 
 
 @dataclass
@@ -162,7 +182,7 @@ class IdentityResolver:
             return
         rows = []
         for part in chunked(source_record_ids):
-            rows.extend(session.execute(select(_SOURCE.c.id, _SOURCE.c.kind, _SOURCE.c.deleted).where(_SOURCE.c.id.in_(part))))
+            rows.extend(session.execute(_LANDED, {"ids": part}))
         parties = [r.id for r in rows if r.kind == "party"]
         seeds: set[int] = set()
         state = self.resident
@@ -173,7 +193,7 @@ class IdentityResolver:
             state.forget(parties)  # landed anew: built again from what is stored now
             graph.ensure(parties)
             landed = {rid: graph.keys(rid) for rid in parties if rid in state.profiles}
-            write_keys(session, parties, state.profiles)
+            write_keys(session, parties, state.profiles, state.keyless(parties))
             for rid in parties:
                 state.replace_keys(rid, landed.get(rid, ()))
             seeds |= set(parties)
@@ -214,7 +234,7 @@ class IdentityResolver:
         before = current_golden(session, gone)
         mates = {m for ms in golden_members(session, set(before.values())).values() for m in ms} - set(gone)
         for part in chunked(gone):
-            session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
+            session.execute(_DELETE_XREFS, {"ids": part})
         return mates
 
     def _subscription_seeds(self, session: Session, graph: _Graph, subs: list[int]) -> set[int]:
@@ -226,25 +246,20 @@ class IdentityResolver:
         when another record holds one of the party's numbers too; a party whose
         numbers nobody else holds changes no link, and its golden does not depend on them.
         A subscription moved to another party counts for the party it left as well
-        (when this resolver still remembers that party).
+        (when this resolver still remembers that party). Held parties' windows are
+        patched from the landed rows alone (``ResidentState.land_subscriptions``).
         """
         state = self.resident
         rows = []
         for part in chunked(subs):
-            rows.extend(session.execute(
-                select(_SUBS.c.source_record_id, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.msisdn)
-                .where(_SUBS.c.source_record_id.in_(part))
-            ).all())
-        refs: set[tuple[str, str]] = set()
-        for sub_id, source, key, _ in rows:
-            left = state.sub_owner.pop(sub_id, None)
-            if left is not None:
-                refs.add(left)
-            if source and key:
-                refs.add((source, key))
-                state.sub_owner[sub_id] = (source, key)
+            rows.extend(session.execute(_LANDED_SUBS, {"ids": part}))
+        landed = [
+            (sub_id, (source, key) if source and key else None, phone_key(msisdn or ""), start, end, bool(deleted))
+            for sub_id, source, key, msisdn, start, end, deleted in rows
+        ]
+        refs = state.land_subscriptions(landed)
         parties = set(self._party_ids(session, refs).values())
-        phones = {v for v in (phone_key(m or "") for *_, m in rows) if v}
+        phones = {value for _, _, value, *_ in landed if value}
         own: dict[int, set[str]] = {}
         for rid in parties:
             keys = state.phone_keys(rid)
@@ -401,9 +416,7 @@ def _phone_keys(session: Session, record_ids: Collection[int]) -> dict[int, set[
     """The ``id:phone:`` keys each of these records holds."""
     out: dict[int, set[str]] = defaultdict(set)
     for part in chunked(sorted(record_ids)):
-        for rid, key in session.execute(
-            select(_KEYS.c.source_record_id, _KEYS.c.key).where(_KEYS.c.source_record_id.in_(part), _KEYS.c.key.startswith("id:phone:"))
-        ):
+        for rid, key in session.execute(_PHONE_KEYS, {"ids": part}):
             out[rid].add(key)
     return out
 
@@ -420,11 +433,7 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
         by_source[source].append(key)
     for source, keys in by_source.items():
         for start in range(0, len(keys), 500):
-            for rid, key in session.execute(
-                select(_SOURCE.c.id, _SOURCE.c.source_key).where(
-                    _SOURCE.c.source == source, _SOURCE.c.kind == "party", _SOURCE.c.source_key.in_(keys[start : start + 500])
-                )
-            ):
+            for rid, key in session.execute(_PARTIES_BY_KEY, {"source": source, "keys": keys[start : start + 500]}):
                 out[(source, key)] = rid
     return out
 
@@ -435,10 +444,7 @@ def _subscription_holders_many(session: Session, phones: Collection[str], moment
     refs_by_phone: dict[str, set[tuple[str, str]]] = defaultdict(set)
     names = sorted(variants)
     for start in range(0, len(names), 500):
-        rows = session.execute(
-            select(_SUBS.c.msisdn, _SUBS.c.party_source, _SUBS.c.party_key, _SUBS.c.activated_at, _SUBS.c.deactivated_at)
-            .where(_SUBS.c.msisdn.in_(names[start : start + 500]), _SUBS.c.deleted.is_(False))
-        ).all()
+        rows = session.execute(_SUBS_BY_MSISDN, {"msisdns": names[start : start + 500]}).all()
         for msisdn, s, k, begin, end in rows:
             if s and k and (moment is None or in_window(moment, (begin, end))):  # type: ignore[arg-type]
                 refs_by_phone[variants[msisdn]].add((s, k))

@@ -114,6 +114,6 @@ def _survive_one(stamped: _Stamped, rules: SurvivorshipRules) -> dict[str, dict[
     profile: dict[str, dict[str, Any]] = {}
     for attribute in rules.rules:
         value = payload.get(attribute)
-        if value not in _ABSENT:
+        if value or (value is not None and value not in _ABSENT):  # a truthy (JSON) value is never absent: one test
             profile[attribute] = {"value": value, "source": source, "source_key": source_key, "updated_at": updated_at}
     return profile

@@ -8,7 +8,7 @@ from typing import Any
 
 from hub.records import CanonicalRecord
 
-__all__ = ["canonical_json", "content_hash"]
+__all__ = ["canonical_json", "content_hash", "payload_hash"]
 
 
 def canonical_json(payload: Any) -> str:
@@ -18,4 +18,9 @@ def canonical_json(payload: Any) -> str:
 
 def content_hash(record: CanonicalRecord) -> str:
     """sha256 of the canonical JSON of ``record.payload()``."""
-    return hashlib.sha256(canonical_json(record.payload()).encode("utf-8")).hexdigest()
+    return payload_hash(record.payload())
+
+
+def payload_hash(payload: Any) -> str:
+    """``content_hash`` from a payload already built (ingest builds each record's once, for the hash and the row)."""
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()

@@ -5,7 +5,9 @@ are inserted in one executemany, changed ones get their previous content
 copied to ``source_record_version`` by one INSERT ... SELECT and are
 updated in one executemany, unchanged ones only get ``last_seen``. The
 caller owns the transaction: records, facts, identifiers (and the stream's
-cursor) commit together or not at all.
+cursor) commit together or not at all. Each record's payload is built once,
+for its hash and its row, and the live party rows written are left in the
+session for the ingest hook (``hub.ingest.landed``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from hub.ingest.facts import chunks, mark_facts_deleted, write_facts
-from hub.ingest.hashing import content_hash
+from hub.ingest.hashing import payload_hash
 from hub.ingest.identifiers import rewrite_identifiers
+from hub.ingest.landed import PartyRow, forget_landed, remember_landed
 from hub.ingest.status import apply_latest_status
 from hub.models import SourceRecord, SourceRecordVersion
 from hub.records import CanonicalRecord, PartyRecord
@@ -72,9 +75,9 @@ def _known(session: Session, source: str, kind: str, keys: Sequence[str]) -> dic
     return found
 
 
-def _content(record: CanonicalRecord, hash_: str, seen_at: datetime) -> dict[str, Any]:
+def _content(record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_at: datetime) -> dict[str, Any]:
     return {
-        "raw": record.payload(),
+        "raw": payload,
         "normalized": {},
         "content_hash": hash_,
         "source_updated_at": record.updated_at,
@@ -87,7 +90,8 @@ def _content(record: CanonicalRecord, hash_: str, seen_at: datetime) -> dict[str
 
 
 def _insert_new(
-    session: Session, source: str, kind: str, new: list[tuple[CanonicalRecord, str]], seen_at: datetime
+    session: Session, source: str, kind: str, new: list[tuple[CanonicalRecord, str]], seen_at: datetime,
+    payloads: dict[str, dict[str, Any]],
 ) -> dict[str, int]:
     """Plain executemany, then one keyed SELECT for the ids.
 
@@ -96,7 +100,7 @@ def _insert_new(
     """
     rows = [
         {"source": source, "kind": kind, "source_key": r.source_key, "version": 1, "first_seen": seen_at,
-         **_content(r, h, seen_at)}
+         **_content(r, payloads[r.source_key], h, seen_at)}
         for r, h in new
     ]
     session.execute(insert(_SR), rows)
@@ -104,7 +108,7 @@ def _insert_new(
 
 
 def _update_changed(
-    session: Session, changed: list[tuple[CanonicalRecord, str, _Known]], seen_at: datetime
+    session: Session, changed: list[tuple[CanonicalRecord, str, _Known]], seen_at: datetime, payloads: dict[str, dict[str, Any]],
 ) -> None:
     ids = [known.id for _, _, known in changed]
     for part in chunks(ids):
@@ -117,14 +121,16 @@ def _update_changed(
                 ["source_record_id", "version", "raw", "content_hash", "source_updated_at", "recorded_at"], history
             )
         )
-    names = list(_content(changed[0][0], changed[0][1], seen_at))
+    first = changed[0][0]
+    names = list(_content(first, payloads[first.source_key], changed[0][1], seen_at))
     statement = (
         update(_SR)
         .where(_SR.c.id == bindparam("b_id"))
         .values(version=_SR.c.version + 1, **{n: bindparam(f"v_{n}", type_=_SR.c[n].type) for n in names})
     )
     params = [
-        {"b_id": known.id, **{f"v_{n}": v for n, v in _content(r, h, seen_at).items()}} for r, h, known in changed
+        {"b_id": known.id, **{f"v_{n}": v for n, v in _content(r, payloads[r.source_key], h, seen_at).items()}}
+        for r, h, known in changed
     ]
     session.execute(statement, params)
 
@@ -153,8 +159,10 @@ def _ingest_group(
     unchanged: list[int] = []
     revived: list[tuple[CanonicalRecord, int]] = []
     erased_deleted: list[int] = []
+    payloads: dict[str, dict[str, Any]] = {}
     for record in records:
-        hash_ = content_hash(record)
+        payload = payloads[record.source_key] = record.payload()
+        hash_ = payload_hash(payload)
         old = known.get(record.source_key)
         if old is None:
             new.append((record, hash_))
@@ -171,10 +179,10 @@ def _ingest_group(
 
     landed: list[tuple[CanonicalRecord, int]] = []
     if new:
-        ids = _insert_new(session, source, kind, new, seen_at)
+        ids = _insert_new(session, source, kind, new, seen_at, payloads)
         landed.extend((record, ids[record.source_key]) for record, _ in new)
     if changed:
-        _update_changed(session, changed, seen_at)
+        _update_changed(session, changed, seen_at, payloads)
         landed.extend((record, known_.id) for record, _, known_ in changed)
     if unchanged:
         _touch(session, unchanged, seen_at)
@@ -194,6 +202,11 @@ def _ingest_group(
     if kind == "party":
         parties = [(cast(PartyRecord, record), rid) for record, rid in live]
         rewrite_identifiers(session, parties, replace=bool(changed or revived))
+        # The rows as just written, for the ingest hook (``hub.ingest.landed``): it need not read them back
+        remember_landed(session, (
+            PartyRow(rid, source, record.source_key, record.updated_at, payloads[record.source_key]) for record, rid in live
+        ))
+        forget_landed(session, [*tombstones, *erased_deleted])
     if kind in ("service_request", "service_request_status"):
         request_keys = {getattr(r, "request_key", None) or r.source_key for r, _ in landed}
         apply_latest_status(session, source, sorted(request_keys))

@@ -103,12 +103,19 @@ def test_bad_config_file(work_dir: Path) -> None:
 
 
 def test_every_command_runs_with_the_long_running_collector_thresholds(tmp_path: Path) -> None:
+    """The thresholds are set, and what was imported (pypinyin's dictionaries among it) is frozen."""
     probe = (
         "import gc, sys; from hub.cli.main import main; sys.argv = ['c360', '--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold())"
+        "from pypinyin.constants import PHRASES_DICT\n"
+        "phrases = next(iter(PHRASES_DICT.values()))\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(any(o is phrases for o in gc.get_objects()), gc.get_freeze_count() > 300_000)\n"
+        "print(gc.get_threshold())"
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
     from hub.collector import LONG_RUNNING_THRESHOLDS
 
-    assert done.stdout.strip().splitlines()[-1] == str(LONG_RUNNING_THRESHOLDS)
+    *_, frozen, thresholds = done.stdout.strip().splitlines()
+    assert thresholds == str(LONG_RUNNING_THRESHOLDS)
+    assert frozen == "False True"  # no longer among the objects the collector tracks: frozen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.identity.profile import Profile, Window, build_profile, with_windows
+from hub.identity.profile import Profile, Window, block_keys, build_profile, with_windows
 
 T = [dt.datetime(2018 + i, 1, 1, tzinfo=dt.UTC) for i in range(6)]
 PAYLOAD = {
@@ -27,3 +27,14 @@ def test_windows_patched_in_place_equal_a_fresh_build() -> None:
     assert _windows(patched, "+8613812340001") == ((T[0], T[2]),)  # back to the payload's own dates
     assert _windows(patched, "+861062345678") == ((None, None),)
     assert with_windows(patched, None) == build_profile(7, "boss", "A", PAYLOAD)
+
+
+def test_unchanged_windows_give_the_profile_back_and_a_patch_keeps_its_keys() -> None:
+    before = {"+8613912340002": [(T[0], None)]}
+    built = build_profile(7, "boss", "A", PAYLOAD, before)
+    assert with_windows(built, {"+8613912340002": [(T[0], None)], "+8613700000000": [(T[1], None)]}) is built
+    keys = block_keys(built)
+    patched = with_windows(built, {"+8613912340002": [(T[1], T[2])]})
+    assert patched is not built and patched == build_profile(7, "boss", "A", PAYLOAD, {"+8613912340002": [(T[1], T[2])]})
+    assert block_keys(patched) == keys == block_keys(build_profile(7, "boss", "A", PAYLOAD))
+    assert _windows(built, "+8613912340002") == ((T[0], None),)  # the original is left as it was

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from hub.identity.resolver import IdentityResolver, resolve_full
+from hub.identity.store import load_profiles, party_rows
 from hub.ingest import NoResolution, ingest_page
 from hub.models.epoch import read_epoch
 from hub.records import PhoneRef
@@ -19,6 +21,17 @@ from tests.identity.test_resolve_incremental_writes import _sub
 
 Make = Callable[[], IdentityResolver]
 PAYLOAD_READ = re.compile(r"\braw\b.*\bFROM source_record\b", re.S)
+PARTY_SUBSCRIPTIONS_READ = re.compile(r"\bFROM subscription\b.*\bparty_key (IN|= ANY)\b", re.S | re.I)
+
+
+def _ids(parameters: object) -> set[int]:
+    """The ids among a statement's parameters: single values, or lists bound as one (``hub.db.id_lists``: JSON or array)."""
+    out: set[int] = set()
+    for p in parameters:  # type: ignore[attr-defined]
+        if isinstance(p, str) and p.startswith("["):
+            p = json.loads(p)
+        out.update(v for v in (p if isinstance(p, list) else [p]) if isinstance(v, int))
+    return out
 
 
 @pytest.fixture(params=["whole key index", "keys looked up"])
@@ -83,18 +96,20 @@ def test_held_candidates_are_not_read_again(engine: Engine, make: Make) -> None:
 
     def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith("SELECT") and PAYLOAD_READ.search(statement):
-            payload_reads.append({p for p in (parameters.values() if isinstance(parameters, dict) else parameters)
-                                  if isinstance(p, int)})
+            payload_reads.append(_ids(parameters.values() if isinstance(parameters, dict) else parameters))
 
     event.listen(engine, "before_cursor_execute", watch)
     try:  # one more 张伟 in the same district: compared with all twenty, matched with none
         land(engine, [party("boss", "Q", name="张伟", address="北京市朝阳区建国路88号", phones=(PhoneRef(number="13912349999"),),
                             birth_date="1949-01-01")], mine)
+        landed = list(payload_reads)
+        with Session(engine) as session:  # the watch does see a payload read
+            party_rows(session, held)
     finally:
         event.remove(engine, "before_cursor_execute", watch)
     assert len({golden_of(engine, "boss", f"P{i}") for i in range(20)} | {golden_of(engine, "boss", "Q")}) == 21
-    assert payload_reads, "the landed record itself is read"
-    assert not set().union(*payload_reads) & held
+    assert not landed  # candidates held, and the landed record handed over by the ingest (hub.ingest.landed)
+    assert payload_reads and payload_reads[-1] == held
 
 
 def test_a_subscription_moved_to_another_party_updates_the_party_it_left(engine: Engine, make: Make) -> None:
@@ -110,3 +125,65 @@ def test_a_subscription_moved_to_another_party_updates_the_party_it_left(engine:
     incremental = partition(engine)
     resolve_full(engine)
     assert partition(engine) == incremental
+
+
+def _held_as_stored(engine: Engine, resolver: IdentityResolver, keys: list[str]) -> None:
+    """Every held profile, and the subscriptions held for it, equal what a fresh read builds from the database."""
+    state = resolver.resident
+    ids = [record_id(engine, "boss", key) for key in keys]
+    assert set(ids) <= set(state.profiles)  # the parties stayed held: their windows were patched in memory
+    counted: dict = {}
+    with Session(engine) as session:
+        fresh = load_profiles(session, list(state.profiles), None, counted)
+    assert {rid: state.profiles[rid] for rid in fresh} == fresh
+    assert {ref: state.counted[ref] for ref in counted} == counted
+
+
+def test_held_windows_follow_landed_subscriptions_like_a_fresh_build(engine: Engine, make: Make) -> None:
+    mine = make()
+    day = [dt.datetime(2018, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=200 * i) for i in range(8)]
+    keys = ["A", "B", "C"]
+    land(engine, [party("boss", k, name="王芳", phones=(PhoneRef(number="13812340041"), PhoneRef(number="13812340042")))
+                  for k in keys], mine)
+    pages = [
+        [_sub("S1", "A", "13812340041", day[0], day[1]), _sub("S2", "B", "13812340041", day[2]),  # added
+         _sub("S3", "B", "13812340042", day[0], day[3]), _sub("S4", "C", "13812340042", day[4])],
+        [_sub("S5", "A", "13812340041", day[3])],  # a second holding of one number, after S1's
+        [_sub("S3", "A", "13812340042", day[0], day[3])],  # moved from B to A
+        [_sub("S1", "A", "13812340041", day[5], day[6])],  # re-dated: now after S5's start
+        [_sub("S2", "B", "13812340042", day[2])],  # another MSISDN
+        [_sub("S4", "C", "13812340042", day[4]).model_copy(update={"deleted": True})],  # deleted
+        [_sub("S5", "C", "13812340041", day[3], day[7]), _sub("S6", "A", "010-6234", day[1])],  # moved, untrusted number
+        [_sub("S1", "B", "13812340041", day[1], day[2]).model_copy(update={"deleted": True})],  # deleted while moving
+        [party("boss", "C", name="王芳", birth_date="1990-01-01",  # moved to a party landing (and read) on its page
+               phones=(PhoneRef(number="13812340041"), PhoneRef(number="13812340042"))),
+         _sub("S3", "C", "13812340042", day[0], day[3])],
+    ]
+    for page in pages:
+        land(engine, page, mine)
+        _held_as_stored(engine, mine, keys)
+    incremental = partition(engine)
+    resolve_full(engine)
+    assert partition(engine) == incremental
+
+
+def test_a_subscription_page_does_not_read_the_other_subscriptions_of_held_parties(engine: Engine, make: Make) -> None:
+    mine = make()
+    start = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+    keys = [f"P{i}" for i in range(5)]
+    people = [party("boss", k, name="李雷", birth_date=f"198{i}-01-01", phones=(PhoneRef(number=f"1381234005{i}"),))
+              for i, k in enumerate(keys)]
+    land(engine, [*people, *(_sub(f"S{i}", k, f"1381234005{i}", start) for i, k in enumerate(keys))], mine)
+    reads: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and PARTY_SUBSCRIPTIONS_READ.search(statement):
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:  # P0 gets a second number, P1's subscription moves to P2
+        land(engine, [_sub("T0", "P0", "13812340059", start), _sub("S1", "P2", "13812340051", start)], mine)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert not reads
+    _held_as_stored(engine, mine, keys)

@@ -1,0 +1,89 @@
+"""The party rows ``ingest_page`` hands to the ingest hook equal what reading them back returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from hub.identity.store import load_profiles, party_rows
+from hub.ingest import ingest_page, mark_unseen_deleted
+from hub.ingest.landed import LANDED_PARTIES, take_landed
+from hub.models import SourceRecord
+from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
+
+T0 = datetime(2024, 5, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+
+def _party(key: str, name: str = "张伟", **extra: object) -> PartyRecord:
+    return PartyRecord(
+        source="boss", source_key=key, party_type="person", name=name, id_type="RIC",
+        id_number="11010519491231002X", phones=(PhoneRef(number="138 0013 8000", since=T0),),
+        emails=("Zhang.Wei@Example.COM",), updated_at=T0, extra={"vip": True, "tier": "gold", "score": 1.5}, **extra,  # type: ignore[arg-type]
+    )
+
+
+def _landed(engine: Engine, records: list, at: datetime = T0) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    """What the page hands over, and what a read of the same ids in the same transaction returns."""
+    with Session(engine) as session, session.begin():
+        result = ingest_page(session, records, seen_at=at)
+        handed = take_landed(session, result.changed_ids)
+        read = party_rows(session, result.changed_ids)
+    return handed, read
+
+
+def _same(handed: dict, read: dict) -> None:  # type: ignore[type-arg]
+    assert handed.keys() == read.keys()
+    for rid, row in handed.items():
+        assert tuple(row) == tuple(read[rid])
+        assert row.source_updated_at.utcoffset() == read[rid].source_updated_at.utcoffset() == timedelta(0)
+
+
+def test_new_changed_and_revived_parties_are_handed_over_as_stored(engine: Engine) -> None:
+    handed, read = _landed(engine, [_party("C1"), _party("C2", name="李娜")])
+    assert len(handed) == 2
+    _same(handed, read)
+
+    handed, read = _landed(engine, [_party("C1", name="张伟伟"), _party("C2", name="李娜")], T0 + timedelta(hours=1))
+    assert [row.raw["name"] for row in handed.values()] == ["张伟伟"]  # only the changed one landed
+    _same(handed, read)
+
+    with Session(engine) as session, session.begin():
+        mark_unseen_deleted(session, {("boss", "party")}, seen_since=T0 + timedelta(hours=2), now=T0 + timedelta(hours=2))
+    handed, read = _landed(engine, [_party("C2", name="李娜")], T0 + timedelta(hours=3))
+    assert len(handed) == 1  # revived: the same content is live again
+    _same(handed, read)
+
+
+def test_tombstones_and_facts_are_not_handed_over(engine: Engine) -> None:
+    _landed(engine, [_party("C1")])
+    sub = SubscriptionRecord(
+        source="boss", source_key="S1", party_source="boss", party_key="C1", msisdn="+8613800138000",
+        plan_code="4G58", status="active", updated_at=T0,
+    )
+    with Session(engine) as session, session.begin():
+        ingest_page(session, [_party("C1", name="张伟伟"), sub], seen_at=T0)
+        ingest_page(session, [_party("C1", deleted=True)], seen_at=T0)  # the same session: the tombstone wins
+        assert session.info[LANDED_PARTIES] == {}
+
+
+def test_profiles_built_from_handed_rows_equal_profiles_built_from_the_database(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        result = ingest_page(session, [_party("C1"), _party("C2", name="王小明")], seen_at=T0)
+        rows: dict = {}  # type: ignore[type-arg]
+        from_handed = load_profiles(session, result.changed_ids, rows)
+        assert not session.info[LANDED_PARTIES]  # each row is handed over once
+        from_database = load_profiles(session, result.changed_ids)
+    assert from_handed == from_database
+    assert set(rows) == set(result.changed_ids)
+
+
+def test_a_row_changed_after_landing_is_read_from_the_database_once_taken(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        result = ingest_page(session, [_party("C1")], seen_at=T0)
+        (rid,) = result.changed_ids
+        assert take_landed(session, [rid])
+        session.execute(update(SourceRecord).where(SourceRecord.id == rid).values(raw={"name": "赵六"}))
+        assert take_landed(session, [rid]) == {}
+        assert party_rows(session, [rid])[rid].raw == {"name": "赵六"}

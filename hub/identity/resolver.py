@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from hub.db.id_lists import any_of
+from hub.db.id_lists import any_of, plan_lists_as_bound
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
@@ -180,6 +180,7 @@ class IdentityResolver:
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
             return
+        plan_lists_as_bound(session)
         rows = []
         for part in chunked(source_record_ids):
             rows.extend(session.execute(_LANDED, {"ids": part}))
@@ -286,6 +287,7 @@ class IdentityResolver:
 
     def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
+        plan_lists_as_bound(session)
         self.resident.begin(session)
         self.config = self.stored.config(session)
         stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)

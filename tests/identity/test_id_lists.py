@@ -119,3 +119,20 @@ def test_counts_group_over_the_list(filled: Engine) -> None:
         bound = dict(session.execute(query.where(any_of(_KEYS.c.key, "keys")), {"keys": keys}).all())
         expanding = dict(session.execute(query.where(_KEYS.c.key.in_(keys))).all())
     assert bound == expanding and len(bound) == 700
+
+
+def test_the_identity_hook_plans_each_list_as_bound_on_postgresql(engine: Engine) -> None:
+    """A generic plan made while the tables were nearly empty compared every row with every value."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    from hub.identity.resolver import IdentityResolver
+    from hub.ingest import ingest_page
+    from tests.identity.test_resolve_db import T0, party
+
+    with Session(engine) as session, session.begin():
+        landed = ingest_page(session, [party("boss", "A", name="张伟")], seen_at=T0)
+        assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+        IdentityResolver().records_landed(session, landed.changed_ids)
+        assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
+    with Session(engine) as session:  # for that transaction only
+        assert session.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"

@@ -15,7 +15,9 @@ On PostgreSQL the driver prepares a statement it has run five times, and the ser
 one generic plan for it: made while a table was nearly empty (an initial sync's first pages), that
 plan compares every row with every value of the list, and it stays until the table's statistics
 change. ``plan_lists_as_bound`` has the current transaction plan each execution for the list it
-got instead (at 10k customers the identity hook waited 30 s on such plans without it).
+got instead (at 10k customers the identity hook waited 30 s on such plans without it). The
+identity hook, a steward's re-resolution, ``resolve --full`` and the review queue's refresh
+call it: each runs many lists in one transaction while the tables grow.
 """
 
 from __future__ import annotations

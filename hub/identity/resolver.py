@@ -472,6 +472,7 @@ def resolve_full(
     """
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
+        plan_lists_as_bound(session)
         ids = party_ids(session)
         profiles = load_profiles(session, ids)
         session.execute(delete(IdentityKey))

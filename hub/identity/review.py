@@ -26,12 +26,20 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
+from hub.db.id_lists import plan_lists_as_bound
 from hub.identity.keys_table import IdentityKey
 from hub.identity.matcher import MatchConfig, compare
 from hub.identity.profile import Profile, phone_key
 from hub.identity.store import chunked, current_golden, holders, key_counts, load_profiles
 from hub.identity.weights_store import ActiveWeights, fingerprint
-from hub.models import ReviewCandidate, ReviewSeen, ReviewState, SourceRecord, SourceRecordVersion, StewardDecision
+from hub.models import (
+    ReviewCandidate,
+    ReviewSeen,
+    ReviewState,
+    SourceRecord,
+    SourceRecordVersion,
+    StewardDecision,
+)
 
 __all__ = ["ReviewPair", "Reason", "review_pairs", "refresh", "forget"]
 
@@ -177,6 +185,7 @@ def refresh(session: Session, config: MatchConfig) -> int:
     were rewritten (a full resolution), or a key it shares became generic or
     stopped being so. Other settings (thresholds, weights) start over.
     """
+    plan_lists_as_bound(session)  # many id lists in one transaction (``hub.db.id_lists``)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REVIEW_LOCK})
     state = session.get(ReviewState, 1)

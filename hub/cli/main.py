@@ -7,20 +7,19 @@ import sys
 import typer
 
 from hub import __version__
-from hub.cli import connectors_cmd, db_cmd, identity_cmd, quarantine_cmd, sync_cmd
-from hub.cli import keys_cmd
+from hub.cli import connectors_cmd, db_cmd, identity_cmd, keys_cmd, quarantine_cmd, sync_cmd
 from hub.cli._console import err_console
 from hub.cli.audit_cmd import audit_command
 from hub.cli.demo_cmd import demo_command
 from hub.cli.erase_cmd import erase_command
 from hub.cli.schema_cmd import schema_command
 from hub.cli.serve_cmd import serve_command
-from hub.cli.transfer_cmd import export_app, import_command, review_command
 from hub.cli.silos_cmd import silos_command
+from hub.cli.transfer_cmd import export_app, import_command, review_command
+from hub.collector import tune_collector
 from hub.config import ConfigError
 from hub.db import DatabaseError
 from hub.identity.steward import UnknownRecord
-from hub.collector import tune_collector
 from hub.logging_setup import setup_logging
 from hub.server import PortInUse
 

@@ -86,7 +86,7 @@ def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequenc
         by_column: list[Sequence[Any]] = [[row[columns[0]] for row in rows]]
     else:
         by_column = list(zip(*map(itemgetter(*columns), rows), strict=True))
-    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
+    return _bind_columns(dialect, table, columns, by_column)
 
 
 def _bound_tuples(
@@ -95,7 +95,13 @@ def _bound_tuples(
     """Tuple rows as driver parameters: as given when no column's type binds (integers, text), else bound column by column."""
     if all(_processor(table.c[name].type, dialect) is None for name in columns):
         return rows
-    by_column = list(zip(*rows, strict=True))
+    return _bind_columns(dialect, table, columns, list(zip(*rows, strict=True)))
+
+
+def _bind_columns(
+    dialect: Dialect, table: Table, columns: Sequence[str], by_column: Sequence[Sequence[Any]],
+) -> list[tuple[Any, ...]]:
+    """Column-wise values (in ``columns`` order) bound by their types, back as row tuples for the driver."""
     return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
 
 

@@ -29,7 +29,7 @@ from hub.db.bulk_writes import insert_many, update_many
 from hub.db.id_lists import any_of
 from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
 from hub.identity.normalize import normalize_name
-from hub.identity.store import chunked
+from hub.identity.store import chunked, party_rows
 from hub.identity.survivorship import DEFAULT_RULES, Member, SurvivorshipRules, survive
 from hub.ingest.facts import FACT_TABLES
 from hub.models import (
@@ -53,9 +53,6 @@ _SOURCE: Table = SourceRecord.__table__  # type: ignore[assignment]
 # IN cost more CPU per id than the database's lookup of it.
 _LINKS = select(_XREFS.c.source_record_id, _XREFS.c.golden_id, _XREFS.c.method, _XREFS.c.score, _XREFS.c.evidence).where(
     any_of(_XREFS.c.source_record_id)
-)
-_SURVIVOR_ROWS = select(_SOURCE.c.id, _SOURCE.c.source, _SOURCE.c.source_key, _SOURCE.c.source_updated_at, _SOURCE.c.raw).where(
-    any_of(_SOURCE.c.id)
 )
 _DELETE_XREFS = delete(_XREFS).where(any_of(_XREFS.c.source_record_id))
 
@@ -248,9 +245,7 @@ def _survive(
         by_golden[gid].extend(m for m in group.members if m in anchors)
     ids = {m for ms in by_golden.values() for m in ms}
     records: dict[int, Any] = {m: known[m] for m in ids if m in known}
-    for part in chunked(ids - set(records)):
-        for row in session.execute(_SURVIVOR_ROWS, {"ids": part}):
-            records[row.id] = row
+    records.update(party_rows(session, ids - set(records)))  # anchors are live parties
     kinds = {after[g.members[0]]: (g.kind, g.resolvable) for g in groups}
     out: dict[str, dict[str, Any]] = {}
     for gid, rids in by_golden.items():

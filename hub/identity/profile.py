@@ -219,7 +219,7 @@ def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Windo
 
     Subscriptions landing change only these windows, so a held profile is patched
     rather than read and built again from its payload. Unchanged windows give back
-    ``profile`` itself; otherwise a copy is made as ``_new_profile`` makes one, keeping the
+    ``profile`` itself; otherwise a copy is made by ``_new_profile``, keeping the
     cached block keys (they depend on the phones' values, never on their windows).
     """
     windows = subscription_windows or {}
@@ -233,10 +233,7 @@ def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Windo
         phones.append(holding)
     if not changed:
         return profile
-    patched = object.__new__(Profile)
-    patched.__dict__.update(profile.__dict__)
-    patched.__dict__["phones"] = tuple(phones)
-    return patched
+    return _new_profile(**{**profile.__dict__, "phones": tuple(phones)})
 
 
 def _holding_value(holding: PhoneHolding) -> str:

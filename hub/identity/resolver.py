@@ -107,10 +107,6 @@ class _Graph:
         known = self.state.lookup(self.session, keys)
         return {k: ids for k in keys if (ids := known[k])}
 
-    def _fetch(self, keys: Collection[str]) -> dict[str, Holders]:
-        """Every key held so far, these included (``usable_keys`` reads it as is: no copy per record)."""
-        return self.state.lookup(self.session, keys)
-
     def ensure(self, ids: Iterable[int]) -> None:
         self.state.ensure(self.session, ids, self.rows)
 
@@ -137,7 +133,7 @@ class _Graph:
         for key in keys:
             ids = found.get(key)
             if ids is None:  # not looked up yet (``prepare`` usually has): all of this record's keys at once
-                found = self._fetch(keys)
+                found = self.state.lookup(self.session, keys)  # every key held so far, read as is: no copy
                 ids = found[key]
             count = len(ids)
             if key.startswith("id:") and count >= self.config.generic_limit(key):

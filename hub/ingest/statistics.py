@@ -47,6 +47,6 @@ class StatisticsRefresher:
             self.analyze()
 
     def analyze(self) -> None:
-        tables = [*_ALWAYS] + sorted(FACT_TABLES[k].name for k in self.kinds if k in FACT_TABLES)
+        tables = list(_ALWAYS) + sorted(FACT_TABLES[k].name for k in self.kinds if k in FACT_TABLES)
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in tables)))

@@ -39,7 +39,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.identity.keys_table import IdentityKey
-from hub.models.epoch import advance_epoch
 from hub.identity.review import forget
 from hub.models import (
     AuditEntry,
@@ -58,6 +57,7 @@ from hub.models import (
     Subscription,
     utcnow,
 )
+from hub.models.epoch import advance_epoch
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
 
 __all__ = [

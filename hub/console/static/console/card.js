@@ -168,5 +168,6 @@ export function renderCard(container, customer, actions, fresh = new Set()) {
     billingBox(customer), accountsBox(customer), identifiersBox(customer), ordersBox(customer), analysisBox(customer),
     managerBox(customer), recordBox(customer, actions)];
   container.replaceChildren(...boxes.filter(Boolean));
+  container.dataset.customer = customer.id;
   container.hidden = false;
 }

@@ -30,3 +30,4 @@ def test_phones_reach_a_pii_reader_as_numbers(api: Api, seed: Any) -> None:
 def test_phones_are_masked_numbers_without_pii_read(api: Api, seed: Any) -> None:
     golden = seed(lambda s: factory.customer(s, profile={"phones": PHONES}))
     assert _phones(api, golden.id) == ["138****8000"]
+

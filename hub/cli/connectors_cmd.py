@@ -45,15 +45,15 @@ def check_command(name: str = typer.Argument(..., help="A [connectors.NAME] tabl
     table = settings.connectors.get(name)
     if table is None:
         configured = ", ".join(sorted(settings.connectors)) or "none"
-        fail(escape(f"no [connectors.{name}] table in the configuration; configured: {configured}"), code=1)
+        fail(f"no [connectors.{name}] table in the configuration; configured: {configured}", code=1)
     try:
         connector = registry.build(name, table)
     except ConfigError as error:
-        fail(escape(str(error)), code=1)
+        fail(str(error), code=1)
     try:
         connector.check()
     except ConnectorError as error:
-        fail(escape(str(error)), code=1)  # the error already names the silo
+        fail(str(error), code=1)  # the error already names the silo
     finally:
         connector.close()
     streams = [stream.name for stream in connector.streams()]

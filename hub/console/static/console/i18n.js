@@ -52,7 +52,7 @@ const VOCABULARY = {
     phones: "电话", emails: "邮箱", address: "地址", birth_date: "出生日期", credit_code: "信用代码", status: "状态",
     ric: "身份证", phone: "手机", email: "邮箱", uscc: "统一社会信用代码", passport: "护照", prepaid: "预付费",
     postpaid: "后付费", platinum: "白金", gold: "金卡", silver: "银卡", bronze: "铜卡", person: "个人",
-    organization: "政企",
+    organization: "政企", M: "男", F: "女", m: "男", f: "女",
   },
   en: {
     business_hall: "business hall", call_center: "call center", web: "web", app: "app", sms: "SMS",
@@ -62,7 +62,7 @@ const VOCABULARY = {
     sale: "sale", care_call: "care call", billing: "billing", other: "other", name: "name", gender: "gender",
     id_type: "ID type", id_number: "ID number", phones: "phones", emails: "e-mails", address: "address",
     birth_date: "birth date", credit_code: "credit code", ric: "resident ID", uscc: "credit code", person: "person",
-    organization: "organization",
+    organization: "organization", m: "male", f: "female",
   },
 };
 

@@ -82,7 +82,7 @@ def _sample_person(engine: object) -> tuple[str, str] | None:
             phones = ((profile or {}).get("phones") or {}).get("value") or []
             number = phones[0].get("number") if phones and isinstance(phones[0], dict) else (phones[0] if phones else None)
             digits = re.sub(r"\D", "", str(number or ""))
-            if len(digits) >= 11:
+            if len(digits) >= 11 and digits[-11] == "1":  # a mobile number, which the console finds in any format
                 return golden_id, digits[-4:]
     return None
 

@@ -99,7 +99,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory, fresh_database_url: Any) -> It
                 phones: identifiers(type: ["phone"]) { nodes { value } } rics: identifiers(type: ["ric"]) { nodes { value } } } }""",
                 {"id": sample_id})  # fmt: skip
             customer = answer["data"]["customer"]
-            phone = re.sub(r"\D", "", customer["phones"]["nodes"][0]["value"])[-11:]
+            mobiles = [re.sub(r"\D", "", node["value"])[-11:] for node in customer["phones"]["nodes"]]
+            phone = next(number for number in mobiles if re.fullmatch(r"1\d{10}", number))
             rics = customer["rics"]["nodes"]
             yield Hub(
                 folder=folder,

@@ -112,6 +112,8 @@ def test_a_retried_submission_reuses_its_idempotency_key(page: Any, hub: Hub) ->
     page.fill("#card .record textarea[name=summary]", summary)
     page.click("#card .record button[type=submit]")
     page.locator("#card .record [role=status]", has_text="重试").wait_for()
+    page.locator("#card .timeline li", has_text=summary).first.wait_for()  # the hub did record it: the card shows it live
+    assert page.input_value("#card .record textarea[name=summary]") == summary, "a live update keeps what was typed"
     page.click("#card .record button[type=submit]")
     page.locator("#card .record [role=status]", has_text="已记录").wait_for()
     assert len(sent) == 2 and sent[0]["idempotencyKey"] == sent[1]["idempotencyKey"]

@@ -61,3 +61,20 @@ def test_status_is_not_cut_to_80_columns_when_piped(cli: typer.Typer) -> None:
     assert "…" not in status.output
     assert re.search(r"│ cc\.service_requests\s+│ succeeded │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d │", status.output), status.output
     assert "read/written/quarantined/deleted" in status.output
+
+
+def test_status_in_an_80_column_terminal_wraps_rather_than_cuts(cli: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from hub.cli import _console
+
+    assert CliRunner().invoke(cli, ["sync", "cc"]).exit_code == 0
+    screen = io.StringIO()
+    monkeypatch.setattr(_console, "console", Console(file=screen, width=80, force_terminal=True, color_system=None))
+    assert CliRunner().invoke(cli, ["sync", "status"]).exit_code == 0
+    lines = screen.getvalue().splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "…" not in screen.getvalue(), "no value is cut short"
+    assert re.search(r"\d{4}-\d\d-\d\d", screen.getvalue()), "the start time is there in full"

@@ -52,18 +52,30 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
-/** Call ``onEvent`` for each contact event of ``customerId`` after the first ``skip`` (replayed) ones. */
+/**
+ * Call ``onEvent`` for each new contact event of ``customerId``. The subscription replays the
+ * customer's events from the start of the log (the first ``skip`` are on the card already) and does
+ * so again after a reconnect, in the same order: each connection skips what the one before delivered.
+ */
 export function watchCustomer(customerId, skip, onEvent, onState) {
   const socket = new URL(endpoint);
   socket.protocol = endpoint.protocol === "https:" ? "wss:" : "ws:";
+  let known = skip; // events of the log the card already reflects
+  let delivered = 0; // events this connection delivered so far
+  let connections = 0;
   const client = createClient({
     url: socket.toString(),
     connectionParams: () => ({ authorization: `Bearer ${session.key}` }),
     retryAttempts: 20,
     shouldRetry: () => true,
-    on: { connected: () => onState(true), closed: () => onState(false) },
+    on: {
+      connected: () => {
+        if (connections++ > 0) { known = Math.max(known, delivered); delivered = 0; }
+        onState(true);
+      },
+      closed: () => onState(false),
+    },
   });
-  let seen = 0;
   const stop = client.subscribe(
     {
       query: `subscription Watch($ids: [ID!]) {
@@ -73,8 +85,8 @@ export function watchCustomer(customerId, skip, onEvent, onState) {
     },
     {
       next: ({ data }) => {
-        seen += 1;
-        if (seen > skip && data?.contactEvents) onEvent(data.contactEvents);
+        delivered += 1;
+        if (delivered > known && data?.contactEvents) onEvent(data.contactEvents);
       },
       error: () => onState(false),
       complete: () => onState(false),

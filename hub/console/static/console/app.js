@@ -1,13 +1,16 @@
 // The console: sign in, find a customer, show the card, keep it live, record contacts.
 import { gql, session, watchCustomer, ApiError, NetworkError } from "./api.js";
-import { renderCard } from "./card.js";
+import { recordBox, renderCard } from "./card.js";
 import { t, term, language, setLanguage, translatePage } from "./i18n.js";
 import { h } from "./dom.js";
 import { CARD, EVENT_COUNT, LOOKUP, RECORD_CONTACT, SEARCH, UPDATE_REQUEST, WHOAMI, candidatesQuery } from "./queries.js";
 import { Submission } from "./submit.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { customer: null, stopWatching: null, contactIds: new Set(), refreshTimer: null, channel: "BUSINESS_HALL" };
+const state = {
+  customer: null, stopWatching: null, contactIds: new Set(), refreshTimer: null, channel: "BUSINESS_HALL",
+  recordForm: null, // built once per opened customer: refreshes keep what the clerk typed and a pending retry
+};
 const recordSubmission = new Submission(RECORD_CONTACT);
 const moveSubmissions = new Map();
 
@@ -62,6 +65,7 @@ function signOut() {
   stopWatching();
   session.signOut();
   state.customer = null;
+  state.recordForm = null;
   $("card").hidden = true;
   $("card").replaceChildren();
   $("hits").replaceChildren();
@@ -151,6 +155,7 @@ function stopWatching() {
 
 async function openCustomer(id) {
   stopWatching();
+  state.recordForm = null;
   $("hits").replaceChildren();
   $("search-error").textContent = "";
   $("search-note").textContent = "";
@@ -166,7 +171,8 @@ async function openCustomer(id) {
 function show(customer, fresh) {
   state.customer = customer;
   state.contactIds = new Set(customer.contacts.nodes.map((c) => c.id));
-  renderCard($("card"), customer, actions, fresh);
+  state.recordForm ??= recordBox(actions);
+  renderCard($("card"), customer, actions, fresh, state.recordForm);
 }
 
 async function refresh() {
@@ -242,6 +248,7 @@ function applyLanguage(next) {
   setLanguage(next);
   translatePage();
   $("lang").textContent = next === "zh" ? "English" : "中文";
+  state.recordForm = null; // rebuilt with the new language's labels
   if (state.customer) show(state.customer, new Set());
   showSignedIn(Boolean(session.key));
 }

@@ -139,7 +139,8 @@ function managerBox(customer) {
   return box(t("manager"), table(["", ""], [[t("manager"), m.name || ""], [t("phone"), m.phone || ""], [t("region"), m.region || ""]]));
 }
 
-function recordBox(customer, actions) {
+/** The record form; kept by the caller across refreshes so a live update never wipes what the clerk typed. */
+export function recordBox(actions) {
   const channel = h("select", { name: "channel", "aria-label": t("channel") }, CHANNELS.map((c) => h("option", { value: c }, term(c))));
   const type = h("select", { name: "type", "aria-label": t("type") }, CONTACT_TYPES.map((c) => h("option", { value: c }, term(c))));
   const summary = h("textarea", { name: "summary", maxlength: 2000, required: true, placeholder: t("summary") });
@@ -154,7 +155,7 @@ function recordBox(customer, actions) {
 }
 
 /** Replace ``container``'s content with the card of ``customer``. */
-export function renderCard(container, customer, actions, fresh = new Set()) {
+export function renderCard(container, customer, actions, fresh, recordForm) {
   const openComplaints = customer.serviceRequests.nodes.filter(isOpenComplaint).length;
   const tier = customer.analysis?.valueTier;
   const header = h("header", {},
@@ -166,7 +167,7 @@ export function renderCard(container, customer, actions, fresh = new Set()) {
     h("span", { class: "muted" }, `${t("customerId")} ${customer.id}`));
   const boxes = [header, requestsBox(customer, actions), profileBox(customer), timelineBox(customer, fresh),
     billingBox(customer), accountsBox(customer), identifiersBox(customer), ordersBox(customer), analysisBox(customer),
-    managerBox(customer), recordBox(customer, actions)];
+    managerBox(customer), recordForm];
   container.replaceChildren(...boxes.filter(Boolean));
   container.dataset.customer = customer.id;
   container.hidden = false;

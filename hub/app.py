@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL (with GraphiQL), liveness and readiness probes."""
+"""The Starlette application: GraphQL (with GraphiQL), the console, liveness and readiness probes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from hub.auth.audit_writer import AuditWriter
 from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
+from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier
@@ -62,6 +63,9 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
         self.authenticator = Authenticator(settings.auth, sessions)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()  # served with its assets from the hub: no CDN, works offline
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
         context = HubContext(
@@ -149,6 +153,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", gate, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *web_routes(),
         ],
         lifespan=lifespan,
     )

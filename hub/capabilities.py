@@ -26,6 +26,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("customer-360-api", True, "customer, customerBy, searchCustomers: the identity-resolved 360 view"),
     Capability("contact-events", True, "recordContact, updateServiceRequest, the contactEvents feed and subscription"),
     Capability("access-control", True, "API keys and self-service tokens, scopes, masking by pii:read, access audit"),
+    Capability("console", True, "/console for business-hall clerks and call-center agents; GraphiQL served offline"),
     Capability("right-to-erasure", True, "`c360 erase` and eraseCustomer: personal data removed, aggregates kept, audited"),
 )
 

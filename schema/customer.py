@@ -72,6 +72,11 @@ def _plain(entry: Any) -> Any:
     return entry.get("value") if isinstance(entry, dict) else entry
 
 
+def _item(value: Any) -> Any:
+    """One item of a list attribute as a value: a phone entry (number + validity window) is its number."""
+    return value.get("number") if isinstance(value, dict) and "number" in value else value
+
+
 def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
     fields = []
     for name in sorted(profile):
@@ -81,7 +86,7 @@ def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
         if name == "id_number" and str(_plain(profile.get("id_type")) or "RIC").upper() not in RIC_TYPES:
             kind = "passport"
         raw_value = lineage.get("value")
-        value = [protect(kind, item) for item in raw_value] if isinstance(raw_value, list) else protect(kind, raw_value)
+        value = [protect(kind, _item(item)) for item in raw_value] if isinstance(raw_value, list) else protect(kind, raw_value)
         updated = lineage.get("updated_at")
         fields.append(
             ProfileField(

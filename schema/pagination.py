@@ -15,6 +15,7 @@ import strawberry
 
 from resolvers.counts import count_key
 from resolvers.lists import LISTS
+from hub.records.vocabulary import filter_labels
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
 from schema.context import Info
 from schema.errors import BadUserInput
@@ -68,6 +69,14 @@ class Connection(Generic[N]):
         return await self.total()
 
 
+# Filters in the hub's vocabulary (hub.records.vocabulary): canonical names also find rows stored under a silo's word.
+VOCABULARY_FILTERS: dict[str, frozenset[str]] = {
+    "serviceRequests": frozenset({"status", "channel", "type"}),
+    "contacts": frozenset({"channel", "type"}),
+    "orders": frozenset({"channel"}),
+}
+
+
 def page_args(
     list_name: str,
     first: int | None,
@@ -88,7 +97,14 @@ def page_args(
             LISTS[list_name].parse_after(after)
         except InvalidCursor as exc:
             raise BadUserInput("after", str(exc)) from None
-    chosen = tuple(sorted((name, tuple(sorted(set(values)))) for name, values in filters.items() if values))
+    vocabulary = VOCABULARY_FILTERS.get(list_name, frozenset())
+    chosen = tuple(
+        sorted(
+            (name, filter_labels(name, values) if name in vocabulary else tuple(sorted(set(values))))
+            for name, values in filters.items()
+            if values
+        )
+    )
     return PageArgs(first=count, after=after, since=since, until=until, filters=chosen)
 
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from connectors.mapping import day, decimal, flag, make, required, text, timestamp
 from connectors.rest import RestConnector, RestStream
+from hub.records.vocabulary import labelled
 from hub.records import (
     AccountRecord,
     CanonicalRecord,
@@ -117,13 +118,15 @@ class Orders(RestStream):
     primary_key = ("order_id",)
 
     def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
+        words, silo_words = labelled(channel=text(raw, "channel"))
         return [
             make(
                 OrderRecord,
                 **_fact(raw, "order_id"),
                 order_type=text(raw, "order_type"),
                 status=text(raw, "status"),
-                channel=text(raw, "channel"),
+                **words,
+                source_labels=silo_words,
                 amount=decimal(raw, "amount", needed=True),
                 created_at=timestamp(raw, "created_at"),
             )

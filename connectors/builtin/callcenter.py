@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from connectors.files import CsvDropStream, DropFolderConnector
 from connectors.mapping import integer, make, required, text, timestamp
+from hub.records.vocabulary import labelled
 from hub.records import (
     CanonicalRecord,
     ContactRecord,
@@ -60,6 +61,7 @@ class ServiceRequests(CsvDropStream):
         else:
             party_source, party_key = SOURCE, f"sr:{sr_id}"
             records.append(_caller(raw, party_key, opened_at, updated_at))
+        words, silo_words = labelled(type=text(raw, "type"), channel=text(raw, "channel"), status=text(raw, "status"))
         records.append(
             make(
                 ServiceRequestRecord,
@@ -68,9 +70,8 @@ class ServiceRequests(CsvDropStream):
                 updated_at=updated_at,
                 party_source=party_source,
                 party_key=party_key,
-                type=text(raw, "type"),
-                channel=text(raw, "channel"),
-                status=text(raw, "status"),
+                **words,
+                source_labels=silo_words,
                 summary=text(raw, "summary"),
                 caller_name=text(raw, "caller_name"),
                 caller_phone=text(raw, "caller_phone"),
@@ -88,7 +89,8 @@ class ServiceRequestStatuses(CsvDropStream):
     columns = ("sr_id", "status", "changed_at", "agent_id", "note")
 
     def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        sr_id, status = required(raw, "sr_id"), required(raw, "status")
+        sr_id = required(raw, "sr_id")
+        words, silo_words = labelled(status=required(raw, "status"))
         changed_at = timestamp(raw, "changed_at", needed=True)
         return [
             make(
@@ -97,7 +99,8 @@ class ServiceRequestStatuses(CsvDropStream):
                 source_key=f"{sr_id}@{required(raw, 'changed_at')}",
                 updated_at=changed_at,
                 request_key=sr_id,
-                status=status,
+                status=words["status"],
+                source_labels=silo_words,
                 changed_at=changed_at,
                 agent=text(raw, "agent_id"),
                 note=text(raw, "note"),
@@ -127,7 +130,8 @@ class Calls(CsvDropStream):
                 updated_at=started_at,
                 party_source=SOURCE,
                 party_key=caller_key,
-                channel="hotline",
+                channel="call_center",  # the silo's calls are hotline calls: its word is kept beside
+                source_labels={"channel": "hotline"},
                 direction=text(raw, "direction"),
                 occurred_at=started_at,
                 duration_s=integer(raw, "duration_s"),

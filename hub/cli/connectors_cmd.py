@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from connectors import ConnectorError, registry
-from hub.cli._console import console, fail
+from hub.cli._console import console, fail, print_table
 from hub.config import ConfigError, load_settings
 
 __all__ = ["app"]
@@ -32,7 +32,7 @@ def list_command() -> None:
         grid.add_row(name, cls.kind, escape(found.origins[name]), streams, ", ".join(sorted(users.get(name, []))) or "-")
     for name in sorted(found.broken):
         grid.add_row(name, "?", "[red]broken plugin[/]", escape(found.broken[name]), "-")
-    console.print(grid)
+    print_table(grid)
     unknown = sorted(set(users) - set(found.connectors))
     if unknown:
         console.print(f"[yellow]configured but unknown types:[/] {', '.join(unknown)}", highlight=False)
@@ -45,15 +45,15 @@ def check_command(name: str = typer.Argument(..., help="A [connectors.NAME] tabl
     table = settings.connectors.get(name)
     if table is None:
         configured = ", ".join(sorted(settings.connectors)) or "none"
-        fail(escape(f"no [connectors.{name}] table in the configuration; configured: {configured}"), code=1)
+        fail(f"no [connectors.{name}] table in the configuration; configured: {configured}", code=1)
     try:
         connector = registry.build(name, table)
     except ConfigError as error:
-        fail(escape(str(error)), code=1)
+        fail(str(error), code=1)
     try:
         connector.check()
     except ConnectorError as error:
-        fail(escape(str(error)), code=1)  # the error already names the silo
+        fail(str(error), code=1)  # the error already names the silo
     finally:
         connector.close()
     streams = [stream.name for stream in connector.streams()]

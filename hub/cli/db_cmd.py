@@ -6,7 +6,7 @@ import typer
 
 from hub.cli._console import console
 from hub.config import load_settings
-from hub.db import create_db_engine, describe_url
+from hub.db import create_db_engine, describe_url, ping
 from hub.db.migrate import current_revision, head_revision, upgrade
 
 __all__ = ["app"]
@@ -30,6 +30,7 @@ def current_command() -> None:
     settings = load_settings()
     engine = create_db_engine(settings.database_url)
     try:
+        ping(engine)  # an unreachable server or file is one line (DatabaseUnavailable), not a traceback
         current = current_revision(engine)
     finally:
         engine.dispose()

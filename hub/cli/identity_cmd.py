@@ -9,7 +9,8 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.cli._console import console, fail
+from hub.cli._console import console, fail, print_table
+from hub.cli.sync_cmd import checked_engine
 from hub.config import load_settings
 from hub.db import create_db_engine
 from hub.identity import steward as steward_ops
@@ -51,8 +52,7 @@ def resolve_command(
         fail("--learn needs --full (weights are learned from every record)")
     if learn and reset_weights:
         fail("--learn and --reset-weights exclude each other")
-    engine = create_db_engine(load_settings().database_url)
-    try:
+    with checked_engine() as (_settings, engine):
         if weights:
             with Session(engine) as session:
                 show_weights(session)
@@ -72,8 +72,6 @@ def resolve_command(
             with Session(engine) as session, session.begin():
                 stats = IdentityResolver().resolve_records(session, party_ids(session))
         console.print(f"resolved {stats.records} records into {stats.clusters} customers ({stats.changed} changed)")
-    finally:
-        engine.dispose()
 
 
 def _default_actor() -> str:
@@ -104,7 +102,7 @@ def show_weights(session: Session) -> None:
         for (field, outcome), value in sorted(weights_store.as_pairs(active.weights).items()):
             hand = prior.get((field, outcome))
             table.add_row(field, outcome, "-" if hand is None else f"{hand:+.2f}", f"{value:+.2f}")
-        console.print(table)
+        print_table(table)
     for row in history:
         console.print(f"  set {row.id}: {row.learned_at:%Y-%m-%d %H:%M} UTC by {row.learned_by}"
                       f"{' (active)' if row.active else ''}", highlight=False, markup=False)
@@ -112,8 +110,7 @@ def show_weights(session: Session) -> None:
 
 def explain_command(left: str, right: str) -> None:
     """Show the score of two source records and the comparisons that drove it."""
-    engine = create_db_engine(load_settings().database_url)
-    try:
+    with checked_engine() as (_settings, engine):
         with Session(engine) as session:
             try:
                 result = explain(session, _record(session, left), _record(session, right))
@@ -122,8 +119,6 @@ def explain_command(left: str, right: str) -> None:
         console.print(f"score {result.score:.2f} → {result.decision}" + (f" (rule: {result.rule})" if result.rule else ""))
         for verdict in result.verdicts:
             console.print(f"  {verdict.field:<12} {verdict.outcome:<14} {verdict.weight:+.1f}")
-    finally:
-        engine.dispose()
 
 
 def _steward(action: str, refs: list[str], actor: str, reason: str | None) -> None:

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from hub.auth.keys import IssuedKey, KeyError_, create_key, list_keys, revoke_key, rotate_key
 from hub.auth.scopes import ALL_SCOPES, CHANNEL_SCOPES
-from hub.cli._console import console, fail
+from hub.cli._console import console, fail, print_table
 from hub.cli.sync_cmd import checked_engine
 
 __all__ = ["app"]
@@ -71,4 +71,4 @@ def list_command() -> None:
             row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             row.revoked_at.strftime("%Y-%m-%d %H:%M:%S") if row.revoked_at else "",
         )
-    console.print(table if rows else "no API keys")
+    print_table(table) if rows else console.print("no API keys")

@@ -8,7 +8,7 @@ import typer
 
 from hub import __version__
 from hub.cli import connectors_cmd, db_cmd, identity_cmd, keys_cmd, quarantine_cmd, sync_cmd
-from hub.cli._console import err_console
+from hub.cli._console import error_line
 from hub.cli.audit_cmd import audit_command
 from hub.cli.demo_cmd import demo_command
 from hub.cli.erase_cmd import erase_command
@@ -36,7 +36,7 @@ app.command("serve")(serve_command)
 app.command("silos")(silos_command)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(connectors_cmd.app, name="connectors")
-app.add_typer(sync_cmd.app, name="sync")
+app.command("sync")(sync_cmd.sync_command)
 app.add_typer(quarantine_cmd.app, name="quarantine")
 app.command("resolve")(identity_cmd.resolve_command)
 app.command("explain")(identity_cmd.explain_command)
@@ -73,5 +73,5 @@ def main() -> None:
     try:
         app()
     except EXPECTED_ERRORS as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        error_line(str(exc))
         sys.exit(2)

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from hub.cli._console import console, fail
+from hub.cli._console import console, fail, print_table
 from hub.cli.sync_cmd import checked_engine, load_connectors
 
 __all__ = ["app"]
@@ -32,7 +32,7 @@ def list_command(
         for row in rows:
             table.add_row(str(row.id), f"{row.connector}.{row.stream}", row.source_key or "", row.status,
                           row.created_at.strftime("%Y-%m-%d %H:%M:%S"), row.reason)
-    console.print(table if rows else "quarantine is empty")
+    print_table(table) if rows else console.print("quarantine is empty")
 
 
 @app.command("show")

@@ -9,7 +9,7 @@ from hub.config import load_settings
 from hub.logging_setup import setup_logging
 from hub.db import create_db_engine
 from hub.db.migrate import ensure_current
-from hub.server import default_workers, serve
+from hub.server import default_workers, ensure_port_free, serve
 
 __all__ = ["serve_command"]
 
@@ -32,8 +32,9 @@ def serve_command(
     shown_host = host or settings.server.host
     shown_port = port or settings.server.port
     shown_workers = workers or default_workers(settings)
+    ensure_port_free(shown_host, shown_port)  # a busy port is said before anything claims to serve
     console.print(
-        f"c360 serving GraphQL on http://{shown_host}:{shown_port}/graphql"
+        f"c360 serving GraphQL on http://{shown_host}:{shown_port}/graphql, the console on /console"
         + (f" ({shown_workers} worker processes)" if shown_workers > 1 else "")
     )
     serve(settings, host=host, port=port, workers=workers)

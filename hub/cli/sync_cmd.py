@@ -13,20 +13,19 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from hub.cli._console import console, err_console, fail, progress_bar
+from hub.cli._console import console, err_console, error_line, fail, print_table, progress_bar
 from hub.config import ConfigError, Settings, load_settings
 from hub.db import DatabaseError, create_db_engine
 from hub.db.migrate import ensure_current
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import LandedRecordsHandler
 
-__all__ = ["app", "checked_engine", "load_connectors", "run_with_progress"]
-
-app = typer.Typer(help="Run connector streams now, or show how their runs went (`c360 sync status`).")
+__all__ = ["checked_engine", "load_connectors", "run_with_progress", "sync_command"]
 
 
 @contextmanager
@@ -67,27 +66,24 @@ def _status_table(engine: Engine) -> Table:
     from sync.history import latest_runs
 
     table = Table(title="Latest run per stream")
-    table.add_column("stream", no_wrap=True)
+    table.add_column("stream", min_width=12)
     table.add_column("status", no_wrap=True)
-    for column in ("started (UTC)", "ended (UTC)"):
-        table.add_column(column)
-    for column in ("read", "written", "quarantined", "deleted"):
-        table.add_column(column, justify="right")
+    table.add_column("started (UTC)", min_width=10)
+    table.add_column("took", justify="right", no_wrap=True)
+    table.add_column("read/written/quarantined/deleted", justify="right", min_width=9)
     table.add_column("error")
     with Session(engine) as session:
         runs = latest_runs(session)
     colours = {"succeeded": "green", "failed": "red", "running": "yellow"}
     for run in runs:
+        took = "" if run.finished_at is None else f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
         table.add_row(
             f"{run.connector}.{run.stream}" + (" (full)" if run.full else ""),
             f"[{colours.get(run.status, 'white')}]{run.status}[/]",
             _when(run.started_at),
-            _when(run.finished_at),
-            str(run.records_read),
-            str(run.records_written),
-            str(run.records_quarantined),
-            str(run.records_deleted),
-            run.error or "",
+            took,
+            f"{run.records_read}/{run.records_written}/{run.records_quarantined}/{run.records_deleted}",
+            escape(run.error or ""),
         )
     return table
 
@@ -129,12 +125,11 @@ def run_with_progress(
             progress.update(task, total=max(done.read, 1), completed=max(done.read, 1),
                             description=f"{label}: {summary}")
             if not outcome.ok:
-                err_console.print(f"[bold red]error:[/] {label} failed: {outcome.error}", highlight=False)
+                error_line(f"{label} failed: {outcome.error}")
                 problems += 1
     return problems
 
 
-@app.callback(invoke_without_command=True)
 def sync_command(
     target: str = typer.Argument(None, metavar="[CONNECTOR[.STREAM] | status]", help="What to sync (default: all)."),
     full: bool = typer.Option(False, "--full", help="Re-read everything; flag records the silo no longer has."),
@@ -142,7 +137,7 @@ def sync_command(
     """Run streams now, one at a time, with a progress bar; `c360 sync status` shows the run history."""
     with checked_engine() as (settings, engine):
         if target == "status":
-            console.print(_status_table(engine))
+            print_table(_status_table(engine))
             return
         connectors = load_connectors(settings)
         try:

@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from hub.cli._console import console, err_console, fail, progress_bar
+from hub.cli._console import console, err_console, fail, print_table, progress_bar
 from hub.cli.sync_cmd import checked_engine
 
 __all__ = ["import_command", "export_app", "review_command"]
@@ -120,7 +120,7 @@ def review_command(
         reasons = ", ".join(f"{r.field} {r.outcome} {r.weight:+.1f}" for r in pair.reasons)
         table.add_row(str(pair.left_record_id), str(pair.right_record_id), pair.left_golden_id or "-",
                       pair.right_golden_id or "-", f"{pair.score:.2f}", reasons)
-    console.print(table)
+    print_table(table)
     console.print(
         "decide with: c360 steward merge LEFT RIGHT --actor NAME"
         "  |  c360 steward never-merge LEFT RIGHT --actor NAME",

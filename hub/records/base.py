@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = ["CanonicalRecord", "FactRecord", "InvalidRecord", "aware"]
 
@@ -64,12 +64,23 @@ class CanonicalRecord(BaseModel):
         return None if value is None else aware(value)
 
     def payload(self) -> dict[str, Any]:
-        """The normalized content as JSON-ready data (what the content hash covers)."""
-        return self.model_dump(mode="json")
+        """The normalized content as JSON-ready data (what the content hash covers).
+
+        Empty ``source_labels`` are left out, so records without silo words keep the hash they had.
+        """
+        data = self.model_dump(mode="json")
+        if "source_labels" in data and not data["source_labels"]:
+            del data["source_labels"]
+        return data
 
 
 class FactRecord(CanonicalRecord):
-    """A fact about a party: carries the silo's reference to that party."""
+    """A fact about a party: carries the silo's reference to that party.
+
+    ``source_labels`` keeps the silo's own word for a field the connector mapped to the hub's
+    vocabulary (``hub.records.vocabulary``), e.g. ``{"channel": "hotline"}`` beside ``channel="call_center"``.
+    """
 
     party_source: str | None = None
     party_key: str | None = None
+    source_labels: dict[str, str] = Field(default_factory=dict)

@@ -164,6 +164,7 @@ class ServiceRequestStatusRecord(CanonicalRecord):
     changed_at: datetime
     agent: str | None = None
     note: str | None = None
+    source_labels: dict[str, str] = Field(default_factory=dict)  # the silo's word for ``status`` if mapped
 
     _utc_times = field_validator("changed_at")(classmethod(lambda cls, v: _to_utc(v)))
 

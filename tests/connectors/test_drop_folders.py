@@ -61,7 +61,8 @@ def test_callcenter_maps_requests_callers_statuses_and_calls(callcenter_dir: Pat
     assert [(r.request_key, r.status, r.agent) for r in statuses][:2] == [("SR1", "open", "AG1"), ("SR1", "closed", "AG1")]
     party, contact = out["calls"][:2]
     assert isinstance(party, PartyRecord) and party.source_key == "call:CL1" and party.observed_at == contact.occurred_at
-    assert isinstance(contact, ContactRecord) and contact.channel == "hotline" and contact.party_key == "call:CL1"
+    assert isinstance(contact, ContactRecord) and contact.channel == "call_center" and contact.party_key == "call:CL1"
+    assert contact.source_labels == {"channel": "hotline"}, "the silo's own word is kept beside the canonical one"
     assert contact.duration_s == 120 and contact.service_request_key == "SR1" and contact.phone == "13800138000"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,8 +39,13 @@ def webshop_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     )
     sys.path.insert(0, str(target))
     importlib.invalidate_caches()
+    _forget_webshop()  # a copy installed in the virtualenv (as the example's README says) may be imported already
     yield target
     sys.path.remove(str(target))
+    _forget_webshop()
+
+
+def _forget_webshop() -> None:
     for name in [name for name in sys.modules if name.startswith("c360_webshop")]:
         del sys.modules[name]
 
@@ -65,7 +72,9 @@ def webshop(url: str, key_env: str, **over: object) -> Connector:
 
 
 def test_entry_point_is_installed_and_discovered(webshop_installed: Path) -> None:
-    (point,) = [p for p in entry_points(group=registry.ENTRY_POINT_GROUP) if p.name == "webshop"]
+    ours = [p for p in entry_points(group=registry.ENTRY_POINT_GROUP)
+            if p.name == "webshop" and p.dist is not None and Path(str(p.dist.locate_file(""))) == webshop_installed]  # fmt: skip
+    (point,) = ours  # others may exist: the example installed in the virtualenv too, as its README says
     assert point.dist is not None and point.dist.name == "c360-connector-webshop"
     found = registry.discover()
     assert found.origins["webshop"] == "plugin (c360-connector-webshop)"
@@ -93,3 +102,14 @@ class TestWebshopConformance(ConnectorConformance):
         server = LoopbackServer(bad_pages_app(list(shop_collections()))).start()
         yield webshop(server.url, silo_key)
         server.stop()
+
+
+def test_the_example_ships_a_test_silo_and_its_conformance_tests_pass(webshop_installed: Path) -> None:
+    """An integrator copies the example: its own tests (silo + conformance kit) run green as shipped."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(webshop_installed), *sys.path])}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=EXAMPLE, env=environment, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b(\d+) passed\b", result.stdout) and "conformance" in (EXAMPLE / "tests" / "test_conformance.py").read_text()

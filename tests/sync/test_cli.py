@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ def cli(work_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> t
     (work_dir / "c360.toml").write_text(f'[connectors.cc]\ntype = "callcenter"\nfolder = "{folder}"\n')
     monkeypatch.setenv("C360_DATABASE_URL", database_url)
     app = typer.Typer()
-    app.add_typer(sync_cmd.app, name="sync")
+    app.command("sync")(sync_cmd.sync_command)
     app.add_typer(quarantine_cmd.app, name="quarantine")
     return app
 
@@ -43,3 +44,37 @@ def test_unknown_targets_and_ids_are_one_line_errors(cli: typer.Typer) -> None:
     assert missing.exit_code == 2 and "no quarantined record with id 42" in missing.output
     empty = runner.invoke(cli, ["quarantine", "list"])
     assert empty.exit_code == 0 and "quarantine is empty" in empty.output
+
+
+def test_options_may_follow_the_target(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sync", "cc", "--full"])
+    assert result.exit_code == 0, result.output
+    status = runner.invoke(cli, ["sync", "status"])
+    assert "cc.calls (full)" in status.output
+
+
+def test_status_is_not_cut_to_80_columns_when_piped(cli: typer.Typer) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sync", "cc"]).exit_code == 0
+    status = runner.invoke(cli, ["sync", "status"])  # CliRunner's output is not a terminal
+    assert "…" not in status.output
+    assert re.search(r"│ cc\.service_requests\s+│ succeeded │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d │", status.output), status.output
+    assert "read/written/quarantined/deleted" in status.output
+
+
+def test_status_in_an_80_column_terminal_wraps_rather_than_cuts(cli: typer.Typer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from hub.cli import _console
+
+    assert CliRunner().invoke(cli, ["sync", "cc"]).exit_code == 0
+    screen = io.StringIO()
+    monkeypatch.setattr(_console, "console", Console(file=screen, width=80, force_terminal=True, color_system=None))
+    assert CliRunner().invoke(cli, ["sync", "status"]).exit_code == 0
+    lines = screen.getvalue().splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "…" not in screen.getvalue(), "no value is cut short"
+    assert re.search(r"\d{4}-\d\d-\d\d", screen.getvalue()), "the start time is there in full"

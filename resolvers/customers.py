@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.identity.normalize import normalize_name
-from hub.models import CrossReference, GoldenCustomer, Identifier, SourceRecord
+from hub.models import Account, CrossReference, GoldenCustomer, Identifier, SourceRecord, Subscription
 from hub.models.golden import GOLDEN_ACTIVE
 
 __all__ = ["golden_ids_by_identifier", "golden_ids_by_source_key", "search_customers", "SearchHit", "SEARCH_CANDIDATES"]
@@ -19,9 +20,17 @@ SEARCH_CANDIDATES = 200  # per kind of match; ranking happens over at most 3x th
 
 
 async def golden_ids_by_identifier(
-    sessions: async_sessionmaker[AsyncSession], types: tuple[str, ...], value: str
+    sessions: async_sessionmaker[AsyncSession], types: tuple[str, ...], value: str, at: datetime | None = None,
 ) -> list[str]:
-    """Golden ids holding a trusted, current identifier of one of ``types`` with this normalized value."""
+    """Golden ids holding a trusted identifier of one of ``types`` with this normalized value at ``at`` (default: now).
+
+    A holding counts from its ``valid_from`` (inclusive) to its ``valid_to``
+    (exclusive); one seen at a single instant (a caller's number on a call)
+    counts at that instant only. So a recycled number answers with whoever
+    held it then, and a caller of the number long ago never competes with
+    its holder today.
+    """
+    moment = at or datetime.now(UTC)
     statement = (
         select(CrossReference.golden_id)
         .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
@@ -29,7 +38,12 @@ async def golden_ids_by_identifier(
             Identifier.type.in_(types),
             Identifier.value == value,
             Identifier.trusted.is_(True),
-            Identifier.valid_to.is_(None),
+            or_(Identifier.valid_from.is_(None), Identifier.valid_from <= moment),
+            or_(
+                Identifier.valid_to.is_(None),
+                Identifier.valid_to > moment,
+                and_(Identifier.valid_from == moment, Identifier.valid_to == moment),
+            ),
             CrossReference.role == "self",
         )
         .distinct()
@@ -38,17 +52,32 @@ async def golden_ids_by_identifier(
         return sorted((await session.execute(statement)).scalars())
 
 
+# A silo's own key: of a party (through its cross-reference), or of an account or a subscription (their golden id)
+_KEYED_FACTS = (Account, Subscription)
+
+
 async def golden_ids_by_source_key(
     sessions: async_sessionmaker[AsyncSession], source: str, source_key: str
 ) -> list[str]:
-    statement = (
+    """Customers a silo's key names: a party's key, else an account's or a subscription's (a billing account number)."""
+    keyed = SourceRecord.source == source, SourceRecord.source_key == source_key
+    party = (
         select(CrossReference.golden_id)
         .join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
-        .where(SourceRecord.source == source, SourceRecord.source_key == source_key, SourceRecord.kind == "party")
-        .distinct()
+        .where(*keyed, SourceRecord.kind == "party")
     )
+    facts = [
+        select(model.golden_id)
+        .join(SourceRecord, SourceRecord.id == model.source_record_id)
+        .where(*keyed, SourceRecord.kind == model.__tablename__, model.deleted.is_(False), model.golden_id.is_not(None))
+        for model in _KEYED_FACTS
+    ]
     async with sessions() as session:
-        return sorted((await session.execute(statement)).scalars())
+        found = set((await session.execute(party)).scalars())
+        if not found:
+            for statement in facts:
+                found |= set((await session.execute(statement)).scalars())
+        return sorted(found)
 
 
 @dataclass(frozen=True)

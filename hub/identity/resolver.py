@@ -23,8 +23,8 @@ from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
 from hub.identity.keys_table import IdentityKey
-from hub.identity.matcher import MatchConfig, compare, hard_ids
-from hub.identity.profile import Profile, block_keys, in_window, phone_key
+from hub.identity.matcher import MatchConfig, compare, fits, hard_ids
+from hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap
 from hub.identity.resident import Holders, ResidentState
 from hub.identity.store import (
     chunked,
@@ -339,8 +339,8 @@ class IdentityResolver:
         anchors: set[int] = set()
         for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
             anchors.update(ids)
-        for ids in _subscription_holders_many(session, phones, None).values():
-            anchors.update(ids)
+        for held in _subscription_holdings(session, phones).values():
+            anchors.update(rid for rid, _ in held)
         return anchors
 
     def _apply(
@@ -369,8 +369,9 @@ class IdentityResolver:
                 else:
                     group.links[m] = evidence.get(m, Link("new"))
             groups.append(group)
+        holdings = _subscription_holdings(session, sorted({p.value for rid in events for p in profiles[rid].phones}))
         for rid in sorted(events):
-            target, how = self._holder(session, graph, profiles[rid], where, groups)
+            target, how = self._holder(graph, profiles[rid], where, groups, holdings)
             if target is None:
                 groups.append(Group([rid], set(), profiles[rid].party_type, False, {rid: Link("unresolvable", None, {"reason": how})}))
             else:
@@ -381,33 +382,59 @@ class IdentityResolver:
         changed = apply_partition(session, groups, self.rules, actor, dirty=dirty, rows=graph.rows)
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
 
-    def _holder(self, session: Session, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group]) -> tuple[int | None, str]:
-        """Whoever held the caller's phone at the call: subscriptions first, then phone windows; else nobody."""
-        moment = profile.observed_at
-        if moment is None or not profile.phones:
+    def _holder(
+        self, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group],
+        holdings: Mapping[str, list[tuple[int, Window]]],
+    ) -> tuple[int | None, str]:
+        """The customer who held the caller's phone when the call was observed, if nothing contradicts it.
+
+        Holders are found per phone at the observation: first those whose holding
+        is dated (a subscription, or a phone window with a bound), then those whose
+        record only mentions the number (a contact phone on a bill). Of the holders
+        of a tier, those the caller does not contradict (``fits``: name or surname,
+        sex from the form of address, documents) count; exactly one is the answer.
+        A number several customers hold at once (a household's line, a
+        switchboard) is thus never enough alone; a value held by too many
+        records (a placeholder) is not looked at.
+        """
+        if profile.observed_at is None or not profile.phones:
             return None, "no_phone"
+        observed = [profile.observation]
+        outcome = "no_holder"
         for phone in profile.phones:
             key = f"id:phone:{phone.value}"
-            if key in graph.generic or len(graph.lookup([key]).get(key, ())) >= self.config.generic_limit(key):
-                return None, "generic_phone"
-            by_sub = {where[r] for r in _subscription_holders(session, phone.value, moment) if r in where}
-            if len(by_sub) == 1:
-                return by_sub.pop(), "subscription"
-            if by_sub:
-                return None, "ambiguous"
-            held = set()
-            for rid in graph.lookup([key]).get(key, ()):
+            holders = graph.lookup([key]).get(key, ())
+            if key in graph.generic or len(holders) >= self.config.generic_limit(key):
+                outcome = "generic_phone"
+                continue
+            dated = {where[r] for r, window in holdings.get(phone.value, ()) if r in where and windows_overlap([window], observed)}
+            how = "subscription" if dated else "phone_window"
+            mentioned: set[int] = set()
+            for rid in holders:
                 other = graph.profiles.get(rid)
-                if other is None or rid not in where:
+                if other is None or rid not in where or other.event_time:
                     continue
-                for p in other.phones:
-                    if p.value == phone.value and any(in_window(moment, w) for w in p.windows):
-                        held.add(where[rid])
-            if len(held) == 1:
-                return held.pop(), "phone_window"
-            if held:
-                return None, "ambiguous"
-        return None, "no_holder"
+                for held in other.phones:
+                    if held.value == phone.value and windows_overlap(held.windows, observed):
+                        (dated if _dated(held.windows) else mentioned).add(where[rid])
+            for found, tier in ((dated, how), (mentioned, "phone_mention")):
+                fitting = [g for g in sorted(found) if fits(profile, [graph.profiles[m] for m in groups[g].members if m in graph.profiles])]
+                if len(fitting) == 1:
+                    return fitting[0], tier
+                if fitting:
+                    return None, "ambiguous"
+                if found:
+                    outcome = "contradicted"
+        return None, outcome
+
+
+def _first(item: tuple[int, Window]) -> int:
+    return item[0]
+
+
+def _dated(windows: Sequence[Window]) -> bool:
+    """A holding with a start or an end: a subscription period, not a number merely written on a record."""
+    return any(start is not None or end is not None for start, end in windows)
 
 
 def _phone_keys(session: Session, record_ids: Collection[int]) -> dict[int, set[str]]:
@@ -436,23 +463,21 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
     return out
 
 
-def _subscription_holders_many(session: Session, phones: Collection[str], moment: object) -> dict[str, list[int]]:
-    """Party records whose subscription held each MSISDN (at ``moment``, when given): one query per kind for all phones."""
+def _subscription_holdings(session: Session, phones: Collection[str]) -> dict[str, list[tuple[int, Window]]]:
+    """Party records whose live subscription held each MSISDN, with the window it held it in: one query per 500 numbers."""
     variants = {v: e164 for e164 in phones for v in _msisdn_variants(e164)}
-    refs_by_phone: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    by_phone: dict[str, list[tuple[tuple[str, str], Window]]] = defaultdict(list)
     names = sorted(variants)
     for start in range(0, len(names), 500):
         rows = session.execute(_SUBS_BY_MSISDN, {"msisdns": names[start : start + 500]}).all()
         for msisdn, s, k, begin, end in rows:
-            if s and k and (moment is None or in_window(moment, (begin, end))):  # type: ignore[arg-type]
-                refs_by_phone[variants[msisdn]].add((s, k))
-    ids = _party_ids_by_ref(session, {r for refs in refs_by_phone.values() for r in refs})
-    return {e164: sorted(ids[r] for r in refs if r in ids) for e164, refs in refs_by_phone.items()}
-
-
-def _subscription_holders(session: Session, e164: str, moment: object) -> list[int]:
-    """Party records whose subscription held this MSISDN (at ``moment``, when given)."""
-    return _subscription_holders_many(session, [e164], moment).get(e164, [])
+            if s and k:
+                by_phone[variants[msisdn]].append(((s, k), (begin, end)))
+    ids = _party_ids_by_ref(session, {ref for held in by_phone.values() for ref, _ in held})
+    return {
+        e164: sorted(((ids[ref], window) for ref, window in held if ref in ids), key=_first)
+        for e164, held in by_phone.items()
+    }
 
 
 def resolve_full(

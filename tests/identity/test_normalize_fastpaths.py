@@ -27,7 +27,7 @@ from connectors.builtin.boss import Customers
 from connectors.builtin.callcenter import Calls
 from connectors.builtin.keyaccount import Contacts, Enterprises
 from hub.identity import profile as profiles
-from hub.identity.normalize import address, name, normalize_address, normalize_name, normalize_phone, phone, ric
+from hub.identity.normalize import address, name, near_sound_key, normalize_address, normalize_name, normalize_phone, phone, ric
 from hub.identity.normalize._gazetteer import gazetteer
 from hub.identity.normalize._phone_fast import FastNumber, _plan, fast_mainland
 from hub.identity.normalize._text import _steps, is_monotone_sequence
@@ -273,13 +273,18 @@ def _reference_profile(record_id: int, source: str, source_key: str, payload: Ma
         if latin is not None:
             value, locality, tokens = latin
     name_key = (name_.pronunciation_key or name_.value) if trusted_name and name_ else None
+    phones = tuple(sorted(held.values(), key=lambda p: p.value))
+    places, street, detail = profiles._street(payload.get("address")) if not tokens else (("", "", ""), None, ())
+    observed_at, observed_until = profiles._observation(payload, ids, phones)
     return profiles.Profile(
         record_id=record_id, source=source, source_key=source_key, party_type=payload.get("party_type") or "person",
-        updated_at=profiles._time(payload.get("updated_at")), observed_at=profiles._time(payload.get("observed_at")),
+        updated_at=profiles._time(payload.get("updated_at")), observed_at=observed_at, observed_until=observed_until,
         name=name_.value if trusted_name and name_ else None, name_key=name_key,
         surname=name_.surname if name_ else None, honorific_only=bool(name_ and name_.honorific_only),
-        ids=ids, birth_date=birth, gender=gender, phones=tuple(sorted(held.values(), key=lambda p: p.value)),
+        ids=ids, birth_date=birth, gender=gender or (name_.honorific_gender if name_ else None), phones=phones,
         emails=emails, address=value, locality=locality, address_tokens=tokens,
+        places=places, street=street, street_detail=detail,
+        name_sound=near_sound_key(name_key) if name_key and name_.script == "han" else None,
         name_tokens=profiles._latin_name_tokens(name_key) if name_ and name_.script == "latin" and not name_.romanized else (),
         extra=payload.get("extra") or {},
     )

@@ -5,9 +5,9 @@ best-effort normalized ``value``, whether it is ``trusted`` as a
 deterministic matching key, and a :class:`Reason` when it is not.
 """
 
-from .address import AddressResult, normalize_address
+from .address import AddressResult, Street, normalize_address, street_of
 from .email import EmailResult, normalize_email
-from .name import NameResult, normalize_name
+from .name import NameResult, near_sound_key, normalize_name, surname_key
 from .phone import PhoneResult, normalize_phone
 from .reasons import PLACEHOLDER, Reason
 from .ric import RicResult, agrees_with, normalize_ric
@@ -21,6 +21,7 @@ __all__ = [
     "PhoneResult",
     "Reason",
     "RicResult",
+    "Street",
     "UsccResult",
     "agrees_with",
     "normalize_address",
@@ -29,4 +30,7 @@ __all__ = [
     "normalize_phone",
     "normalize_ric",
     "normalize_uscc",
+    "near_sound_key",
+    "street_of",
+    "surname_key",
 ]

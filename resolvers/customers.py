@@ -96,12 +96,15 @@ async def search_customers(
 ) -> list[SearchHit]:
     """Active golden customers matching ``text`` by name, phone or address, best first.
 
-    Scores: exact name 100, name prefix 80, name contains 60; exact phone 90,
+    A name is compared as written and by its pronunciation key (traditional
+    characters, homophones and pinyin find the name). Scores: exact name or
+    pronunciation 100, prefix 80, contains 60; exact phone 90,
     phone contains 50; address contains 40. A customer matched several ways
     adds the best score of each way. Ties break on golden id, so the order is stable.
     """
     text = text.strip()
-    name_key = normalize_name(text).value if text else ""
+    # Golden customers keep their name's pronunciation key: 張偉, 张玮 and "Zhang Wei" all find 张伟
+    name_key = normalize_name(text).pronunciation_key if text else ""
     digits = re.sub(r"\D", "", text)
     scores: dict[str, dict[str, int]] = defaultdict(dict)
     async with sessions() as session:

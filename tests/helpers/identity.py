@@ -13,7 +13,7 @@ from hub.ingest import ingest_page
 from hub.models import CrossReference, SourceRecord
 from hub.records import CanonicalRecord, PartyRecord
 
-__all__ = ["T0", "land", "golden_of", "party", "partition"]
+__all__ = ["T0", "land", "golden_of", "party", "partition", "ric"]
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
@@ -49,3 +49,9 @@ def party(source: str, key: str, **fields: object) -> PartyRecord:
     fields.setdefault("party_type", "person")
     fields.setdefault("updated_at", T0)
     return PartyRecord(source=source, source_key=key, **fields)  # type: ignore[arg-type]
+
+
+def ric(body: str) -> str:
+    """A valid 18-character resident ID for a 17-digit body (GB 11643 check digit)."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]

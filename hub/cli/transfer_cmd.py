@@ -30,7 +30,7 @@ def import_command(
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
     ),
-    page_size: int = typer.Option(500, "--page-size", min=1, max=10000, help="Lines per transaction."),
+    page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
     """Import parties from a generic JSONL file; bad lines go to quarantine and the import goes on."""
     from hub.transfer.party_jsonl import count_lines, import_parties

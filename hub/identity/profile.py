@@ -7,6 +7,7 @@ subscriptions), so the matcher itself stays a pure function.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -71,7 +72,6 @@ class Profile:
     street: str | None = None  # the road with its house number (体育西路123号)
     street_detail: tuple[str, ...] = ()  # building, unit and room numbers after it
     name_tokens: tuple[str, ...] = ()  # a Latin-script name: its words (typo- and order-tolerant comparison)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def event_time(self) -> bool:
@@ -146,7 +146,7 @@ def build_profile(
     places, street, street_detail = _street(payload.get("address")) if not address_tokens else (_NO_PLACES, None, ())
     name_key = (name.pronunciation_key or name.value) if trusted_name and name else None
     observed_at, observed_until = _observation(payload, ids, phones)
-    return _new_profile(
+    return Profile(
         record_id=record_id,
         source=source,
         source_key=source_key,
@@ -171,7 +171,6 @@ def build_profile(
         street=street,
         street_detail=street_detail,
         name_tokens=_latin_name_tokens(name_key) if name and name.script == "latin" and not name.romanized else (),
-        extra=payload.get("extra") or {},
     )
 
 
@@ -203,17 +202,6 @@ def _observation(
             starts.append(start)
             ends.append(end)
     return min(starts), max(ends)
-
-
-def _new_profile(**fields: Any) -> Profile:
-    """``Profile(**fields)`` for a complete set of fields, minus the frozen dataclass ``__init__``.
-
-    That ``__init__`` sets each of the 20 fields through ``object.__setattr__`` (~3 µs a profile,
-    a quarter of a cached ``build_profile``); the object it builds is the same.
-    """
-    profile = object.__new__(Profile)
-    profile.__dict__.update(fields)
-    return profile
 
 
 def _identifiers(payload: Mapping[str, Any]) -> tuple[frozenset[tuple[str, str]], dt.date | None, Any]:
@@ -270,7 +258,7 @@ def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Windo
 
     Subscriptions landing change only these windows, so a held profile is patched
     rather than read and built again from its payload. Unchanged windows give back
-    ``profile`` itself; otherwise a copy is made by ``_new_profile``, keeping the
+    ``profile`` itself; otherwise a copy is made, keeping the
     cached block keys (they depend on the phones' values, never on their windows).
     """
     windows = subscription_windows or {}
@@ -284,7 +272,14 @@ def with_windows(profile: Profile, subscription_windows: Mapping[str, list[Windo
         phones.append(holding)
     if not changed:
         return profile
-    return _new_profile(**{**profile.__dict__, "phones": tuple(phones)})
+    copy = dataclasses.replace(profile, phones=tuple(phones))
+    for cache in _CACHES:  # they depend on the phones' values, never on their windows
+        if cache in profile.__dict__:
+            object.__setattr__(copy, cache, profile.__dict__[cache])
+    return copy
+
+
+_CACHES = ("_block_keys", "_hard_ids")  # worked out once per profile (``block_keys``, ``matcher.hard_ids``)
 
 
 def _holding_value(holding: PhoneHolding) -> str:

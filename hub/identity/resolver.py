@@ -29,8 +29,11 @@ from hub.identity.resident import Holders, ResidentState
 from hub.identity.store import (
     chunked,
     current_golden,
+    current_links,
+    golden_kinds,
     golden_members,
     load_profiles,
+    store_normal_forms,
     party_ids,
     steward_rules,
     write_keys,
@@ -201,8 +204,12 @@ class IdentityResolver:
         subs = [r.id for r in rows if r.kind == "subscription"]
         if subs:
             seeds |= self._subscription_seeds(session, graph, subs)
-        if seeds:
-            self._resolve(session, graph, seeds, None, set(parties))
+        callers = self._settled_callers(session, seeds, parties)
+        handled: set[int] = set()
+        if seeds - callers:
+            self._resolve(session, graph, seeds - callers, None, set(parties), handled)
+        if callers - handled:
+            self._attach_callers(session, graph, sorted(callers - handled), set(parties))
         facts: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             if r.kind != "party":
@@ -290,10 +297,71 @@ class IdentityResolver:
         self.resident.commit(session)
         return stats
 
+    def _settled_callers(self, session: Session, seeds: Collection[int], parties: Collection[int]) -> set[int]:
+        """Landed interaction records that can attach to the customers as they stand (``_attach_callers``).
+
+        An interaction record never links two others, so landing one changes no
+        cluster: re-walking its holders' neighbourhoods would give them back as
+        they are. Records a steward ruled on take the full walk.
+        """
+        profiles = self.resident.profiles
+        callers = {rid for rid in parties if rid in seeds and rid in profiles and profiles[rid].event_time}
+        if callers:
+            merges, never, isolated = steward_rules(session)
+            callers -= {r for pair in (*merges, *never) for r in pair} | isolated
+        return callers
+
+    def _attach_callers(self, session: Session, graph: _Graph, callers: Sequence[int], dirty: Collection[int]) -> None:
+        """Attach interaction records to the customers holding their phones, the customers left as they are.
+
+        The same decision the full walk makes (``_holder``), over the holders'
+        current customers: every member of each customer touched (a holder's,
+        and the one a caller leaves) goes into ``apply_partition`` with its
+        stored link, so only the callers' cross-references change.
+        """
+        profiles = graph.profiles
+        phones = sorted({p.value for c in callers for p in profiles[c].phones})
+        holdings = _subscription_holdings(session, phones)
+        holders: set[int] = {rid for held in holdings.values() for rid, _ in held}
+        for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
+            holders.update(ids)
+        before = current_golden(session, holders | set(callers))
+        members = golden_members(session, set(before.values()))
+        everyone = {m for ms in members.values() for m in ms} | set(callers)
+        graph.ensure(everyone)
+        stored = current_links(session, everyone)
+        kinds = golden_kinds(session, members)
+        groups: list[Group] = []
+        where: dict[int, int] = {}
+        moving = set(callers)
+        for gid in sorted(members):
+            kept = sorted(m for m in members[gid] if m not in moving and m in profiles)
+            if not kept:
+                continue
+            kind, resolvable = kinds[gid]
+            links = {m: Link(*stored[m][1:]) for m in kept if m in stored}
+            anchors = {m for m in kept if not profiles[m].event_time}
+            for m in kept:
+                where[m] = len(groups)
+            groups.append(Group(kept, anchors, kind, resolvable, links))
+        for rid in callers:
+            profile = profiles[rid]
+            target, how = self._holder(graph, profile, where, groups, holdings)
+            if target is None:
+                groups.append(Group([rid], set(), profile.party_type, False, {rid: Link("unresolvable", None, {"reason": how})}))
+            else:
+                groups[target].members.append(rid)
+                groups[target].links[rid] = Link("event_time", None, {"by": how})
+        apply_partition(session, groups, self.rules, None, dirty=dirty, rows=graph.rows)
+
     def _resolve(
         self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
+        handled: set[int] | None = None,
     ) -> ResolutionStats:
-        """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``)."""
+        """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``).
+
+        ``handled``: filled with the interaction records the walk reached (and attached).
+        """
         merges, never, isolated = steward_rules(session)
         steward_adj: dict[int, set[int]] = defaultdict(set)
         for a, b in merges:
@@ -331,6 +399,8 @@ class IdentityResolver:
                     nxt.add(other)
                     evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
             frontier = nxt - closure - events
+        if handled is not None:
+            handled |= events
         return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty)
 
     def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
@@ -495,7 +565,9 @@ def resolve_full(
     with Session(engine) as session, session.begin():
         plan_lists_as_bound(session)
         ids = party_ids(session)
-        profiles = load_profiles(session, ids)
+        rebuilt: list[int] = []
+        profiles = load_profiles(session, ids, rebuilt=rebuilt)
+        store_normal_forms(session, (profiles[rid] for rid in rebuilt))  # from now on loaded without normalizing
         session.execute(delete(IdentityKey))
         write_keys(session, ids, profiles)
         index: dict[str, set[int]] = defaultdict(set)

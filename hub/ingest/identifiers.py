@@ -24,6 +24,8 @@ from hub.records import PartyRecord
 
 __all__ = ["identifier_rows", "rewrite_identifiers"]
 
+_IDENTIFIERS = Identifier.__table__
+
 _MAX = 256  # width of identifier.value / raw_value
 
 
@@ -92,4 +94,4 @@ def rewrite_identifiers(session: Session, parties: Sequence[tuple[PartyRecord, i
             session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part)))
     rows = [row for record, source_record_id in parties for row in identifier_rows(record, source_record_id)]
     for part in chunks(rows, 2000):
-        session.execute(insert(Identifier), list(part))
+        session.execute(insert(_IDENTIFIERS), list(part))  # the table, not the entity: one executemany, not a row at a time

@@ -8,8 +8,10 @@ rows of its bad lines. A bad line never stops the import: it goes to the
 reason naming the line number and the field, never the value.
 
 Records that carry nothing to match on (no document number, trusted phone
-or e-mail, and no name with a birth date or address) are kept: resolution
-gives each its own customer marked unresolvable instead of guessing.
+or e-mail, and no name with a birth date or address), and interaction
+records whose phone nobody held at the time, are kept: resolution gives
+each its own customer marked unresolvable instead of guessing. The report
+counts them as resolution left them.
 
 The connector SDK's ``JsonlDropStream`` reads whole drop folders and fails a
 page on an unparseable line, so it does not fit a one-file import with
@@ -28,14 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from connectors.mapping import day, flag, parse_timestamp, text, timestamp
-from hub.identity.profile import block_keys, build_profile
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import LandedRecordsHandler, ingest_page
-from hub.models import QuarantinedRecord, utcnow
+from hub.ingest.facts import chunks
+from hub.models import CrossReference, QuarantinedRecord, utcnow
 from hub.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -270,12 +272,15 @@ def count_lines(path: Path) -> int:
     return count
 
 
-def _unresolvable(record: PartyRecord) -> bool:
-    """Nothing to find candidates by: the resolver keeps such a record apart, marked unresolvable."""
-    if record.deleted:
-        return False
-    profile = build_profile(0, record.source, record.source_key, record.payload())
-    return not block_keys(profile)
+def _unresolvable(session: Session, record_ids: list[int]) -> int:
+    """How many of these records identity resolution kept apart as unresolvable (nothing to match on, no holder)."""
+    count = 0
+    for part in chunks(record_ids):
+        count += session.execute(
+            select(func.count()).select_from(CrossReference)
+            .where(CrossReference.source_record_id.in_(part), CrossReference.method == "unresolvable")
+        ).scalar_one()
+    return count
 
 
 def _stream_name(source: str | None, raw: Any, path: Path) -> str:
@@ -323,6 +328,7 @@ def import_parties(
             if page:
                 result = ingest_page(session, page, seen_at=now)
                 handler.records_landed(session, result.changed_ids)
+                report.unresolvable += _unresolvable(session, result.changed_ids)
                 report.written += result.written
                 report.unchanged += result.unchanged
         report.quarantined += len(bad)
@@ -350,8 +356,6 @@ def import_parties(
             bad.append((_stream_name(source, raw, path), key, payload, error.reason))
         else:
             page.append(record)
-            if _unresolvable(record):
-                report.unresolvable += 1
         if lines_in_page >= page_size:
             flush()
     if lines_in_page:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.identity.normalize import normalize_name
+from hub.identity.normalize import msisdn_spellings, normalize_name
 from hub.models import Account, CrossReference, GoldenCustomer, Identifier, SourceRecord, Subscription
 from hub.models.golden import GOLDEN_ACTIVE
 
@@ -24,13 +24,19 @@ async def golden_ids_by_identifier(
 ) -> list[str]:
     """Golden ids holding a trusted identifier of one of ``types`` with this normalized value at ``at`` (default: now).
 
-    A holding counts from its ``valid_from`` (inclusive) to its ``valid_to``
+    A phone is answered from the subscriptions holding it at that moment when
+    there are any (the operator's own record of its holder); otherwise, as any
+    other identifier, from the records that carry it. A holding counts from its ``valid_from`` (inclusive) to its ``valid_to``
     (exclusive); one seen at a single instant (a caller's number on a call)
     counts at that instant only. So a recycled number answers with whoever
     held it then, and a caller of the number long ago never competes with
     its holder today.
     """
     moment = at or datetime.now(UTC)
+    if types == ("phone",):
+        held = await _subscription_holders(sessions, value, moment)
+        if held:
+            return held
     statement = (
         select(CrossReference.golden_id)
         .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
@@ -45,6 +51,23 @@ async def golden_ids_by_identifier(
                 and_(Identifier.valid_from == moment, Identifier.valid_to == moment),
             ),
             CrossReference.role == "self",
+        )
+        .distinct()
+    )
+    async with sessions() as session:
+        return sorted((await session.execute(statement)).scalars())
+
+
+async def _subscription_holders(sessions: async_sessionmaker[AsyncSession], e164: str, moment: datetime) -> list[str]:
+    """Customers whose subscription held this number at ``moment``: the operator's own record of who holds it."""
+    statement = (
+        select(Subscription.golden_id)
+        .where(
+            Subscription.msisdn.in_(msisdn_spellings(e164)),
+            Subscription.deleted.is_(False),
+            Subscription.golden_id.is_not(None),
+            or_(Subscription.activated_at.is_(None), Subscription.activated_at <= moment),
+            or_(Subscription.deactivated_at.is_(None), Subscription.deactivated_at > moment),
         )
         .distinct()
     )

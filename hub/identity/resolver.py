@@ -24,6 +24,7 @@ from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
 from hub.identity.keys_table import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, fits, hard_ids
+from hub.identity.normalize import msisdn_spellings
 from hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap
 from hub.identity.resident import Holders, ResidentState
 from hub.identity.store import (
@@ -75,11 +76,6 @@ class ResolutionStats:
     clusters: int = 0
     changed: int = 0
     learned: LearnedWeights | None = None  # weights learned by ``resolve_full(..., learn=True)``
-
-
-def _msisdn_variants(e164: str) -> list[str]:
-    national = e164[3:] if e164.startswith("+86") else e164
-    return [e164, national, "86" + national, "+86 " + national]
 
 
 class _Graph:
@@ -535,7 +531,7 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
 
 def _subscription_holdings(session: Session, phones: Collection[str]) -> dict[str, list[tuple[int, Window]]]:
     """Party records whose live subscription held each MSISDN, with the window it held it in: one query per 500 numbers."""
-    variants = {v: e164 for e164 in phones for v in _msisdn_variants(e164)}
+    variants = {v: e164 for e164 in phones for v in msisdn_spellings(e164)}
     by_phone: dict[str, list[tuple[tuple[str, str], Window]]] = defaultdict(list)
     names = sorted(variants)
     for start in range(0, len(names), 500):

@@ -8,7 +8,7 @@ deterministic matching key, and a :class:`Reason` when it is not.
 from .address import AddressResult, Street, normalize_address, street_of
 from .email import EmailResult, normalize_email
 from .name import NameResult, near_sound_key, normalize_name, surname_key
-from .phone import PhoneResult, normalize_phone
+from .phone import PhoneResult, msisdn_spellings, normalize_phone
 from .reasons import PLACEHOLDER, Reason
 from .ric import RicResult, agrees_with, normalize_ric
 from .uscc import UsccResult, normalize_uscc
@@ -30,6 +30,7 @@ __all__ = [
     "normalize_phone",
     "normalize_ric",
     "normalize_uscc",
+    "msisdn_spellings",
     "near_sound_key",
     "street_of",
     "surname_key",

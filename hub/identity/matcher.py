@@ -82,7 +82,21 @@ def hard_ids(profile: Profile) -> dict[str, set[str]]:
     return found
 
 
+def _organization_names(a: Profile, b: Profile) -> Verdict | None:
+    """Enterprises by the core of their names (天明机械设备 of 广州天明机械设备有限公司 and 天明机械设备（广州）有限公司)."""
+    if not (a.name_key and b.name_key):
+        return None
+    if a.name_key == b.name_key:
+        return Verdict("name", "agree_core", 6.0)  # a firm's own words, region and legal form aside: rarely shared
+    short, long = sorted((a.name_key, b.name_key), key=len)
+    if len(short) >= 4 and short in long:
+        return Verdict("name", "partial_core", 2.0)  # a short name (达利物业) inside the full one
+    return Verdict("name", "disagree", -5.0)
+
+
 def _names(a: Profile, b: Profile) -> Verdict | None:
+    if a.party_type == "organization":
+        return _organization_names(a, b)
     if a.honorific_only or b.honorific_only:
         return Verdict("name", "ignored", 0.0)
     if not (a.name_key and b.name_key):

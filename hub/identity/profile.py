@@ -18,6 +18,7 @@ from typing import Any
 from hub.identity.normalize import (
     near_sound_key,
     normalize_address,
+    normalize_organization,
     street_of,
     normalize_email,
     normalize_name,
@@ -138,6 +139,8 @@ def build_profile(
 ) -> Profile:
     """``payload`` is the party's canonical JSON; ``subscription_windows`` maps E.164 → windows from its subscriptions."""
     ids, birth, gender = _identifiers(payload)
+    if (payload.get("party_type") or "person") == "organization":
+        return _organization(record_id, source, source_key, payload, ids, subscription_windows)
     name = normalize_name(payload["name"]) if payload.get("name") else None
     trusted_name = name is not None and name.trusted and not name.honorific_only
     phones = _phones(payload.get("phones"), subscription_windows or {})
@@ -171,6 +174,35 @@ def build_profile(
         street=street,
         street_detail=street_detail,
         name_tokens=_latin_name_tokens(name_key) if name and name.script == "latin" and not name.romanized else (),
+    )
+
+
+def _organization(
+    record_id: int, source: str, source_key: str, payload: Mapping[str, Any], ids: frozenset[tuple[str, str]],
+    subscription_windows: Mapping[str, list[Window]] | None,
+) -> Profile:
+    """An enterprise: its name compared by its core (no region, no legal form), no person's attributes."""
+    name = normalize_organization(payload["name"]) if payload.get("name") else None
+    phones = _phones(payload.get("phones"), subscription_windows or {})
+    address_value, locality, address_tokens = _address(payload.get("address"))
+    places, street, street_detail = _street(payload.get("address")) if not address_tokens else (_NO_PLACES, None, ())
+    return Profile(
+        record_id=record_id,
+        source=source,
+        source_key=source_key,
+        party_type="organization",
+        updated_at=_time(payload.get("updated_at")),
+        name=name.value if name and name.core else None,
+        name_key=name.core if name and name.core else None,
+        ids=ids,
+        phones=phones,
+        emails=_emails(payload.get("emails")),
+        address=address_value,
+        locality=locality,
+        address_tokens=address_tokens,
+        places=places,
+        street=street,
+        street_detail=street_detail,
     )
 
 
@@ -341,10 +373,10 @@ def _block_keys(profile: Profile) -> list[str]:
     keys = {f"id:{kind}:{value}" for kind, value in profile.ids}
     keys |= {f"id:phone:{p.value}" for p in profile.phones}
     keys |= {f"id:email:{e}" for e in profile.emails}
-    if profile.name_key:
-        prefix = "on" if profile.party_type == "organization" else "nm"
-        if profile.party_type == "organization":
-            keys.add(f"on:{profile.name}")
+    if profile.name_key and profile.party_type == "organization":
+        keys.add(f"on:{profile.name_key}")  # the name's core: 天明机械设备 of every way of writing it
+    elif profile.name_key:
+        prefix = "nm"
         # A near-homophone (陈静/程静) is filed under its folded sound too; a name that folds to itself already is
         sounds = {profile.name_key, profile.name_sound or profile.name_key}
         for sound in sounds:
@@ -352,7 +384,7 @@ def _block_keys(profile: Profile) -> list[str]:
                 keys.add(f"{prefix}:{sound}|{profile.birth_date.isoformat()}")
             if profile.locality:
                 keys.add(f"{prefix}:{sound}|{profile.locality}")
-            if profile.street and prefix == "nm":
+            if profile.street:
                 keys.add(f"nm:{sound}|st:{profile.street}")  # a bill's partial address meets the full one
     if profile.party_type == "person" and profile.name_tokens:
         # Latin-script names: one word of the name (a typo in the other, or the other missing) with the birth date or postcode

@@ -460,8 +460,9 @@ class IdentityResolver:
         of a tier, those the caller does not contradict (``fits``: name or surname,
         sex from the form of address, documents) count; exactly one is the answer.
         A number several customers hold at once (a household's line, a
-        switchboard) is thus never enough alone; a value held by too many
-        records (a placeholder) is not looked at.
+        switchboard) is thus never enough alone; a number held by many
+        customers at that time (``generic_limit``), or written on very many
+        records at all, is a placeholder and not looked at.
         """
         if profile.observed_at is None or not profile.phones:
             return None, "no_phone"
@@ -470,7 +471,7 @@ class IdentityResolver:
         for phone in profile.phones:
             key = f"id:phone:{phone.value}"
             holders = graph.lookup([key]).get(key, ())
-            if key in graph.generic or len(holders) >= self.config.generic_limit(key):
+            if len(holders) > _MOST_HOLDERS_LOOKED_AT:
                 outcome = "generic_phone"
                 continue
             dated = {where[r] for r, window in holdings.get(phone.value, ()) if r in where and windows_overlap([window], observed)}
@@ -483,6 +484,9 @@ class IdentityResolver:
                 for held in other.phones:
                     if held.value == phone.value and windows_overlap(held.windows, observed):
                         (dated if _dated(held.windows) else mentioned).add(where[rid])
+            if len(dated | mentioned) >= self.config.generic_limit(key):
+                outcome = "generic_phone"  # held by that many customers at once: a switchboard, a placeholder
+                continue
             for found, tier in ((dated, how), (mentioned, "phone_mention")):
                 fitting = [g for g in sorted(found) if fits(profile, [graph.profiles[m] for m in groups[g].members if m in graph.profiles])]
                 if len(fitting) == 1:
@@ -492,6 +496,10 @@ class IdentityResolver:
                 if found:
                     outcome = "contradicted"
         return None, outcome
+
+
+# A number on more records than this (over all time) is not looked at for a caller: a placeholder
+_MOST_HOLDERS_LOOKED_AT = 60
 
 
 def _first(item: tuple[int, Window]) -> int:

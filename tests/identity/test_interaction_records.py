@@ -98,3 +98,31 @@ def test_full_resolution_gives_the_same_partition(loaded: Engine) -> None:
     before = partition(loaded)
     resolve_full(loaded)
     assert partition(loaded) == before
+
+
+def test_familiar_forms_of_rarer_surnames_are_forms_of_address(engine: Engine, tmp_path: Path) -> None:
+    import_parties(engine, write(tmp_path / "boss.jsonl", [
+        {"source_key": "B9", "kind": "person", "name": "瞿瑜", "id_number": ric("44190019840730700"), "gender": "F",
+         "phones": [{"number": "19691677379", "since": "2012-12-16"}]},
+    ]), source="boss")
+    import_parties(engine, write(tmp_path / "calls.jsonl", [
+        {"source_key": "T9", "kind": "person", "name": "小瞿", "phones": [{"number": "19691677379", "since": "2015-08-12", "until": "2015-08-12"}]},
+    ]), source="callcenter")
+    assert golden_of(engine, "callcenter", "T9") == golden_of(engine, "boss", "B9")
+
+
+def test_a_number_on_many_records_over_the_years_is_no_placeholder(engine: Engine, tmp_path: Path) -> None:
+    """Two holders one after the other, each on several silos' records: callers still find the holder of their day."""
+    number = "18772400954"
+    lines = []
+    for who, (name, since, until) in enumerate((("李平睿", "2012-01-01", "2018-01-01"), ("张敏", "2018-09-01", None))):
+        for account in range(4):
+            lines.append({"source_key": f"B{who}{account}", "kind": "person", "name": name, "gender": "M" if who == 0 else "F",
+                          "id_number": ric(f"44080219910306{who}63"), "phones": [{"number": number, "since": since, "until": until}]})
+    import_parties(engine, write(tmp_path / "boss.jsonl", lines), source="boss")
+    import_parties(engine, write(tmp_path / "calls.jsonl", [
+        {"source_key": "T1", "kind": "person", "name": "李先生", "phones": [{"number": number, "since": "2016-05-05", "until": "2016-05-05"}]},
+        {"source_key": "T2", "kind": "person", "name": "张女士", "phones": [{"number": number, "since": "2021-05-05", "until": "2021-05-05"}]},
+    ]), source="callcenter")
+    assert golden_of(engine, "callcenter", "T1") == golden_of(engine, "boss", "B00")
+    assert golden_of(engine, "callcenter", "T2") == golden_of(engine, "boss", "B10")

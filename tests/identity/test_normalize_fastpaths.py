@@ -251,6 +251,8 @@ def test_addresses_match_the_full_scan(payloads: list[tuple[str, str, dict[str, 
 def _reference_profile(record_id: int, source: str, source_key: str, payload: Mapping[str, Any],
                        subscription_windows: Mapping[str, list[profiles.Window]] | None = None) -> profiles.Profile:
     """``build_profile`` before its fast path: the dataclass constructor, ABC checks, generators, always sorting."""
+    if payload.get("party_type") == "organization":
+        return profiles._organization(record_id, source, source_key, payload, profiles._identifiers(payload)[0], subscription_windows)
     ids, birth, gender = profiles._identifiers(payload)
     name_ = normalize_name(payload["name"]) if payload.get("name") else None
     trusted_name = name_ is not None and name_.trusted and not name_.honorific_only

@@ -8,6 +8,7 @@ deterministic matching key, and a :class:`Reason` when it is not.
 from .address import AddressResult, Street, normalize_address, street_of
 from .email import EmailResult, normalize_email
 from .name import NameResult, near_sound_key, normalize_name, surname_key
+from .organization import OrganizationName, normalize_organization
 from .phone import PhoneResult, msisdn_spellings, normalize_phone
 from .reasons import PLACEHOLDER, Reason
 from .ric import RicResult, agrees_with, normalize_ric
@@ -27,6 +28,8 @@ __all__ = [
     "normalize_address",
     "normalize_email",
     "normalize_name",
+    "normalize_organization",
+    "OrganizationName",
     "normalize_phone",
     "normalize_ric",
     "normalize_uscc",

@@ -53,8 +53,14 @@ _PLACEHOLDERS = frozenset(
         "某某", "test", "unknown", "none", "null", "na", "xxx", "customer",
     }
 )
-# 小明 is a given name, 小李 a familiar form of address: only the commonest surnames are read as the latter
-_COMMON_SURNAME_SET = frozenset(s for s in COMMON_SURNAMES[:100] if len(s) == 1)
+_SURNAME_SET = frozenset(s for s in COMMON_SURNAMES if len(s) == 1)
+# 老施 and 阿陈 are forms of address whatever the surname; after 小, characters common in given names
+# (小明, 小文, 小兰) are read as the name they usually are
+_GIVEN_NAME_CHARS = frozenset("明文兰华军平红英玲芳丽静伟强林春燕霞海云凤杰东")
+
+
+def _familiar_surnames(prefix: str) -> frozenset[str]:
+    return _SURNAME_SET - _GIVEN_NAME_CHARS if prefix == "小" else _SURNAME_SET
 _LATIN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "madam"})
 _LATIN_SPLIT = re.compile(r"[\s,\-'’.]+")
 _ALIASES = {"lyu": "lv", "nyu": "nv", "lyue": "lve", "nyue": "nve", "lue": "lve", "nue": "nve"}
@@ -196,7 +202,7 @@ def _normalize_han(raw: str, text: str) -> NameResult:
             )
         if suffix in _STRIPPABLE:
             name = prefix
-    elif len(name) == 2 and name[0] in _PREFIX_HONORIFICS and name[1] in _COMMON_SURNAME_SET:
+    elif len(name) == 2 and name[0] in _PREFIX_HONORIFICS and name[1] in _familiar_surnames(name[0]):
         return NameResult(
             raw, name[1], False, Reason.HONORIFIC_ONLY, name[1], _han_key(name[1], ""), honorific_only=True, script="han",
         )

@@ -8,7 +8,8 @@ personal data. ``make`` turns a pydantic validation failure into the same.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 
 from hub.records import CanonicalRecord, InvalidRecord
 
-__all__ = ["text", "required", "timestamp", "day", "decimal", "cents", "integer", "number", "flag", "make"]
+__all__ = ["text", "required", "timestamp", "parse_timestamp", "day", "decimal", "cents", "integer", "number", "flag", "make"]
 
 R = TypeVar("R", bound=CanonicalRecord)
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -42,26 +43,80 @@ def required(raw: Mapping[str, Any], field: str) -> str:
     return value
 
 
+# Dates as silos' exports write them: 1985-03-02, 1985/3/2, 1985.03.02, 19850302, 1985年3月2日
+_DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2})(?!\d))")
+# What may follow the date: a time (after T or spaces), a fraction of a second and a zone, as in ISO 8601
+_REST = re.compile(r"^(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _date_prefix(value: str) -> tuple[date, str] | None:
+    """The calendar date at the start of ``value`` and what follows it, or ``None``."""
+    match = _DATE.match(value)
+    if match is None:
+        return None
+    year, month, day_ = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+    try:
+        return date(int(year), int(month), int(day_)), value[match.end():]
+    except ValueError:
+        return None
+
+
+def parse_timestamp(value: str) -> tuple[datetime, bool] | None:
+    """A timestamp as silos write one, and whether it was a bare date; ``None`` when it is none.
+
+    ISO 8601 first; then a date in any spelling ``_DATE`` knows, with an
+    optional ``HH:MM[:SS[.ffffff]]`` time and zone. Day-first and month-first
+    orders (03/02/1985) are refused: they cannot be told apart.
+    """
+    text_ = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text_.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        return parsed, len(text_) <= 10
+    head = _date_prefix(text_)
+    if head is None:
+        return None
+    day_, rest = head
+    match = _REST.match(rest)
+    if match is None:
+        return None
+    hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(day_.year, day_.month, day_.day, int(hour or 0), int(minute or 0), int(second or 0),
+                          round(float(fraction) * 1_000_000) if fraction else 0)
+    except ValueError:
+        return None
+    if zone == "Z":
+        moment = moment.replace(tzinfo=UTC)
+    elif zone:
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        moment = moment.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))))
+    return moment, hour is None
+
+
 def timestamp(raw: Mapping[str, Any], field: str, *, needed: bool = False) -> datetime | None:
-    """An ISO-8601 timestamp ('Z' accepted); naive values are China time (see ``hub.records.aware``)."""
+    """A timestamp in any spelling ``parse_timestamp`` knows; naive values are China time (``hub.records.aware``)."""
     value = required(raw, field) if needed else text(raw, field)
     if value is None:
         return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidRecord(f"{field}: not an ISO-8601 timestamp") from None
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise InvalidRecord(f"{field}: not a timestamp (ISO 8601, or a date such as 2024/5/1 with an optional time)")
+    return parsed[0]
 
 
 def day(raw: Mapping[str, Any], field: str) -> date | None:
-    """A calendar date; a full timestamp is accepted and cut to its date."""
+    """A calendar date in any spelling ``parse_timestamp`` knows; a full timestamp is cut to its date."""
     value = text(raw, field)
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise InvalidRecord(f"{field}: not an ISO-8601 date") from None
+    head = _date_prefix(value)
+    if head is None:
+        raise InvalidRecord(f"{field}: not a date (such as 2024-05-01, 2024/5/1, 20240501 or 2024年5月1日)")
+    return head[0]
 
 
 def decimal(raw: Mapping[str, Any], field: str, *, needed: bool = False) -> Decimal | None:

@@ -7,9 +7,6 @@ import errno
 import os
 import socket
 
-import uvicorn
-
-from hub.app import create_app
 from hub.config import Settings
 from hub.db import is_postgres
 
@@ -58,6 +55,8 @@ def worker_app():  # type: ignore[no-untyped-def]
 
     settings = load_settings()
     setup_logging(settings.log_level)
+    from hub.app import create_app  # imported when serving: other commands start without the web stack
+
     return create_app(settings)
 
 
@@ -69,6 +68,10 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     they are, so per-caller limits hold across them: shared in Redis when ``C360_REDIS_URL`` is set,
     else each worker enforces its share (``hub.auth.ratelimit``).
     """
+    import uvicorn
+
+    from hub.app import create_app
+
     host = host or settings.server.host
     port = port or settings.server.port
     workers = workers or default_workers(settings)

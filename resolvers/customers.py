@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.identity.normalize import normalize_name
-from hub.models import CrossReference, GoldenCustomer, Identifier, SourceRecord
+from hub.identity.normalize import msisdn_spellings, normalize_name
+from hub.models import Account, CrossReference, GoldenCustomer, Identifier, SourceRecord, Subscription
 from hub.models.golden import GOLDEN_ACTIVE
 
 __all__ = ["golden_ids_by_identifier", "golden_ids_by_source_key", "search_customers", "SearchHit", "SEARCH_CANDIDATES"]
@@ -19,9 +20,23 @@ SEARCH_CANDIDATES = 200  # per kind of match; ranking happens over at most 3x th
 
 
 async def golden_ids_by_identifier(
-    sessions: async_sessionmaker[AsyncSession], types: tuple[str, ...], value: str
+    sessions: async_sessionmaker[AsyncSession], types: tuple[str, ...], value: str, at: datetime | None = None,
 ) -> list[str]:
-    """Golden ids holding a trusted, current identifier of one of ``types`` with this normalized value."""
+    """Golden ids holding a trusted identifier of one of ``types`` with this normalized value at ``at`` (default: now).
+
+    A phone is answered from the subscriptions holding it at that moment when
+    there are any (the operator's own record of its holder); otherwise, as any
+    other identifier, from the records that carry it. A holding counts from its ``valid_from`` (inclusive) to its ``valid_to``
+    (exclusive); one seen at a single instant (a caller's number on a call)
+    counts at that instant only. So a recycled number answers with whoever
+    held it then, and a caller of the number long ago never competes with
+    its holder today.
+    """
+    moment = at or datetime.now(UTC)
+    if types == ("phone",):
+        held = await _subscription_holders(sessions, value, moment)
+        if held:
+            return held
     statement = (
         select(CrossReference.golden_id)
         .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
@@ -29,7 +44,12 @@ async def golden_ids_by_identifier(
             Identifier.type.in_(types),
             Identifier.value == value,
             Identifier.trusted.is_(True),
-            Identifier.valid_to.is_(None),
+            or_(Identifier.valid_from.is_(None), Identifier.valid_from <= moment),
+            or_(
+                Identifier.valid_to.is_(None),
+                Identifier.valid_to > moment,
+                and_(Identifier.valid_from == moment, Identifier.valid_to == moment),
+            ),
             CrossReference.role == "self",
         )
         .distinct()
@@ -38,17 +58,49 @@ async def golden_ids_by_identifier(
         return sorted((await session.execute(statement)).scalars())
 
 
-async def golden_ids_by_source_key(
-    sessions: async_sessionmaker[AsyncSession], source: str, source_key: str
-) -> list[str]:
+async def _subscription_holders(sessions: async_sessionmaker[AsyncSession], e164: str, moment: datetime) -> list[str]:
+    """Customers whose subscription held this number at ``moment``: the operator's own record of who holds it."""
     statement = (
-        select(CrossReference.golden_id)
-        .join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
-        .where(SourceRecord.source == source, SourceRecord.source_key == source_key, SourceRecord.kind == "party")
+        select(Subscription.golden_id)
+        .where(
+            Subscription.msisdn.in_(msisdn_spellings(e164)),
+            Subscription.deleted.is_(False),
+            Subscription.golden_id.is_not(None),
+            or_(Subscription.activated_at.is_(None), Subscription.activated_at <= moment),
+            or_(Subscription.deactivated_at.is_(None), Subscription.deactivated_at > moment),
+        )
         .distinct()
     )
     async with sessions() as session:
         return sorted((await session.execute(statement)).scalars())
+
+
+# A silo's own key: of a party (through its cross-reference), or of an account or a subscription (their golden id)
+_KEYED_FACTS = (Account, Subscription)
+
+
+async def golden_ids_by_source_key(
+    sessions: async_sessionmaker[AsyncSession], source: str, source_key: str
+) -> list[str]:
+    """Customers a silo's key names: a party's key, else an account's or a subscription's (a billing account number)."""
+    keyed = SourceRecord.source == source, SourceRecord.source_key == source_key
+    party = (
+        select(CrossReference.golden_id)
+        .join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
+        .where(*keyed, SourceRecord.kind == "party")
+    )
+    facts = [
+        select(model.golden_id)
+        .join(SourceRecord, SourceRecord.id == model.source_record_id)
+        .where(*keyed, SourceRecord.kind == model.__tablename__, model.deleted.is_(False), model.golden_id.is_not(None))
+        for model in _KEYED_FACTS
+    ]
+    async with sessions() as session:
+        found = set((await session.execute(party)).scalars())
+        if not found:
+            for statement in facts:
+                found |= set((await session.execute(statement)).scalars())
+        return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -67,12 +119,15 @@ async def search_customers(
 ) -> list[SearchHit]:
     """Active golden customers matching ``text`` by name, phone or address, best first.
 
-    Scores: exact name 100, name prefix 80, name contains 60; exact phone 90,
+    A name is compared as written and by its pronunciation key (traditional
+    characters, homophones and pinyin find the name). Scores: exact name or
+    pronunciation 100, prefix 80, contains 60; exact phone 90,
     phone contains 50; address contains 40. A customer matched several ways
     adds the best score of each way. Ties break on golden id, so the order is stable.
     """
     text = text.strip()
-    name_key = normalize_name(text).value if text else ""
+    # Golden customers keep their name's pronunciation key: 張偉, 张玮 and "Zhang Wei" all find 张伟
+    name_key = normalize_name(text).pronunciation_key if text else ""
     digits = re.sub(r"\D", "", text)
     scores: dict[str, dict[str, int]] = defaultdict(dict)
     async with sessions() as session:

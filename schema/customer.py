@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 
+from hub.identity.normalize.documents import RIC, document_kind
 from hub.models import GoldenCustomer
 from schema.context import Info
 from schema.facts import (
@@ -65,9 +66,6 @@ class ProfileField:
     updated_at: datetime | None
 
 
-RIC_TYPES = frozenset({"RIC", "RIC15", "RIC18", "ID", "IDCARD"})
-
-
 def _plain(entry: Any) -> Any:
     return entry.get("value") if isinstance(entry, dict) else entry
 
@@ -83,7 +81,7 @@ def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
         entry = profile[name]
         lineage = entry if isinstance(entry, dict) and "value" in entry else {"value": entry}
         kind = PROFILE_MASKS.get(name, "other")
-        if name == "id_number" and str(_plain(profile.get("id_type")) or "RIC").upper() not in RIC_TYPES:
+        if name == "id_number" and document_kind(_plain(profile.get("id_type")), _plain(entry)) != RIC:
             kind = "passport"
         raw_value = lineage.get("value")
         value = [protect(kind, _item(item)) for item in raw_value] if isinstance(raw_value, list) else protect(kind, raw_value)

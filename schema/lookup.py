@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from hub.identity.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
@@ -43,8 +45,11 @@ async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> Golde
     return found
 
 
-async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> GoldenCustomer:
-    """The one active golden customer ``ref`` names; NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise."""
+async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", at: datetime | None = None) -> GoldenCustomer:
+    """The one active golden customer ``ref`` names (an identifier as held at ``at``, default now).
+
+    NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise.
+    """
     given = {name: value for name, value in vars(ref).items() if value not in (None, "")}
     if set(given) == {"source", "source_key"}:
         ids = await golden_ids_by_source_key(info.context.sessions, ref.source or "", ref.source_key or "")
@@ -64,7 +69,7 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> Go
         if not result.trusted:
             reason = getattr(result.reason, "value", result.reason) or "invalid"
             raise BadUserInput(field, f"not a usable {name.replace('_', ' ')} ({reason})")
-        ids = await golden_ids_by_identifier(info.context.sessions, types, result.value)
+        ids = await golden_ids_by_identifier(info.context.sessions, types, result.value, at)
     else:
         raise BadUserInput(prefix.rstrip(".") or "customer", "give exactly one of id, idNumber, phone, email, creditCode, or source with sourceKey")
     rows = [row for row in await info.context.loaders.customer.load_many(ids) if isinstance(row, GoldenCustomer)]
@@ -89,7 +94,13 @@ class LookupQuery:
     async def customer(self, info: Info, id: strawberry.ID) -> Customer:
         return Customer.of(await customer_by_id(info, str(id)))
 
-    @strawberry.field(description="A customer by one identifier (ID number, phone, e-mail, credit code) or a silo's key.")
+    @strawberry.field(
+        description=(
+            "A customer by one identifier (ID number, phone, e-mail, credit code) or a silo's key (of a party, an account "
+            "or a subscription). A phone answers with whoever held it at `at` (default: now): a recycled number names "
+            "its holder of that time, and AMBIGUOUS means two customers really held it then."
+        )
+    )
     async def customer_by(
         self,
         info: Info,
@@ -99,11 +110,14 @@ class LookupQuery:
         credit_code: str | None = None,
         source: str | None = None,
         source_key: str | None = None,
+        at: datetime | None = None,
     ) -> Customer:
         ref = CustomerRef(
             id_number=id_number, phone=phone, email=email, credit_code=credit_code, source=source, source_key=source_key
         )
-        return Customer.of(await resolve_customer(info, ref))
+        if at is not None and at.tzinfo is None:
+            raise BadUserInput("at", "give a time zone (2024-05-01T10:00:00+08:00 or …Z)")
+        return Customer.of(await resolve_customer(info, ref, at=at))
 
     @strawberry.field(description="Customers matching a name, phone (or its last digits) or address, best first.")
     async def search_customers(

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import typer
 
-from schema import build_schema
 
 __all__ = ["schema_command", "current_sdl"]
 
 
 def current_sdl() -> str:
+    from schema import build_schema  # the GraphQL stack is imported by the commands that need it
+
     return build_schema().as_str().rstrip("\n") + "\n"
 
 

@@ -30,7 +30,7 @@ def import_command(
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
     ),
-    page_size: int = typer.Option(500, "--page-size", min=1, max=10000, help="Lines per transaction."),
+    page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
     """Import parties from a generic JSONL file; bad lines go to quarantine and the import goes on."""
     from hub.transfer.party_jsonl import count_lines, import_parties
@@ -55,11 +55,14 @@ def import_command(
         f"quarantined {report.quarantined}, unresolvable {report.unresolvable}",
         highlight=False,
     )
-    for reason in report.reasons:
-        err_console.print(f"  quarantined: {reason}", highlight=False, markup=False)
-    if report.quarantined > len(report.reasons):
-        more = report.quarantined - len(report.reasons)
-        err_console.print(f"  … and {more} more (c360 quarantine list)", highlight=False)
+    for reason, count in report.by_reason.most_common():
+        err_console.print(f"  quarantined {count}: {reason}", highlight=False, markup=False)
+    for reason in report.reasons[:5]:
+        err_console.print(f"  e.g. {reason}", highlight=False, markup=False)
+    if report.quarantined:
+        err_console.print("  every quarantined line: c360 quarantine list", highlight=False, markup=False)
+    if report.all_quarantined:
+        fail(f"every line of {file.name} was quarantined: nothing was imported")
 
 
 @export_app.command("xref")

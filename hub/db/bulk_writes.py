@@ -2,21 +2,18 @@
 
 SQLAlchemy's per-row parameter handling was most of the cost of the identity hook's writes
 (blocking keys, goldens, cross-references, facts' golden ids). On SQLite the rows go to the
-driver as tuples, each value bound by its column type's own bind processor (JSON objects and
-arrays by the encoder ``json.dumps`` would build for each), so the stored text is what the Core
-statement writes (tested in ``tests/identity/test_golden_writes.py`` and ``test_bulk_writes.py``);
+driver as tuples, each value bound by its column type's own (public) bind processor, so the
+stored text is what the Core statement writes (tested in ``tests/identity/test_golden_writes.py`` and ``test_bulk_writes.py``);
 other databases get the portable Core statement.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -114,35 +111,17 @@ def _bind_values(type_: TypeEngine[Any], dialect: Dialect, values: Sequence[Any]
     process = _processor(type_, dialect)
     if process is None:
         return values
-    encode = _json_encoder(type_.dialect_impl(dialect), dialect)
-    if encode is not None:  # objects and arrays as ``json.dumps`` writes them, without its per-call set-up
-        return [encode(value) if type(value) in _CONTAINERS else process(value) for value in values]
     bound: dict[int, Any] = {}  # by identity: a value every row shares (the batch's ``now``) is bound once
+    out = []
     for value in values:
-        if id(value) not in bound:
-            bound[id(value)] = process(value)
-    return [bound[id(value)] for value in values]
+        if type(value) in _CONTAINERS:  # JSON objects and arrays: each its own
+            out.append(process(value))
+            continue
+        key = id(value)
+        if key not in bound:
+            bound[key] = process(value)
+        out.append(bound[key])
+    return out
 
 
 _CONTAINERS = (dict, list)
-
-
-def _json_encoder(impl: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], str] | None:
-    """For a JSON column bound by plain ``json.dumps`` (SQLite's default): the encoder ``json.dumps`` builds per call, built once.
-
-    ``json.dumps(value)`` with default arguments is ``"".join(c_make_encoder(...)(value, 0))`` for a
-    dict or list; None (use the type's bind processor) for other types, serializers and dialects.
-    """
-    if not isinstance(impl, JSON) or type(impl).bind_processor is not JSON.bind_processor:
-        return None
-    if dialect._json_serializer is not None or c_make_encoder is None:  # type: ignore[attr-defined]
-        return None
-    if impl._str_impl.bind_processor(dialect) is not None:  # the text would be processed again after encoding
-        return None
-    defaults = json.JSONEncoder()
-    encoder = c_make_encoder(
-        {}, defaults.default, encode_basestring_ascii, None, defaults.key_separator, defaults.item_separator,
-        defaults.sort_keys, defaults.skipkeys, defaults.allow_nan,
-    )
-    join = "".join
-    return lambda value: join(encoder(value, 0))

@@ -29,7 +29,7 @@ from hub.db.bulk_writes import insert_many, update_many
 from hub.db.id_lists import any_of
 from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
 from hub.identity.normalize import normalize_name
-from hub.identity.store import chunked, party_rows
+from hub.identity.store import chunked, current_links, party_rows
 from hub.identity.survivorship import DEFAULT_RULES, Member, SurvivorshipRules, survive
 from hub.ingest.facts import FACT_TABLES
 from hub.models import (
@@ -51,9 +51,6 @@ _SOURCE: Table = SourceRecord.__table__  # type: ignore[assignment]
 
 # Built once, each list of ids bound as one parameter (``hub.db.id_lists``): SQLAlchemy's expanding
 # IN cost more CPU per id than the database's lookup of it.
-_LINKS = select(_XREFS.c.source_record_id, _XREFS.c.golden_id, _XREFS.c.method, _XREFS.c.score, _XREFS.c.evidence).where(
-    any_of(_XREFS.c.source_record_id)
-)
 _DELETE_XREFS = delete(_XREFS).where(any_of(_XREFS.c.source_record_id))
 
 __all__ = ["Group", "Link", "apply_partition", "record_event", "refresh_facts", "refresh_landed_facts"]
@@ -138,7 +135,7 @@ def apply_partition(
     Returns the ids of records whose golden changed.
     """
     members = [m for g in groups for m in g.members]
-    stored = _current_links(session, members)
+    stored = current_links(session, members)
     before = {m: row[0] for m, row in stored.items()}
     chosen = _choose_ids(groups, before)
     now = utcnow()
@@ -161,25 +158,21 @@ def apply_partition(
     return changed
 
 
-def _current_links(session: Session, record_ids: Iterable[int]) -> dict[int, tuple[str, str, float | None, Any]]:
-    """Each record's stored cross-reference: golden id, method, score, evidence."""
-    out: dict[int, tuple[str, str, float | None, Any]] = {}
-    for part in chunked(record_ids):
-        for rid, gid, method, score, evidence in session.execute(_LINKS, {"ids": part}):
-            out[rid] = (gid, method, score, evidence)
-    return out
-
-
 def _stale(groups: list[Group], after: Mapping[int, str], before: Mapping[int, str], dirty: Collection[int] | None) -> list[Group]:
-    """Groups whose golden needs surviving again: new or changed membership, or a member whose content changed."""
+    """Groups whose golden needs surviving again: new, lost a member, gained an anchor, or an anchor's content changed.
+
+    Survivorship reads anchors only, so an interaction record joining a
+    customer leaves its golden row as it is.
+    """
     if dirty is None:
         return groups
     held = Counter(before.values())
     out = []
     for group in groups:
         gid = after[group.members[0]]
-        same = held[gid] == len(group.members) and all(before.get(m) == gid for m in group.members)
-        if not same or any(m in dirty for m in group.members):
+        stayed = sum(1 for m in group.members if before.get(m) == gid)
+        same = held[gid] == stayed > 0 and all(before.get(m) == gid for m in group.anchors)
+        if not same or any(m in dirty for m in group.anchors):
             out.append(group)
     return out
 

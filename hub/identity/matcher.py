@@ -9,7 +9,7 @@ honorific-only names ("王先生") carry no weight at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from itertools import permutations
@@ -17,11 +17,12 @@ from itertools import permutations
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from hub.identity.profile import Profile, windows_overlap
+from hub.identity.normalize import surname_key
+from hub.identity.profile import HARD_ID_KINDS, Profile, windows_overlap
 
-__all__ = ["MatchConfig", "Comparison", "Verdict", "compare", "hard_ids"]
+__all__ = ["MatchConfig", "Comparison", "Verdict", "compare", "fits", "hard_ids"]
 
-HARD_ID_TYPES = ("ric", "uscc", "passport")
+HARD_ID_TYPES = HARD_ID_KINDS
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,21 @@ def hard_ids(profile: Profile) -> dict[str, set[str]]:
     return found
 
 
+def _organization_names(a: Profile, b: Profile) -> Verdict | None:
+    """Enterprises by the core of their names (天明机械设备 of 广州天明机械设备有限公司 and 天明机械设备（广州）有限公司)."""
+    if not (a.name_key and b.name_key):
+        return None
+    if a.name_key == b.name_key:
+        return Verdict("name", "agree_core", 6.0)  # a firm's own words, region and legal form aside: rarely shared
+    short, long = sorted((a.name_key, b.name_key), key=len)
+    if len(short) >= 4 and short in long:
+        return Verdict("name", "partial_core", 2.0)  # a short name (达利物业) inside the full one
+    return Verdict("name", "disagree", -5.0)
+
+
 def _names(a: Profile, b: Profile) -> Verdict | None:
+    if a.party_type == "organization":
+        return _organization_names(a, b)
     if a.honorific_only or b.honorific_only:
         return Verdict("name", "ignored", 0.0)
     if not (a.name_key and b.name_key):
@@ -92,9 +107,12 @@ def _names(a: Profile, b: Profile) -> Verdict | None:
         return Verdict("name", "agree", 5.0)
     if a.name_key == b.name_key:
         return Verdict("name", "agree_sound", 4.0)  # 张伟/張偉/张玮/Wei Zhang
+    if a.name_sound and a.name_sound == b.name_sound:
+        return Verdict("name", "agree_near_sound", 3.0)  # 陈静/程静, 刘敏/牛敏: misheard, or typed as heard
     similarity = JaroWinkler.similarity(a.name_key, b.name_key)
     if similarity >= 0.93:
-        return Verdict("name", "partial", 1.5)
+        # one syllable off: a typo, or a sibling (王建国/王建军): barely evidence either way
+        return Verdict("name", "partial", 0.5)
     return Verdict("name", "disagree", -5.0)
 
 
@@ -137,7 +155,7 @@ def _birth_dates(a: dt.date, b: dt.date) -> Verdict:
         return Verdict("birth_date", "agree", 5.0)
     x, y = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
     if DamerauLevenshtein.distance(x, y) <= 1 or (a.year == b.year and a.month == b.day and a.day == b.month):
-        return Verdict("birth_date", "partial", 0.0)  # one digit typed wrong, or day and month swapped
+        return Verdict("birth_date", "partial", -1.0)  # one digit typed wrong, day and month swapped, or a sibling
     return Verdict("birth_date", "disagree", -6.0)
 
 
@@ -164,26 +182,41 @@ def _soft_ids(a: Profile, b: Profile, generic: Collection[str]) -> Verdict | Non
 
 
 def _addresses(a: Profile, b: Profile) -> Verdict | None:
+    if a.address_tokens and b.address_tokens:
+        return _latin_addresses(a, b)
+    if a.street and a.street == b.street and _places_agree(a.places, b.places):
+        if a.street_detail and b.street_detail:
+            if a.street_detail != b.street_detail:
+                return Verdict("address", "same_building", 1.0)  # neighbours, or a move within the block
+            return Verdict("address", "agree_flat", 5.0)  # down to the flat
+        return Verdict("address", "agree_street", 4.0)  # at the depth both give: 天河区体育西路123号 in a full address
     if not (a.address and b.address):
         return None
-    if a.address_tokens and b.address_tokens:
-        # a whole street address with its house number, in a wide-open alphabet: rarely shared by chance
-        if a.address == b.address:
-            return Verdict("address", "agree", 5.0)
-        similarity = max(fuzz.token_sort_ratio(a.address, b.address),
-                         fuzz.ratio(a.address.replace(" ", ""), b.address.replace(" ", ""))) / 100
-        if similarity >= 0.9:
-            return Verdict("address", "agree_fuzzy", 4.0)
-        if similarity >= 0.75:
-            return Verdict("address", "partial", 2.0)
-        if a.locality and a.locality == b.locality:
-            return Verdict("address", "same_locality", 0.5)
-        return Verdict("address", "disagree", -1.0)
     if a.address == b.address:
         return Verdict("address", "agree", 3.0)
     if a.locality == b.locality:
         return Verdict("address", "partial", 1.0)
     return None
+
+
+def _places_agree(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Province, city and district agree wherever both addresses name them."""
+    return all(not x or not y or x == y for x, y in zip(a, b, strict=True))
+
+
+def _latin_addresses(a: Profile, b: Profile) -> Verdict:
+    """A whole street address with its house number, in a wide-open alphabet: rarely shared by chance."""
+    if a.address == b.address:
+        return Verdict("address", "agree", 5.0)
+    similarity = max(fuzz.token_sort_ratio(a.address, b.address),
+                     fuzz.ratio((a.address or "").replace(" ", ""), (b.address or "").replace(" ", ""))) / 100
+    if similarity >= 0.9:
+        return Verdict("address", "agree_fuzzy", 4.0)
+    if similarity >= 0.75:
+        return Verdict("address", "partial", 2.0)
+    if a.locality and a.locality == b.locality:
+        return Verdict("address", "same_locality", 0.5)
+    return Verdict("address", "disagree", -1.0)
 
 
 def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: MatchConfig | None = None) -> Comparison:
@@ -235,6 +268,9 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
         verdicts.append(Verdict("email", "ignored", 0.0) if generic_only else Verdict("email", "agree", 7.0))
     address = _addresses(a, b)
     if address:
+        if best_phone is not None and best_phone.outcome == "agree" and address.weight > 0:
+            # One line and one address say "one household", not "one person": counted once, the name must do the rest
+            address = Verdict("address", "household", 1.0)
         verdicts.append(address)
 
     if config.weights:
@@ -246,3 +282,37 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
     score = sum(v.weight for v in verdicts)
     decision = "match" if score >= config.match else "review" if score >= config.review else "non_match"
     return Comparison(score, decision, None, tuple(verdicts))
+
+
+def fits(caller: Profile, members: Sequence[Profile]) -> bool:
+    """Nothing the caller says of itself contradicts this customer (its member records).
+
+    Used to attach an interaction record to the holder of its phone, where the
+    phone already says who it is: so only contradictions count. A full name
+    must agree with some member's (same, same sound, or close); a bare surname
+    (王女士, 老王) must be some member's surname, by character or sound; the sex a
+    form of address says must be some member's, when members say one; a
+    trusted document must not differ from a member's of the same kind.
+    """
+    anchors = [m for m in members if not m.event_time]
+    if not anchors:
+        return False
+    own_ids = hard_ids(caller)
+    for kind, values in own_ids.items():
+        others = set().union(*(hard_ids(m).get(kind, set()) for m in anchors))
+        if others and not values & others:
+            return False
+    if caller.gender:
+        genders = {m.gender for m in anchors if m.gender}
+        if genders and caller.gender not in genders:
+            return False
+    if caller.name_key:
+        named = [m for m in anchors if m.name_key]
+        return not named or any((_names(caller, m) or _AGREE).weight > 0 for m in named)
+    if caller.surname:
+        surnames = {m.surname for m in anchors if m.surname and not m.honorific_only}
+        return not surnames or caller.surname in surnames or surname_key(caller.surname) in {surname_key(s) for s in surnames}
+    return True
+
+
+_AGREE = Verdict("name", "agree", 1.0)

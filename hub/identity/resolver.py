@@ -23,14 +23,18 @@ from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
 from hub.identity.keys_table import IdentityKey
-from hub.identity.matcher import MatchConfig, compare, hard_ids
-from hub.identity.profile import Profile, block_keys, in_window, phone_key
+from hub.identity.matcher import MatchConfig, compare, fits, hard_ids
+from hub.identity.normalize import msisdn_spellings
+from hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap
 from hub.identity.resident import Holders, ResidentState
 from hub.identity.store import (
     chunked,
     current_golden,
+    current_links,
+    golden_kinds,
     golden_members,
     load_profiles,
+    store_normal_forms,
     party_ids,
     steward_rules,
     write_keys,
@@ -72,11 +76,6 @@ class ResolutionStats:
     clusters: int = 0
     changed: int = 0
     learned: LearnedWeights | None = None  # weights learned by ``resolve_full(..., learn=True)``
-
-
-def _msisdn_variants(e164: str) -> list[str]:
-    national = e164[3:] if e164.startswith("+86") else e164
-    return [e164, national, "86" + national, "+86 " + national]
 
 
 class _Graph:
@@ -201,8 +200,12 @@ class IdentityResolver:
         subs = [r.id for r in rows if r.kind == "subscription"]
         if subs:
             seeds |= self._subscription_seeds(session, graph, subs)
-        if seeds:
-            self._resolve(session, graph, seeds, None, set(parties))
+        callers = self._settled_callers(session, seeds, parties)
+        handled: set[int] = set()
+        if seeds - callers:
+            self._resolve(session, graph, seeds - callers, None, set(parties), handled)
+        if callers - handled:
+            self._attach_callers(session, graph, sorted(callers - handled), set(parties))
         facts: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             if r.kind != "party":
@@ -290,10 +293,71 @@ class IdentityResolver:
         self.resident.commit(session)
         return stats
 
+    def _settled_callers(self, session: Session, seeds: Collection[int], parties: Collection[int]) -> set[int]:
+        """Landed interaction records that can attach to the customers as they stand (``_attach_callers``).
+
+        An interaction record never links two others, so landing one changes no
+        cluster: re-walking its holders' neighbourhoods would give them back as
+        they are. Records a steward ruled on take the full walk.
+        """
+        profiles = self.resident.profiles
+        callers = {rid for rid in parties if rid in seeds and rid in profiles and profiles[rid].event_time}
+        if callers:
+            merges, never, isolated = steward_rules(session)
+            callers -= {r for pair in (*merges, *never) for r in pair} | isolated
+        return callers
+
+    def _attach_callers(self, session: Session, graph: _Graph, callers: Sequence[int], dirty: Collection[int]) -> None:
+        """Attach interaction records to the customers holding their phones, the customers left as they are.
+
+        The same decision the full walk makes (``_holder``), over the holders'
+        current customers: every member of each customer touched (a holder's,
+        and the one a caller leaves) goes into ``apply_partition`` with its
+        stored link, so only the callers' cross-references change.
+        """
+        profiles = graph.profiles
+        phones = sorted({p.value for c in callers for p in profiles[c].phones})
+        holdings = _subscription_holdings(session, phones)
+        holders: set[int] = {rid for held in holdings.values() for rid, _ in held}
+        for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
+            holders.update(ids)
+        before = current_golden(session, holders | set(callers))
+        members = golden_members(session, set(before.values()))
+        everyone = {m for ms in members.values() for m in ms} | set(callers)
+        graph.ensure(everyone)
+        stored = current_links(session, everyone)
+        kinds = golden_kinds(session, members)
+        groups: list[Group] = []
+        where: dict[int, int] = {}
+        moving = set(callers)
+        for gid in sorted(members):
+            kept = sorted(m for m in members[gid] if m not in moving and m in profiles)
+            if not kept:
+                continue
+            kind, resolvable = kinds[gid]
+            links = {m: Link(*stored[m][1:]) for m in kept if m in stored}
+            anchors = {m for m in kept if not profiles[m].event_time}
+            for m in kept:
+                where[m] = len(groups)
+            groups.append(Group(kept, anchors, kind, resolvable, links))
+        for rid in callers:
+            profile = profiles[rid]
+            target, how = self._holder(graph, profile, where, groups, holdings)
+            if target is None:
+                groups.append(Group([rid], set(), profile.party_type, False, {rid: Link("unresolvable", None, {"reason": how})}))
+            else:
+                groups[target].members.append(rid)
+                groups[target].links[rid] = Link("event_time", None, {"by": how})
+        apply_partition(session, groups, self.rules, None, dirty=dirty, rows=graph.rows)
+
     def _resolve(
         self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
+        handled: set[int] | None = None,
     ) -> ResolutionStats:
-        """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``)."""
+        """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``).
+
+        ``handled``: filled with the interaction records the walk reached (and attached).
+        """
         merges, never, isolated = steward_rules(session)
         steward_adj: dict[int, set[int]] = defaultdict(set)
         for a, b in merges:
@@ -331,6 +395,8 @@ class IdentityResolver:
                     nxt.add(other)
                     evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
             frontier = nxt - closure - events
+        if handled is not None:
+            handled |= events
         return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty)
 
     def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
@@ -339,8 +405,8 @@ class IdentityResolver:
         anchors: set[int] = set()
         for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
             anchors.update(ids)
-        for ids in _subscription_holders_many(session, phones, None).values():
-            anchors.update(ids)
+        for held in _subscription_holdings(session, phones).values():
+            anchors.update(rid for rid, _ in held)
         return anchors
 
     def _apply(
@@ -369,8 +435,9 @@ class IdentityResolver:
                 else:
                     group.links[m] = evidence.get(m, Link("new"))
             groups.append(group)
+        holdings = _subscription_holdings(session, sorted({p.value for rid in events for p in profiles[rid].phones}))
         for rid in sorted(events):
-            target, how = self._holder(session, graph, profiles[rid], where, groups)
+            target, how = self._holder(graph, profiles[rid], where, groups, holdings)
             if target is None:
                 groups.append(Group([rid], set(), profiles[rid].party_type, False, {rid: Link("unresolvable", None, {"reason": how})}))
             else:
@@ -381,33 +448,67 @@ class IdentityResolver:
         changed = apply_partition(session, groups, self.rules, actor, dirty=dirty, rows=graph.rows)
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
 
-    def _holder(self, session: Session, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group]) -> tuple[int | None, str]:
-        """Whoever held the caller's phone at the call: subscriptions first, then phone windows; else nobody."""
-        moment = profile.observed_at
-        if moment is None or not profile.phones:
+    def _holder(
+        self, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group],
+        holdings: Mapping[str, list[tuple[int, Window]]],
+    ) -> tuple[int | None, str]:
+        """The customer who held the caller's phone when the call was observed, if nothing contradicts it.
+
+        Holders are found per phone at the observation: first those whose holding
+        is dated (a subscription, or a phone window with a bound), then those whose
+        record only mentions the number (a contact phone on a bill). Of the holders
+        of a tier, those the caller does not contradict (``fits``: name or surname,
+        sex from the form of address, documents) count; exactly one is the answer.
+        A number several customers hold at once (a household's line, a
+        switchboard) is thus never enough alone; a number held by many
+        customers at that time (``generic_limit``), or written on very many
+        records at all, is a placeholder and not looked at.
+        """
+        if profile.observed_at is None or not profile.phones:
             return None, "no_phone"
+        observed = [profile.observation]
+        outcome = "no_holder"
         for phone in profile.phones:
             key = f"id:phone:{phone.value}"
-            if key in graph.generic or len(graph.lookup([key]).get(key, ())) >= self.config.generic_limit(key):
-                return None, "generic_phone"
-            by_sub = {where[r] for r in _subscription_holders(session, phone.value, moment) if r in where}
-            if len(by_sub) == 1:
-                return by_sub.pop(), "subscription"
-            if by_sub:
-                return None, "ambiguous"
-            held = set()
-            for rid in graph.lookup([key]).get(key, ()):
+            holders = graph.lookup([key]).get(key, ())
+            if len(holders) > _MOST_HOLDERS_LOOKED_AT:
+                outcome = "generic_phone"
+                continue
+            dated = {where[r] for r, window in holdings.get(phone.value, ()) if r in where and windows_overlap([window], observed)}
+            how = "subscription" if dated else "phone_window"
+            mentioned: set[int] = set()
+            for rid in holders:
                 other = graph.profiles.get(rid)
-                if other is None or rid not in where:
+                if other is None or rid not in where or other.event_time:
                     continue
-                for p in other.phones:
-                    if p.value == phone.value and any(in_window(moment, w) for w in p.windows):
-                        held.add(where[rid])
-            if len(held) == 1:
-                return held.pop(), "phone_window"
-            if held:
-                return None, "ambiguous"
-        return None, "no_holder"
+                for held in other.phones:
+                    if held.value == phone.value and windows_overlap(held.windows, observed):
+                        (dated if _dated(held.windows) else mentioned).add(where[rid])
+            if len(dated | mentioned) >= self.config.generic_limit(key):
+                outcome = "generic_phone"  # held by that many customers at once: a switchboard, a placeholder
+                continue
+            for found, tier in ((dated, how), (mentioned, "phone_mention")):
+                fitting = [g for g in sorted(found) if fits(profile, [graph.profiles[m] for m in groups[g].members if m in graph.profiles])]
+                if len(fitting) == 1:
+                    return fitting[0], tier
+                if fitting:
+                    return None, "ambiguous"
+                if found:
+                    outcome = "contradicted"
+        return None, outcome
+
+
+# A number on more records than this (over all time) is not looked at for a caller: a placeholder
+_MOST_HOLDERS_LOOKED_AT = 60
+
+
+def _first(item: tuple[int, Window]) -> int:
+    return item[0]
+
+
+def _dated(windows: Sequence[Window]) -> bool:
+    """A holding with a start or an end: a subscription period, not a number merely written on a record."""
+    return any(start is not None or end is not None for start, end in windows)
 
 
 def _phone_keys(session: Session, record_ids: Collection[int]) -> dict[int, set[str]]:
@@ -436,23 +537,21 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
     return out
 
 
-def _subscription_holders_many(session: Session, phones: Collection[str], moment: object) -> dict[str, list[int]]:
-    """Party records whose subscription held each MSISDN (at ``moment``, when given): one query per kind for all phones."""
-    variants = {v: e164 for e164 in phones for v in _msisdn_variants(e164)}
-    refs_by_phone: dict[str, set[tuple[str, str]]] = defaultdict(set)
+def _subscription_holdings(session: Session, phones: Collection[str]) -> dict[str, list[tuple[int, Window]]]:
+    """Party records whose live subscription held each MSISDN, with the window it held it in: one query per 500 numbers."""
+    variants = {v: e164 for e164 in phones for v in msisdn_spellings(e164)}
+    by_phone: dict[str, list[tuple[tuple[str, str], Window]]] = defaultdict(list)
     names = sorted(variants)
     for start in range(0, len(names), 500):
         rows = session.execute(_SUBS_BY_MSISDN, {"msisdns": names[start : start + 500]}).all()
         for msisdn, s, k, begin, end in rows:
-            if s and k and (moment is None or in_window(moment, (begin, end))):  # type: ignore[arg-type]
-                refs_by_phone[variants[msisdn]].add((s, k))
-    ids = _party_ids_by_ref(session, {r for refs in refs_by_phone.values() for r in refs})
-    return {e164: sorted(ids[r] for r in refs if r in ids) for e164, refs in refs_by_phone.items()}
-
-
-def _subscription_holders(session: Session, e164: str, moment: object) -> list[int]:
-    """Party records whose subscription held this MSISDN (at ``moment``, when given)."""
-    return _subscription_holders_many(session, [e164], moment).get(e164, [])
+            if s and k:
+                by_phone[variants[msisdn]].append(((s, k), (begin, end)))
+    ids = _party_ids_by_ref(session, {ref for held in by_phone.values() for ref, _ in held})
+    return {
+        e164: sorted(((ids[ref], window) for ref, window in held if ref in ids), key=_first)
+        for e164, held in by_phone.items()
+    }
 
 
 def resolve_full(
@@ -470,7 +569,9 @@ def resolve_full(
     with Session(engine) as session, session.begin():
         plan_lists_as_bound(session)
         ids = party_ids(session)
-        profiles = load_profiles(session, ids)
+        rebuilt: list[int] = []
+        profiles = load_profiles(session, ids, rebuilt=rebuilt)
+        store_normal_forms(session, (profiles[rid] for rid in rebuilt))  # from now on loaded without normalizing
         session.execute(delete(IdentityKey))
         write_keys(session, ids, profiles)
         index: dict[str, set[int]] = defaultdict(set)

@@ -7,24 +7,25 @@ MSISDN windows; candidates come from the indexed ``identity_key`` rows.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hub.db.bulk_writes import insert_many
 from hub.db.id_lists import any_of
 from hub.identity.keys_table import IdentityKey
+from hub.identity.normal_form import from_normal_form, normal_form
 from hub.identity.profile import Profile, Window, block_keys, build_profile, phone_key
 from hub.ingest.landed import PartyRow, take_landed
-from hub.models import CrossReference, SourceRecord, StewardDecision, Subscription
+from hub.models import CrossReference, GoldenCustomer, SourceRecord, StewardDecision, Subscription
 
 __all__ = [
     "chunked",
     "load_profiles",
+    "store_normal_forms",
     "subscription_windows",
     "counted_windows",
     "Counted",
@@ -41,6 +42,7 @@ __all__ = [
 _SIZE = 500
 # Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
 _KEYS, _XREFS, _SUBS, _SOURCE = IdentityKey.__table__, CrossReference.__table__, Subscription.__table__, SourceRecord.__table__
+_GOLDENS = GoldenCustomer.__table__
 
 
 def chunked(items: Iterable[int], size: int = _SIZE) -> Iterable[list[int]]:
@@ -98,47 +100,27 @@ def counted_windows(subs: Iterable[CountedSub]) -> dict[str, list[Window]]:
     return out
 
 
-def party_rows(session: Session, ids: Iterable[int]) -> dict[int, Any]:
+# Looked up by primary key only, kind and deleted checked on the rows: SQLite cannot size the bound id
+# list, and offered a condition on ``kind`` it scanned every party through the (kind, updated) index.
+_PARTY_ROWS = select(
+    _SOURCE.c.id, _SOURCE.c.source, _SOURCE.c.source_key, _SOURCE.c.source_updated_at, _SOURCE.c.raw,
+    _SOURCE.c.kind, _SOURCE.c.deleted,
+).where(any_of(_SOURCE.c.id))
+
+
+def party_rows(session: Session, ids: Iterable[int]) -> dict[int, PartyRow]:
     """The live party source rows (id, source, source_key, source_updated_at, raw) among ``ids``."""
-    if session.get_bind().dialect.name == "sqlite":
-        return _party_rows_sqlite(session, ids)
-    return _party_rows_core(session, ids)
-
-
-_PARTY_ROWS = select(_SOURCE.c.id, _SOURCE.c.source, _SOURCE.c.source_key, _SOURCE.c.source_updated_at, _SOURCE.c.raw).where(
-    any_of(_SOURCE.c.id), _SOURCE.c.kind == "party", _SOURCE.c.deleted.is_(False)
-)
-
-
-def _party_rows_core(session: Session, ids: Iterable[int]) -> dict[int, Any]:
-    out: dict[int, Any] = {}
-    for part in chunked(ids):
-        for row in session.execute(_PARTY_ROWS, {"ids": part}):
-            out[row.id] = row
-    return out
-
-
-def _party_rows_sqlite(session: Session, ids: Iterable[int]) -> dict[int, PartyRow]:
-    """``party_rows`` on the SQLite driver: every landed party and candidate is read here, and
-    SQLAlchemy's per-row result processing cost more than SQLite's own work. The payload is
-    decoded and the timestamp read back as the column types do (JSON text; naive UTC text).
-    """
-    connection = session.connection()
     out: dict[int, PartyRow] = {}
     for part in chunked(ids):
-        for rid, source, key, updated, raw in connection.exec_driver_sql(_PARTY_ROWS_SQL, (json.dumps(part),)):
-            when = dt.datetime.fromisoformat(updated).replace(tzinfo=dt.UTC) if updated else None
-            out[rid] = PartyRow(rid, source, key, when, json.loads(raw) if raw is not None else None)
+        for rid, source, key, updated, raw, kind, deleted in session.execute(_PARTY_ROWS, {"ids": part}):
+            if kind == "party" and not deleted:
+                out[rid] = PartyRow(rid, source, key, updated, raw)
     return out
 
 
-# One SQL for any number of ids (as ``hub.db.id_lists``): no statement per list length. The unary ``+``
-# keeps SQLite's planner off the (kind, source_updated_at) index: it cannot size a json_each list, and
-# without statistics it scanned every party through that index instead of looking the ids up.
-_PARTY_ROWS_SQL = (
-    "SELECT id, source, source_key, source_updated_at, raw FROM source_record "
-    "WHERE id IN (SELECT value FROM json_each(?)) AND +kind = 'party' AND +deleted = 0"
-)
+_FORMS = select(
+    _SOURCE.c.id, _SOURCE.c.source, _SOURCE.c.source_key, _SOURCE.c.normalized, _SOURCE.c.kind, _SOURCE.c.deleted,
+).where(any_of(_SOURCE.c.id))  # by primary key only, as ``_PARTY_ROWS``
 
 
 def load_profiles(
@@ -146,23 +128,50 @@ def load_profiles(
     ids: Iterable[int],
     rows: dict[int, Any] | None = None,
     counted: dict[tuple[str, str], Counted] | None = None,
+    rebuilt: list[int] | None = None,
 ) -> dict[int, Profile]:
     """Profiles of the given live party records (deleted or non-party ids are skipped).
 
-    ``rows``: when given, filled with the party rows read with their payload (so survivorship need
-    not read them again). ``counted``: filled with each party's subscriptions whose windows were counted.
+    Built from the normalized form stored when each record landed (``hub.identity.normal_form``);
+    a record without a current form is built from its raw payload. ``rows``: filled with the
+    party rows read with their payload (this page's own, and those built from raw), so
+    survivorship need not read them again. ``counted``: filled with each party's subscriptions
+    whose windows were counted. ``rebuilt``: filled with the records built from their raw payload.
     """
     ids = list(ids)
-    found: dict[int, Any] = take_landed(session, ids)  # this page's own parties, as the ingest wrote them
-    if len(found) < len(ids):
-        found.update(party_rows(session, [i for i in ids if i not in found]))
+    landed: dict[int, Any] = take_landed(session, ids)  # this page's own parties, as the ingest wrote them
+    forms: dict[int, tuple[str, str, Any]] = {r.id: (r.source, r.source_key, r.normalized) for r in landed.values()}
+    for part in chunked([i for i in ids if i not in landed]):
+        for rid, source, key, normalized, kind, deleted in session.execute(_FORMS, {"ids": part}):
+            if kind == "party" and not deleted:
+                forms[rid] = (source, key, normalized)
+    windows = subscription_windows(session, {(source, key) for source, key, _ in forms.values()}, counted)
+    profiles: dict[int, Profile] = {}
+    for rid, (source, key, normalized) in forms.items():
+        profile = from_normal_form(rid, source, key, normalized, windows.get((source, key)))
+        if profile is not None:
+            profiles[rid] = profile
+    stale = [rid for rid in forms if rid not in profiles]
+    raw = {rid: landed[rid] for rid in stale if rid in landed}
+    raw.update(party_rows(session, [rid for rid in stale if rid not in raw]))
+    for r in raw.values():
+        profiles[r.id] = build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
+    if rebuilt is not None:
+        rebuilt.extend(raw)
     if rows is not None:
-        rows.update(found)
-    windows = subscription_windows(session, {(r.source, r.source_key) for r in found.values()}, counted)
-    return {
-        r.id: build_profile(r.id, r.source, r.source_key, r.raw, windows.get((r.source, r.source_key)))
-        for r in found.values()
-    }
+        rows.update(landed)
+        rows.update(raw)
+    return profiles
+
+
+_STORE_FORM = update(_SOURCE).where(_SOURCE.c.id == bindparam("b_id")).values(normalized=bindparam("form"))
+
+
+def store_normal_forms(session: Session, profiles: Iterable[Profile]) -> None:
+    """Keep these profiles' normalized forms on their records (for records that landed before forms existed)."""
+    params = [{"b_id": p.record_id, "form": normal_form(p)} for p in profiles]
+    for start in range(0, len(params), 2000):
+        session.execute(_STORE_FORM, params[start : start + 2000])
 
 
 _DELETE_KEYS = delete(_KEYS).where(any_of(_KEYS.c.source_record_id))  # built once (``hub.db.id_lists``)
@@ -213,6 +222,30 @@ def current_golden(session: Session, record_ids: Iterable[int]) -> dict[int, str
     for part in chunked(record_ids):
         for rid, gid in session.execute(_GOLDEN_OF, {"ids": part}):
             out[rid] = gid
+    return out
+
+
+_LINKS_OF = select(
+    _XREFS.c.source_record_id, _XREFS.c.golden_id, _XREFS.c.method, _XREFS.c.score, _XREFS.c.evidence
+).where(any_of(_XREFS.c.source_record_id))
+_GOLDEN_KINDS = select(_GOLDENS.c.id, _GOLDENS.c.kind, _GOLDENS.c.resolvable).where(any_of(_GOLDENS.c.id))
+
+
+def current_links(session: Session, record_ids: Iterable[int]) -> dict[int, tuple[str, str, float | None, Any]]:
+    """Each record's stored cross-reference: golden id, method, score, evidence."""
+    out: dict[int, tuple[str, str, float | None, Any]] = {}
+    for part in chunked(record_ids):
+        for rid, gid, method, score, evidence in session.execute(_LINKS_OF, {"ids": part}):
+            out[rid] = (gid, method, score, evidence)
+    return out
+
+
+def golden_kinds(session: Session, golden_ids: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """Each golden customer's kind and whether it is resolvable."""
+    out: dict[str, tuple[str, bool]] = {}
+    for part in chunked(sorted(golden_ids)):
+        for gid, kind, resolvable in session.execute(_GOLDEN_KINDS, {"ids": part}):
+            out[gid] = (kind, bool(resolvable))
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
+from hub.identity.normalize.documents import RIC, USCC, document_kind
 from hub.identity.normalize.email import normalize_email
 from hub.identity.normalize.phone import normalize_phone
 from hub.identity.normalize.ric import normalize_ric
@@ -23,8 +24,9 @@ from hub.records import PartyRecord
 
 __all__ = ["identifier_rows", "rewrite_identifiers"]
 
+_IDENTIFIERS = Identifier.__table__
+
 _MAX = 256  # width of identifier.value / raw_value
-_RIC_TYPES = {None, "", "RIC", "RIC15", "RIC18", "ID", "IDCARD"}
 
 
 class _Normalized(Protocol):
@@ -61,18 +63,22 @@ class _Verbatim:
 
 def identifier_rows(record: PartyRecord, source_record_id: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any] | None] = []
-    id_type = (record.id_type or "").upper() or None
+    kind = document_kind(record.id_type, record.id_number) if record.id_number else None
     if record.id_number:
-        if id_type in _RIC_TYPES:
-            rows.append(_row(source_record_id, "ric", record.id_number, normalize_ric(record.id_number)))
-        elif id_type == "USCC":
-            rows.append(_row(source_record_id, "uscc", record.id_number, normalize_uscc(record.id_number)))
+        if kind == RIC:
+            rows.append(_row(source_record_id, RIC, record.id_number, normalize_ric(record.id_number)))
+        elif kind == USCC:
+            rows.append(_row(source_record_id, USCC, record.id_number, normalize_uscc(record.id_number)))
         else:
-            rows.append(_row(source_record_id, id_type.lower()[:24], record.id_number, _Verbatim(record.id_number)))
-    if record.credit_code and not (id_type == "USCC" and record.credit_code == record.id_number):
+            rows.append(_row(source_record_id, str(kind), record.id_number, _Verbatim(record.id_number)))
+    if record.credit_code and not (kind == USCC and record.credit_code == record.id_number):
         rows.append(_row(source_record_id, "uscc", record.credit_code, normalize_uscc(record.credit_code)))
     for phone in record.phones:
-        rows.append(_row(source_record_id, "phone", phone.number, normalize_phone(phone.number), (phone.since, phone.until)))
+        window = (phone.since, phone.until)
+        if record.observed_at is not None and window == (None, None):
+            # an interaction saw the number in use at one moment: no claim about who holds it before or after
+            window = (record.observed_at, record.observed_at)
+        rows.append(_row(source_record_id, "phone", phone.number, normalize_phone(phone.number), window))
     for email in record.emails:
         rows.append(_row(source_record_id, "email", email, normalize_email(email)))
     return [row for row in rows if row is not None]
@@ -88,4 +94,4 @@ def rewrite_identifiers(session: Session, parties: Sequence[tuple[PartyRecord, i
             session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part)))
     rows = [row for record, source_record_id in parties for row in identifier_rows(record, source_record_id)]
     for part in chunks(rows, 2000):
-        session.execute(insert(Identifier), list(part))
+        session.execute(insert(_IDENTIFIERS), list(part))  # the table, not the entity: one executemany, not a row at a time

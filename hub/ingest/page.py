@@ -21,6 +21,8 @@ from typing import Any, cast
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from hub.identity.normal_form import normal_form
+from hub.identity.profile import build_profile
 from hub.ingest.facts import chunks, mark_facts_deleted, write_facts
 from hub.ingest.hashing import payload_hash
 from hub.ingest.identifiers import rewrite_identifiers
@@ -75,10 +77,12 @@ def _known(session: Session, source: str, kind: str, keys: Sequence[str]) -> dic
     return found
 
 
-def _content(record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_at: datetime) -> dict[str, Any]:
+def _content(
+    record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_at: datetime, normalized: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "raw": payload,
-        "normalized": {},
+        "normalized": normalized or {},
         "content_hash": hash_,
         "source_updated_at": record.updated_at,
         "last_seen": seen_at,
@@ -91,7 +95,7 @@ def _content(record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_
 
 def _insert_new(
     session: Session, source: str, kind: str, new: list[tuple[CanonicalRecord, str]], seen_at: datetime,
-    payloads: dict[str, dict[str, Any]],
+    payloads: dict[str, dict[str, Any]], forms: dict[str, dict[str, Any]],
 ) -> dict[str, int]:
     """Plain executemany, then one keyed SELECT for the ids.
 
@@ -100,7 +104,7 @@ def _insert_new(
     """
     rows = [
         {"source": source, "kind": kind, "source_key": r.source_key, "version": 1, "first_seen": seen_at,
-         **_content(r, payloads[r.source_key], h, seen_at)}
+         **_content(r, payloads[r.source_key], h, seen_at, forms.get(r.source_key))}
         for r, h in new
     ]
     session.execute(insert(_SR), rows)
@@ -109,6 +113,7 @@ def _insert_new(
 
 def _update_changed(
     session: Session, changed: list[tuple[CanonicalRecord, str, _Known]], seen_at: datetime, payloads: dict[str, dict[str, Any]],
+    forms: dict[str, dict[str, Any]],
 ) -> None:
     ids = [known.id for _, _, known in changed]
     for part in chunks(ids):
@@ -122,14 +127,14 @@ def _update_changed(
             )
         )
     first = changed[0][0]
-    names = list(_content(first, payloads[first.source_key], changed[0][1], seen_at))
+    names = list(_content(first, payloads[first.source_key], changed[0][1], seen_at, forms.get(first.source_key)))
     statement = (
         update(_SR)
         .where(_SR.c.id == bindparam("b_id"))
         .values(version=_SR.c.version + 1, **{n: bindparam(f"v_{n}", type_=_SR.c[n].type) for n in names})
     )
     params = [
-        {"b_id": known.id, **{f"v_{n}": v for n, v in _content(r, payloads[r.source_key], h, seen_at).items()}}
+        {"b_id": known.id, **{f"v_{n}": v for n, v in _content(r, payloads[r.source_key], h, seen_at, forms.get(r.source_key)).items()}}
         for r, h, known in changed
     ]
     session.execute(statement, params)
@@ -177,12 +182,17 @@ def _ingest_group(
         else:
             unchanged.append(old.id)
 
+    # A party is normalized once, as it lands (``hub.identity.normal_form``); tombstones need no form
+    forms = {
+        r.source_key: normal_form(build_profile(0, source, r.source_key, payloads[r.source_key]))
+        for r, *_ in (*new, *changed) if kind == "party" and not r.deleted
+    }
     landed: list[tuple[CanonicalRecord, int]] = []
     if new:
-        ids = _insert_new(session, source, kind, new, seen_at, payloads)
+        ids = _insert_new(session, source, kind, new, seen_at, payloads, forms)
         landed.extend((record, ids[record.source_key]) for record, _ in new)
     if changed:
-        _update_changed(session, changed, seen_at, payloads)
+        _update_changed(session, changed, seen_at, payloads, forms)
         landed.extend((record, known_.id) for record, _, known_ in changed)
     if unchanged:
         _touch(session, unchanged, seen_at)
@@ -204,7 +214,8 @@ def _ingest_group(
         rewrite_identifiers(session, parties, replace=bool(changed or revived))
         # The rows as just written, for the ingest hook (``hub.ingest.landed``): it need not read them back
         remember_landed(session, (
-            PartyRow(rid, source, record.source_key, record.updated_at, payloads[record.source_key]) for record, rid in live
+            PartyRow(rid, source, record.source_key, record.updated_at, payloads[record.source_key], forms.get(record.source_key))
+            for record, rid in live
         ))
         forget_landed(session, [*tombstones, *erased_deleted])
     if kind in ("service_request", "service_request_status"):

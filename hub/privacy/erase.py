@@ -234,7 +234,7 @@ def _scrub_records(session: Session, ids: Iterable[int], scrub: Any, now: dateti
     for part in _chunks(sorted(set(ids))):
         for record in session.scalars(select(SourceRecord).where(SourceRecord.id.in_(part))):
             record.raw = scrub(record.raw or {})
-            record.normalized = scrub(record.normalized or {})
+            record.normalized = {}  # derived from raw: dropped whole, built again from the scrubbed raw when needed
             record.erased_at = now
             record.restore_allowed_at = None
             count += 1

@@ -8,8 +8,10 @@ rows of its bad lines. A bad line never stops the import: it goes to the
 reason naming the line number and the field, never the value.
 
 Records that carry nothing to match on (no document number, trusted phone
-or e-mail, and no name with a birth date or address) are kept: resolution
-gives each its own customer marked unresolvable instead of guessing.
+or e-mail, and no name with a birth date or address), and interaction
+records whose phone nobody held at the time, are kept: resolution gives
+each its own customer marked unresolvable instead of guessing. The report
+counts them as resolution left them.
 
 The connector SDK's ``JsonlDropStream`` reads whole drop folders and fails a
 page on an unparseable line, so it does not fit a one-file import with
@@ -19,21 +21,23 @@ per-line quarantine; its value readers (``connectors.mapping``) are reused.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from connectors.mapping import day, flag, text, timestamp
-from hub.identity.profile import block_keys, build_profile
+from connectors.mapping import day, flag, parse_timestamp, text, timestamp
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import LandedRecordsHandler, ingest_page
-from hub.models import QuarantinedRecord, utcnow
+from hub.ingest.facts import chunks
+from hub.models import CrossReference, QuarantinedRecord, utcnow
 from hub.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -53,7 +57,11 @@ KNOWN_FIELDS = frozenset({
     "birth_date", "gender", "org_name", "credit_code", "updated_at", "status", "deleted",
 })
 _SOURCE_MAX, _KEY_MAX = 64, 128  # widths of source_record.source / source_key
-_GENDERS = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F"}
+_GENDERS = {
+    "m": "M", "male": "M", "man": "M", "男": "M", "男性": "M", "1": "M",
+    "f": "F", "female": "F", "woman": "F", "女": "F", "女性": "F", "2": "F",  # 1/2: GB/T 2261.1
+}
+_LINE_PREFIX = re.compile(r"^line \d+: ")
 _KINDS = {"person": "person", "organization": "organization", "organisation": "organization"}
 _MAX_REASONS = 20  # reasons kept on the report for display; all of them are in quarantine
 
@@ -76,6 +84,12 @@ class ImportReport:
     quarantined: int = 0
     unresolvable: int = 0
     reasons: list[str] = field(default_factory=list)  # the first few quarantine reasons
+    by_reason: Counter[str] = field(default_factory=Counter)  # every quarantine reason, line number left out
+
+    @property
+    def all_quarantined(self) -> bool:
+        """Nothing in the file could be taken in: the import failed, whatever the counts say."""
+        return self.read > 0 and self.quarantined == self.read
 
 
 def _checked_text(raw: Mapping[str, Any], name: str, limit: int | None = None) -> str | None:
@@ -88,6 +102,29 @@ def _checked_text(raw: Mapping[str, Any], name: str, limit: int | None = None) -
 def _aware(value: datetime | None) -> datetime | None:
     """Naive times are China time (done here: ``PartyRecord`` does not convert ``updated_at`` itself)."""
     return None if value is None else aware(value)
+
+
+def _bound(item: Mapping[str, Any], name: str) -> tuple[datetime | None, bool]:
+    """One bound of a phone window, China time when naive, and whether it was written as a bare date."""
+    value = text(item, name)
+    if value is None:
+        return None, False
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise InvalidRecord(f"{name}: not a timestamp (ISO 8601, or a date such as 2024/5/1 with an optional time)")
+    return aware(parsed[0]), parsed[1]
+
+
+def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """``since``/``until`` of a phone: a span, one instant (equal times) or one day (equal bare dates).
+
+    A record of one call or visit gives the day it happened as both bounds;
+    that window is the whole day. Otherwise a bare date is that day's start.
+    """
+    (since, since_is_date), (until, until_is_date) = _bound(item, "since"), _bound(item, "until")
+    if since is not None and since == until and since_is_date and until_is_date:
+        until = since + timedelta(days=1)
+    return since, until
 
 
 def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
@@ -111,13 +148,13 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
             raise InvalidRecord(f"{where}: unknown key(s) {', '.join(unknown)}")
         try:
             number = text(item, "number")
-            since, until = timestamp(item, "since"), timestamp(item, "until")
+            since, until = _window(item)
         except InvalidRecord as error:
             raise InvalidRecord(f"{where}.{error.reason}") from None
         if number is None:
             raise InvalidRecord(f"{where}.number: required but empty")
-        if since is not None and until is not None and aware(since) >= aware(until):
-            raise InvalidRecord(f"{where}: since must be before until")
+        if since is not None and until is not None and since > until:
+            raise InvalidRecord(f"{where}: since must not be after until")
         out.append(PhoneRef(number=number, since=since, until=until))
     return tuple(out)
 
@@ -143,7 +180,7 @@ def _gender(raw: Mapping[str, Any]) -> str | None:
         return None
     gender = _GENDERS.get(value.lower())
     if gender is None:
-        raise InvalidRecord("gender: must be M or F")
+        raise InvalidRecord("gender: must be M or F (also male/female, 男/女, 1/2)")
     return gender
 
 
@@ -235,12 +272,15 @@ def count_lines(path: Path) -> int:
     return count
 
 
-def _unresolvable(record: PartyRecord) -> bool:
-    """Nothing to find candidates by: the resolver keeps such a record apart, marked unresolvable."""
-    if record.deleted:
-        return False
-    profile = build_profile(0, record.source, record.source_key, record.payload())
-    return not block_keys(profile)
+def _unresolvable(session: Session, record_ids: list[int]) -> int:
+    """How many of these records identity resolution kept apart as unresolvable (nothing to match on, no holder)."""
+    count = 0
+    for part in chunks(record_ids):
+        count += session.execute(
+            select(func.count()).select_from(CrossReference)
+            .where(CrossReference.source_record_id.in_(part), CrossReference.method == "unresolvable")
+        ).scalar_one()
+    return count
 
 
 def _stream_name(source: str | None, raw: Any, path: Path) -> str:
@@ -288,9 +328,11 @@ def import_parties(
             if page:
                 result = ingest_page(session, page, seen_at=now)
                 handler.records_landed(session, result.changed_ids)
+                report.unresolvable += _unresolvable(session, result.changed_ids)
                 report.written += result.written
                 report.unchanged += result.unchanged
         report.quarantined += len(bad)
+        report.by_reason.update(_LINE_PREFIX.sub("", reason, count=1) for *_, reason in bad)
         report.reasons.extend(reason for *_, reason in bad[: max(0, _MAX_REASONS - len(report.reasons))])
         page, bad, lines_in_page = [], [], 0
         if on_progress is not None:
@@ -314,8 +356,6 @@ def import_parties(
             bad.append((_stream_name(source, raw, path), key, payload, error.reason))
         else:
             page.append(record)
-            if _unresolvable(record):
-                report.unresolvable += 1
         if lines_in_page >= page_size:
             flush()
     if lines_in_page:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hub.identity.normalize import normalize_name
 from hub.models import (
     Account,
     AccountManager,
@@ -58,7 +59,8 @@ def customer(
     source_key: str | None = None,
     profile: dict[str, Any] | None = None,
 ) -> GoldenCustomer:
-    golden = GoldenCustomer(kind=kind, display_name=name, name_key=name, profile=profile or {})
+    # as identity resolution stores it: the name's pronunciation key
+    golden = GoldenCustomer(kind=kind, display_name=name, name_key=normalize_name(name).pronunciation_key or None, profile=profile or {})
     session.add(golden)
     record = source_record(session, source, "party", source_key, name=name, address=address)
     session.flush()

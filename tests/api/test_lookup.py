@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from hub.models import Account, Subscription
 from tests.api import factory
 from tests.api.conftest import Api
 
@@ -110,6 +111,25 @@ def test_search_ranks_exact_name_first(api: Api, people: dict[str, str], seed: A
     hits = api.data('{ searchCustomers(text: "张伟") { edges { node { score matched customer { displayName } } } } }')
     names = [edge["node"]["customer"]["displayName"] for edge in hits["searchCustomers"]["edges"]]
     assert names == ["张伟", "张伟明"]
+
+
+@pytest.mark.parametrize("text", ["張偉", "张玮", "Zhang Wei", "zhangwei", "wei zhang"])
+def test_search_finds_traditional_homophone_and_pinyin_forms(api: Api, people: dict[str, str], text: str) -> None:
+    hits = api.data('query($t: String!) { searchCustomers(text: $t) { nodes { score matched customer { id } } } }', {"t": text})
+    assert {"score": 100, "matched": ["name"], "customer": {"id": people["zhang"]}} in hits["searchCustomers"]["nodes"]
+
+
+def test_customer_by_a_silos_account_or_subscription_key(api: Api, seed: Any) -> None:
+    def build(session: Any) -> tuple[str, str, str]:
+        golden = factory.customer(session, "刘洋")
+        account = factory.fact(session, Account, golden, account_type="postpaid", status="active")
+        line = factory.fact(session, Subscription, golden, msisdn="+8613700137000", status="active")
+        return golden.id, account.source_key, line.source_key
+
+    golden_id, account_key, line_key = seed(build)
+    for key in (account_key, line_key):
+        assert api.data(LOOKUP, {"source": "boss", "sourceKey": key})["customerBy"]["id"] == golden_id
+    assert api.error(LOOKUP, {"source": "billing", "sourceKey": account_key})["code"] == "NOT_FOUND"
 
 
 def test_search_by_phone_tail_and_address(api: Api, people: dict[str, str]) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from hub.db.bulk_writes import _json_encoder, insert_many
+from hub.db.bulk_writes import insert_many
 from hub.identity.golden import refresh_landed_facts
 from hub.identity.keys_table import IdentityKey
 from hub.identity.profile import block_keys
@@ -73,17 +72,6 @@ def test_tuple_rows_without_bound_columns_go_to_the_driver_as_given(engine: Engi
         insert_many(session, KEYS, rows, ("source_record_id", "key"))
     with Session(engine) as session:
         assert sorted(session.execute(select(KEYS.c.source_record_id, KEYS.c.key)).all()) == sorted(rows)
-
-
-@pytest.mark.parametrize("value", [*EVIDENCE, {"n": float("nan"), "i": [float("inf"), float("-inf")], "z": "\x00"},
-                                   {1: "int key", None: "null key", 2.5: "float key", False: "bool key"}])
-def test_json_encoder_writes_what_json_dumps_writes(engine: Engine, value: Any) -> None:
-    dialect = engine.dialect
-    encode = _json_encoder(XREFS.c.evidence.type.dialect_impl(dialect), dialect)
-    if dialect.name == "sqlite":
-        assert encode is not None and encode(value) == json.dumps(value)
-    else:
-        assert encode is None  # JSONB: the driver adapts the value
 
 
 def test_a_record_known_to_hold_no_keys_is_written_without_a_delete_and_the_others_are_replaced(engine: Engine) -> None:

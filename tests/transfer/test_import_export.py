@@ -65,7 +65,7 @@ def test_import_then_export_xref(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as session:
         bad = session.execute(select(QuarantinedRecord).order_by(QuarantinedRecord.id)).scalars().all()
         assert [(q.connector, q.stream, q.source_key) for q in bad] == [("import", "crm", "C3"), ("import", "parties.jsonl", None)]
-        assert bad[0].reason == "line 4: phones[0].since: not an ISO-8601 timestamp"
+        assert bad[0].reason == "line 4: phones[0].since: not a timestamp (ISO 8601, or a date such as 2024/5/1 with an optional time)"
         assert bad[1].reason.startswith("line 7: not valid JSON")
         assert "yesterday" not in bad[0].reason and json.loads(bad[0].payload)["source_key"] == "C3"
 
@@ -115,13 +115,13 @@ def test_source_option_overrides_and_unresolved_rows_are_blank(engine: Engine, t
         ({"source": "s", "kind": "person"}, "line 9: source_key: required but empty"),
         ({"source_key": "k", "kind": "person"}, "line 9: source: required but empty (or give --source)"),
         ({"source": "s", "source_key": "k", "kind": "robot"}, "line 9: kind: must be person or organization"),
-        ({"source": "s", "source_key": "k", "kind": "person", "birth_date": "3 May"}, "line 9: birth_date: not an ISO-8601 date"),
-        ({"source": "s", "source_key": "k", "kind": "person", "gender": "X"}, "line 9: gender: must be M or F"),
+        ({"source": "s", "source_key": "k", "kind": "person", "birth_date": "3 May"}, "line 9: birth_date: not a date (such as 2024-05-01, 2024/5/1, 20240501 or 2024年5月1日)"),
+        ({"source": "s", "source_key": "k", "kind": "person", "gender": "X"}, "line 9: gender: must be M or F (also male/female, 男/女, 1/2)"),
         ({"source": "s", "source_key": "k", "kind": "person", "phones": "138"}, "line 9: phones: expected a list"),
         ({"source": "s", "source_key": "k", "kind": "person", "phones": [{"since": "2020-01-01"}]},
          "line 9: phones[0].number: required but empty"),
         ({"source": "s", "source_key": "k", "kind": "person", "phones": [{"number": "1", "since": "2021-01-01", "until": "2020-01-01"}]},
-         "line 9: phones[0]: since must be before until"),
+         "line 9: phones[0]: since must not be after until"),
         ({"source": "s", "source_key": "k", "kind": "person", "emails": ["a@b.c", 5]}, "line 9: emails[1]: expected text"),
         ({"source": "s", "source_key": "k" * 129, "kind": "person"}, "line 9: source_key: longer than 128 characters"),
         (["not", "an", "object"], "line 9: expected a JSON object, got list"),

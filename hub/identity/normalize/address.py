@@ -15,7 +15,7 @@ from ._gazetteer import MUNICIPALITIES, PROVINCES, by_first_char, gazetteer, sho
 from ._text import fold_width, strip_spaces, to_simplified
 from .reasons import Reason
 
-__all__ = ["AddressResult", "normalize_address"]
+__all__ = ["AddressResult", "Street", "normalize_address", "street_of"]
 
 _COUNTRY = re.compile(r"^(?:中华人民共和国|中国)")
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
@@ -148,3 +148,31 @@ def normalize_address(raw: str) -> AddressResult:
         raw, f"{locality}|{rest}", reason is None, reason, province, city, district, rest, locality
     )
 
+
+
+# A road (ending in a road word) and the house number on it; what follows is building, unit and room.
+_ROAD_NUMBER = re.compile(
+    r"^(?P<road>[^0-9]*?(?:大道|大街|胡同|路|街|道|巷|弄|里|段|村|镇|乡))(?P<number>[0-9]+)(?:号|號)?(?P<detail>.*)$"
+)
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Street:
+    """The comparable core of an address: the road with its house number, and the numbers that follow it."""
+
+    key: str  # 体育西路123号
+    detail: tuple[str, ...]  # ("3", "502") of 3栋502室, 3号楼502, 3-502
+
+
+@lru_cache(maxsize=200_000, typed=True)
+def street_of(rest: str) -> Street | None:
+    """The road and house number of an address's street part (``AddressResult.rest``), or ``None``.
+
+    Silos write the same place at different depths (a bill leaves out the
+    province and the flat); the road with its house number is what both keep.
+    """
+    match = _ROAD_NUMBER.match(rest)
+    if match is None:
+        return None
+    return Street(f"{match['road']}{int(match['number'])}号", tuple(_DIGITS.findall(match["detail"])))

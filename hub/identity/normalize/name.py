@@ -22,7 +22,7 @@ from ._surnames import COMMON_SURNAMES, COMPOUND_SURNAMES, SURNAME_READINGS
 from ._text import fold_width, is_han, strip_spaces, to_simplified
 from .reasons import Reason
 
-__all__ = ["NameResult", "NameScript", "normalize_name"]
+__all__ = ["NameResult", "NameScript", "normalize_name", "surname_key", "near_sound_key"]
 
 NameScript = Literal["han", "latin", "mixed", "empty"]
 
@@ -40,6 +40,12 @@ _HONORIFICS = sorted(
     reverse=True,
 )
 # Polite suffixes long enough to strip safely after a full name ("王明先生").
+# Forms of address that say the person's sex; the others (老师, 经理, 师傅 …) do not.
+_HONORIFIC_GENDER: dict[str, Literal["M", "F"]] = {
+    "先生": "M", "女士": "F", "小姐": "F", "太太": "F", "夫人": "F", "阿姨": "F",
+}
+# Familiar prefixes before a bare surname: 老王, 小李, 阿陈
+_PREFIX_HONORIFICS = ("老", "小", "阿")
 _STRIPPABLE = frozenset({"先生", "女士", "小姐", "太太", "经理", "老师", "师傅", "老板", "总经理", "董事长", "教授", "律师", "医生", "主任"})
 _PLACEHOLDERS = frozenset(
     {
@@ -47,6 +53,14 @@ _PLACEHOLDERS = frozenset(
         "某某", "test", "unknown", "none", "null", "na", "xxx", "customer",
     }
 )
+_SURNAME_SET = frozenset(s for s in COMMON_SURNAMES if len(s) == 1)
+# 老施 and 阿陈 are forms of address whatever the surname; after 小, characters common in given names
+# (小明, 小文, 小兰) are read as the name they usually are
+_GIVEN_NAME_CHARS = frozenset("明文兰华军平红英玲芳丽静伟强林春燕霞海云凤杰东")
+
+
+def _familiar_surnames(prefix: str) -> frozenset[str]:
+    return _SURNAME_SET - _GIVEN_NAME_CHARS if prefix == "小" else _SURNAME_SET
 _LATIN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "madam"})
 _LATIN_SPLIT = re.compile(r"[\s,\-'’.]+")
 _ALIASES = {"lyu": "lv", "nyu": "nv", "lyue": "lve", "nyue": "nve", "lue": "lve", "nue": "nve"}
@@ -66,6 +80,7 @@ class NameResult:
     romanized: bool = False
     honorific_only: bool = False
     script: NameScript = "empty"
+    honorific_gender: Literal["M", "F"] | None = None  # what a form of address says (王女士: F), when it says it
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +136,36 @@ def _segment(token: str) -> tuple[str, ...] | None:
     return best[-1]
 
 
+# Sounds that speakers of many dialects, and clerks typing what they hear, do not tell apart
+_NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_NEAR_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=100_000)
+def _near_syllable(syllable: str) -> str:
+    for heard, written in _NEAR_INITIALS:
+        if syllable.startswith(heard):
+            syllable = written + syllable[len(heard):]
+            break
+    for heard, written in _NEAR_FINALS:
+        if syllable.endswith(heard):
+            return syllable[: -len(heard)] + written
+    return syllable
+
+
+def near_sound_key(pronunciation_key: str) -> str:
+    """A pronunciation key with near-homophones folded together (陈 chen / 程 cheng, 刘 liu / 牛 niu, 林 / 凌).
+
+    Coarser than the pronunciation key: agreement on it alone is weaker evidence.
+    """
+    return " ".join(_near_syllable(s) for s in pronunciation_key.split(" "))
+
+
+def surname_key(surname: str) -> str:
+    """A surname's pronunciation (王/汪 both ``wang``; surname readings win: 曾 ``zeng``)."""
+    return "".join(_surname_pinyin(surname)) if surname else ""
+
+
 def _han_surname(name: str) -> str:
     return name[:2] if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else name[0]
 
@@ -153,10 +198,14 @@ def _normalize_han(raw: str, text: str) -> NameResult:
         if len(prefix) == 1 or prefix in COMPOUND_SURNAMES:
             return NameResult(
                 raw, prefix, False, Reason.HONORIFIC_ONLY, prefix, _han_key(prefix, ""),
-                honorific_only=True, script="han",
+                honorific_only=True, script="han", honorific_gender=_HONORIFIC_GENDER.get(suffix),
             )
         if suffix in _STRIPPABLE:
             name = prefix
+    elif len(name) == 2 and name[0] in _PREFIX_HONORIFICS and name[1] in _familiar_surnames(name[0]):
+        return NameResult(
+            raw, name[1], False, Reason.HONORIFIC_ONLY, name[1], _han_key(name[1], ""), honorific_only=True, script="han",
+        )
     surname = _han_surname(name)
     key = _han_key(surname, name[len(surname):])
     if len(name) == 1:

@@ -18,7 +18,7 @@ from ._phone_fast import fast_mainland
 from ._text import fold_width, is_monotone_sequence
 from .reasons import Reason
 
-__all__ = ["PhoneResult", "PhoneType", "normalize_phone"]
+__all__ = ["PhoneResult", "PhoneType", "normalize_phone", "msisdn_spellings"]
 
 PhoneType = Literal["mobile", "fixed", "other"]
 
@@ -108,3 +108,9 @@ def _normalize(raw: str, text: str) -> PhoneResult:
         return PhoneResult(raw, e164, False, Reason.INVALID_NUMBER, extension=extension)
     kind = _TYPES.get(phonenumbers.number_type(parsed), "other")
     return PhoneResult(raw, e164, True, None, type=kind, extension=extension, region=region)
+
+
+def msisdn_spellings(e164: str) -> list[str]:
+    """How silos store a mainland MSISDN (E.164, national, 86-prefixed, spaced): to look one up as stored."""
+    national = e164[3:] if e164.startswith("+86") else e164
+    return [e164, national, "86" + national, "+86 " + national]

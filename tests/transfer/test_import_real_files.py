@@ -1,0 +1,96 @@
+"""The generic import takes files as silos write them: document labels, date spellings, one-day windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from hub.cli.main import app
+from hub.models import Identifier, SourceRecord
+from hub.transfer import import_parties, parse_party
+from tests.helpers.identity import golden_of, ric
+
+ZHANG = ric("11010519850302123")
+
+
+def write_jsonl(path: Path, lines: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("label", ["RIC", "resident_id", "ID_CARD", "身份证", "居民身份证", "01", "", "Resident ID"])
+def test_resident_id_labels(engine: Engine, tmp_path: Path, label: str) -> None:
+    lines = [
+        {"source_key": "A", "kind": "person", "name": "张伟", "id_type": label, "id_number": ZHANG},
+        {"source_key": "B", "kind": "person", "name": "张 伟", "id_type": "RIC", "id_number": ZHANG.lower()},
+    ]
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", lines), source="boss")
+    assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
+
+
+def test_a_valid_resident_id_under_any_label_is_one_and_kept_as_given(engine: Engine, tmp_path: Path) -> None:
+    written = f"{ZHANG[:6]} {ZHANG[6:14]} {ZHANG[14:]}"
+    lines = [
+        {"source_key": "A", "kind": "person", "name": "张伟", "id_type": "SSN", "id_number": written},
+        {"source_key": "B", "kind": "person", "name": "张卫东", "id_type": "身份证", "id_number": ZHANG},  # the ID decides
+    ]
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", lines), source="boss")
+    assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
+    with Session(engine) as session:
+        row = session.execute(
+            select(Identifier.type, Identifier.value, Identifier.raw_value, SourceRecord.raw)
+            .join(SourceRecord, SourceRecord.id == Identifier.source_record_id).where(SourceRecord.source_key == "A")
+        ).one()
+    assert (row.type, row.value, row.raw_value) == ("ric", ZHANG, written)
+    assert row.raw["id_number"] == written and row.raw["id_type"] == "SSN"
+
+
+def test_an_invalid_number_under_an_unknown_label_is_a_soft_document(engine: Engine, tmp_path: Path) -> None:
+    import_parties(engine, write_jsonl(tmp_path / "f.jsonl", [
+        {"source_key": "A", "kind": "person", "name": "张伟", "id_type": "SSN", "id_number": "123-45-6789"},
+    ]), source="crm")
+    with Session(engine) as session:
+        assert session.execute(select(Identifier.type, Identifier.value)).one() == ("ssn", "123-45-6789")
+
+
+@pytest.mark.parametrize("written", ["1985-03-02", "1985/3/2", "19850302", "1985年3月2日", "1985-03-02 00:00:00", "1985.03.02"])
+def test_birth_date_spellings(written: str) -> None:
+    record = parse_party({"source_key": "A", "kind": "person", "birth_date": written}, line=1, source="s")
+    assert record.birth_date == dt.date(1985, 3, 2)
+
+
+@pytest.mark.parametrize(("since", "until", "window"), [
+    # one day: the whole day, China time
+    ("2024-05-01", "2024-05-01", (dt.datetime(2024, 4, 30, 16, tzinfo=dt.UTC), dt.datetime(2024, 5, 1, 16, tzinfo=dt.UTC))),
+    ("2024/5/1", "2024/5/1", (dt.datetime(2024, 4, 30, 16, tzinfo=dt.UTC), dt.datetime(2024, 5, 1, 16, tzinfo=dt.UTC))),
+    # one instant
+    ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00Z", (dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC),) * 2),
+    ("2024-05-01 18:00:00", "2024-05-01 18:00:00", (dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC),) * 2),
+])
+def test_a_window_may_be_one_day_or_one_instant(since: str, until: str, window: tuple[dt.datetime, dt.datetime]) -> None:
+    record = parse_party({"source_key": "A", "kind": "person", "phones": [{"number": "13811112222", "since": since, "until": until}]},
+                         line=1, source="s")
+    assert (record.phones[0].since, record.phones[0].until) == window
+
+
+def test_every_line_quarantined_fails_the_import_with_counts_per_reason(work_dir: Path, database_url: str) -> None:
+    lines = [{"source_key": f"K{i}", "kind": "robot"} for i in range(3)] + [{"source_key": "K9", "kind": "person", "gender": "x"}]
+    path = write_jsonl(work_dir / "bad.jsonl", lines)
+    result = CliRunner().invoke(app, ["import", str(path), "--source", "crm"], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code != 0
+    assert "quarantined 3: kind: must be person or organization" in result.output
+    assert "quarantined 1: gender: must be M or F" in result.output
+    assert "every line of bad.jsonl was quarantined" in result.output
+
+
+def test_an_import_with_some_good_lines_succeeds(work_dir: Path, database_url: str) -> None:
+    path = write_jsonl(work_dir / "some.jsonl", [{"source_key": "K1", "kind": "robot"}, {"source_key": "K2", "kind": "person", "name": "张伟"}])
+    result = CliRunner().invoke(app, ["import", str(path), "--source", "crm"], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "quarantined 1: kind: must be person or organization" in result.output

@@ -44,7 +44,6 @@ from _load import (  # noqa: E402
     sample_customers,
 )
 from hub.db.migrate import upgrade  # noqa: E402
-from resolvers.loaders import NAIVE_ENV  # noqa: E402
 from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the statement-count test uses)
 
 QUERY = VIEW % "customer(id: $id) { ...View }"
@@ -185,8 +184,8 @@ def main() -> None:
     parser.add_argument("--heavy-requests", type=int, default=40, help="requests for the long-history customer")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--customers", type=int, default=500, help="random customers to draw the requests from")
-    parser.add_argument("--modes", default="dataloader,naive,noaudit",
-                        help="dataloader, naive (no batching), noaudit (dataloader without the audit insert)")
+    parser.add_argument("--modes", default="dataloader,noaudit",
+                        help="dataloader (the hub as served), noaudit (without the audit insert)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes serving the hub")
     parser.add_argument("--no-balance", dest="balance", action="store_false",
@@ -206,7 +205,7 @@ def main() -> None:
     }
     for mode in args.modes.split(","):
         print(f"--- {mode}", flush=True)
-        env = {NAIVE_ENV: "1" if mode == "naive" else "0", AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
+        env = {AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
         with BenchServer(url, args.port, env, workers=args.workers) as server:
             report["modes"][mode] = asyncio.run(run_mode(server, headers, ids, heavy, args))
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

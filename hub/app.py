@@ -21,13 +21,14 @@ from strawberry.exceptions import ConnectionRejectionError
 from hub import __version__
 from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
 from hub.auth.audit_writer import AuditWriter
+from hub.auth.key_cache import RevocationListener
 from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier
-from hub.graphql_http import JsonPost
+from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
 
@@ -61,6 +62,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._notifier = notifier
         self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
+        self._reads = ViewReads()  # compiled view statements, shared by this app's requests
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
@@ -71,6 +73,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             settings=self._settings,
             notifier=self._notifier,
             audit=self._audit,
+            reads=self._reads,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -115,7 +118,6 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         caller_limiter(settings, "requests"),
         settings.auth.max_body_bytes,
         ide=not settings.auth.production,
-        answer=JsonPost(graphql),  # the usual JSON POST, without strawberry's HTTP view
     )
 
     async def readyz(_request: Request) -> JSONResponse:
@@ -126,9 +128,12 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
         return JSONResponse(body)
 
+    revocations = RevocationListener(settings.database_url, graphql.authenticator.keys)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
+        await revocations.start()
         await audit.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall every request
@@ -139,6 +144,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             yield
         finally:
             await audit.stop()  # queued audit rows are written before the engine goes
+            await revocations.stop()
             await notifier.stop()
             if own_engine:
                 await async_engine.dispose()
@@ -156,4 +162,5 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.settings = settings
     app.state.notifier = notifier
     app.state.audit = audit
+    app.state.revocations = revocations
     return app

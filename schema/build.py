@@ -5,26 +5,27 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import DocumentNode
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
 
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
-from schema.direct import resolve_directly
 from schema.errors import ErrorCodes
 from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
 from schema.permissions import AccessControl, install_access_control
+from schema.planning import install_planning
 from schema.operations import OperationsMutation, OperationsQuery
 from schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from schema.status import StatusQuery
 
-__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "DOCUMENT_CACHE_SIZE"]
+__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "RequestConnectionScope", "DOCUMENT_CACHE_SIZE"]
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -56,6 +57,24 @@ class _Documents:
         self.valid[query] = document
         if len(self.valid) > self.size:
             self.valid.popitem(last=False)
+
+
+class RequestConnectionScope(SchemaExtension):
+    """Gives the request's database connection back to the pool when the operation ends.
+
+    A mutation's reads give it back after each statement: its writes run on sessions of their own.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type == OperationType.MUTATION:
+            self.execution_context.context.db.hold = False
+        yield
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        try:
+            yield
+        finally:
+            await self.execution_context.context.db.close()
 
 
 class PreparedDocuments(SchemaExtension):
@@ -119,8 +138,9 @@ def build_schema() -> strawberry.Schema:
             AuditTrail,
             AccessControl,
             PreparedDocuments,
+            RequestConnectionScope,
         ],
     )
-    resolve_directly(schema._schema)  # before the access rules, which wrap the resolvers they find
+    install_planning(schema._schema)  # before the access rules, which then check first
     install_access_control(schema._schema)
     return schema

@@ -5,12 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from hub.identity.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
-from hub.models import GoldenCustomer
 from resolvers.customers import golden_ids_by_identifier, golden_ids_by_source_key, search_customers
 from resolvers.loaders import Split
 from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
+from resolvers.plan import EMPTY_PLAN, CustomerPlan
+from resolvers.view_rows import CustomerView
 from schema.context import Info
-from schema.customer import Customer, CustomerKind
+from schema.customer import Customer, CustomerKind, field_plan, read_customer
 from schema.errors import Ambiguous, BadUserInput, NotFound
 from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, known_total
 
@@ -32,8 +33,9 @@ class CustomerRef:
     source_key: str | None = None
 
 
-async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> GoldenCustomer:
-    found = await info.context.loaders.customer.load(golden_id)
+async def customer_by_id(info: Info, golden_id: str, field: str = "id", plan: CustomerPlan = EMPTY_PLAN) -> CustomerView:
+    """The active customer ``golden_id`` names (a merged id: its survivor), read with ``plan``."""
+    found = await read_customer(info, golden_id, plan)
     if isinstance(found, Split):
         raise NotFound(
             f"customer {golden_id} was split; ask for one of the customers it became", field=field, splitInto=list(found.into)
@@ -43,14 +45,14 @@ async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> Golde
     return found
 
 
-async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> GoldenCustomer:
-    """The one active golden customer ``ref`` names; NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise."""
+async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", plan: CustomerPlan = EMPTY_PLAN) -> CustomerView:
+    """The one active golden customer ``ref`` names, read with ``plan``; NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise."""
     given = {name: value for name, value in vars(ref).items() if value not in (None, "")}
     if set(given) == {"source", "source_key"}:
         ids = await golden_ids_by_source_key(info.context.sessions, ref.source or "", ref.source_key or "")
         field = f"{prefix}source"
     elif len(given) == 1 and "id" in given:
-        return await customer_by_id(info, str(ref.id), f"{prefix}id")
+        return await customer_by_id(info, str(ref.id), f"{prefix}id", plan)
     elif len(given) == 1 and not {"source", "source_key"} & set(given):
         (name, raw), = given.items()
         field = prefix + {"id_number": "idNumber", "credit_code": "creditCode"}.get(name, name)
@@ -67,8 +69,8 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> Go
         ids = await golden_ids_by_identifier(info.context.sessions, types, result.value)
     else:
         raise BadUserInput(prefix.rstrip(".") or "customer", "give exactly one of id, idNumber, phone, email, creditCode, or source with sourceKey")
-    rows = [row for row in await info.context.loaders.customer.load_many(ids) if isinstance(row, GoldenCustomer)]
-    survivors = {row.id: row for row in rows}
+    views = await info.context.loaders.view.load_many([(golden_id, plan) for golden_id in ids])
+    survivors = {view.id: view for view in views if isinstance(view, CustomerView)}
     if not survivors:
         raise NotFound("no customer with that identifier", field=field)
     if len(survivors) > 1:
@@ -80,14 +82,20 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "") -> Go
 class SearchHit:
     score: int
     matched: list[str] = strawberry.field(description="name | phone | address")
-    customer: Customer
+    view: strawberry.Private[CustomerView]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer:
+        """Read again with what the document selects of it: the hits of a page are one batch."""
+        found = await read_customer(info, self.view.id)
+        return Customer.of(found if isinstance(found, CustomerView) else self.view)
 
 
 @strawberry.type
 class LookupQuery:
     @strawberry.field(description="A customer by golden id; the id of a customer merged into another resolves to the survivor.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer:
-        return Customer.of(await customer_by_id(info, str(id)))
+        return Customer.of(await customer_by_id(info, str(id), plan=field_plan(info)))
 
     @strawberry.field(description="A customer by one identifier (ID number, phone, e-mail, credit code) or a silo's key.")
     async def customer_by(
@@ -103,7 +111,7 @@ class LookupQuery:
         ref = CustomerRef(
             id_number=id_number, phone=phone, email=email, credit_code=credit_code, source=source, source_key=source_key
         )
-        return Customer.of(await resolve_customer(info, ref))
+        return Customer.of(await resolve_customer(info, ref, plan=field_plan(info)))
 
     @strawberry.field(description="Customers matching a name, phone (or its last digits) or address, best first.")
     async def search_customers(
@@ -128,14 +136,14 @@ class LookupQuery:
                 raise BadUserInput("after", "not a cursor of this search") from None
             hits = [hit for hit in hits if (-hit.score, hit.golden_id) > (-score, golden_id)]
         page = hits[:count]
-        rows = await info.context.loaders.customer.load_many([hit.golden_id for hit in page])
+        views = await info.context.loaders.view.load_many([(hit.golden_id, EMPTY_PLAN) for hit in page])
         edges = [
             Edge(
                 cursor=encode_cursor(["search", hit.score, hit.golden_id]),
-                node=SearchHit(score=hit.score, matched=list(hit.matched), customer=Customer.of(row)),
+                node=SearchHit(score=hit.score, matched=list(hit.matched), view=view),
             )
-            for hit, row in zip(page, rows, strict=True)
-            if isinstance(row, GoldenCustomer)
+            for hit, view in zip(page, views, strict=True)
+            if isinstance(view, CustomerView)
         ]
         return Connection(
             edges=edges,

@@ -1,19 +1,18 @@
 """Relay-style connections: ``edges { cursor node }``, ``pageInfo`` and ``totalCount``, paged with ``first``/``after``.
 
 ``totalCount`` is resolved lazily: a connection carries a function that counts, called only
-when a document selects the field, so documents that do not ask for it run no extra SQL.
+when a document selects the field. A 360 view's lists read their count with their page when
+the document selects it (``schema.planning``), so nothing more runs then either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.counts import count_key
 from resolvers.lists import LISTS
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
 from schema.context import Info
@@ -23,10 +22,8 @@ __all__ = [
     "Connection",
     "Edge",
     "PageInfo",
-    "CountedPage",
     "Total",
     "known_total",
-    "load_page",
     "page_args",
     "to_connection",
     "DEFAULT_FIRST",
@@ -101,29 +98,8 @@ def known_total(count: int) -> Total:
     return total
 
 
-@dataclass
-class CountedPage(Page[Any]):
-    """A page of a per-customer list that also knows how to count the whole list (for ``totalCount``)."""
-
-    total: Total | None = None
-
-
-async def load_page(
-    info: Info, name: str, owner: str, first: int | None, after: str | None, **filters: Any
-) -> CountedPage:
-    """One page of list ``name`` of customer ``owner`` through the request's loaders, with its lazy count."""
-    args = page_args(name, first, after, **filters)
-    loaders = info.context.loaders
-    page = await loaders.page(name).load((owner, args))
-
-    def total() -> Awaitable[int]:
-        return loaders.count(name).load((owner, count_key(args)))  # type: ignore[no-any-return]
-
-    return CountedPage(page.items, page.has_next, total)
-
-
 def to_connection(page: Page[Any], convert: Callable[[Any], N], total: Total | None = None) -> Connection[N]:
-    """The connection of a page; ``total`` defaults to the page's own count (see :func:`load_page`)."""
+    """The connection of a page; ``total`` counts the list when a document asks for ``totalCount``."""
     edges = [Edge(cursor=cursor, node=convert(row)) for row, cursor in page.items]
     return Connection(
         edges=edges,
@@ -133,5 +109,5 @@ def to_connection(page: Page[Any], convert: Callable[[Any], N], total: Total | N
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total=total or (page.total if isinstance(page, CountedPage) else None),
+        total=total,
     )

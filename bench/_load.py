@@ -237,7 +237,6 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
                 found += int.from_bytes(f.read(8) or b"\0", "little")
         return found
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     if os.environ.get(AUDIT_OFF_ENV) == "1":
         from schema.audit_ext import AuditTrail
 
@@ -251,6 +250,8 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
 
         settings = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, rate_limit_per_minute=10**9))
     app = create_app(settings, engine=engine)
+    for counted_engine in (engine, app.state.read_engine):
+        event.listen(counted_engine.sync_engine, "before_cursor_execute", count)
 
     async def with_stats(scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["path"] == STATS_PATH:

@@ -51,6 +51,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         notifier: EventNotifier | None = None,
         lookups: RateLimiter | None = None,
         audit: AuditWriter | None = None,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         super().__init__(
             build_schema(),
@@ -63,6 +64,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
         self._reads = ViewReads()  # compiled view statements, shared by this app's requests
+        self._read_engine = read_engine
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
@@ -74,6 +76,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             notifier=self._notifier,
             audit=self._audit,
             reads=self._reads,
+            read_engine=self._read_engine,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -109,9 +112,11 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     own_engine = engine is None
     async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    # Requests read on connections kept in autocommit (hub.db.request_connection): a pool of their own.
+    read_engine = create_async_db_engine(settings.database_url, isolation_level="AUTOCOMMIT")
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
-    graphql = HubGraphQL(sessions, settings, notifier, audit=audit)
+    graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine)
     gate = AuthGate(
         graphql,
         graphql.authenticator,
@@ -146,6 +151,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             await audit.stop()  # queued audit rows are written before the engine goes
             await revocations.stop()
             await notifier.stop()
+            await read_engine.dispose()
             if own_engine:
                 await async_engine.dispose()
 
@@ -159,6 +165,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         lifespan=lifespan,
     )
     app.state.sessions = sessions
+    app.state.read_engine = read_engine
     app.state.settings = settings
     app.state.notifier = notifier
     app.state.audit = audit

@@ -16,6 +16,7 @@ from hub.db import is_postgres
 __all__ = ["PortInUse", "ensure_port_free", "serve", "default_workers", "worker_app", "WORKERS_ENV"]
 
 WORKERS_ENV = "C360_WORKERS"
+WORKER_STARTUP_SECONDS = 60
 
 
 class PortInUse(Exception):
@@ -85,7 +86,11 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     }
     if workers > 1:
         os.environ[WORKERS_ENV] = str(workers)  # each worker's load_settings reads it (server.workers)
-        uvicorn.run("hub.server:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        # A worker that has not finished starting within uvicorn's default 5 s is killed and restarted;
+        # on a busy host the imports alone can take that long, and the restarts never end.
+        uvicorn.run(
+            "hub.server:worker_app", factory=True, workers=workers, timeout_worker_healthcheck=WORKER_STARTUP_SECONDS, **common
+        )  # type: ignore[arg-type]
         return
     alone = dataclasses.replace(settings, server=dataclasses.replace(settings.server, workers=1))
     config = uvicorn.Config(create_app(alone), **common)  # type: ignore[arg-type]

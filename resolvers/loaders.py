@@ -30,6 +30,7 @@ from hub.db.id_lists import any_of
 from hub.db.request_connection import RequestConnection
 from hub.models import GoldenRedirect
 from hub.models.golden import GOLDEN_ACTIVE
+from resolvers.lists import LISTS
 from resolvers.plan import EMPTY_PLAN, CustomerPlan, ListRead
 from resolvers.view_rows import CustomerView, Decoders, ListPage, load_json
 from resolvers.view_sql import ViewStatements
@@ -142,4 +143,4 @@ class Loaders:
             statement = self._reads.statements.owned_lists(read, self.db.dialect)
             for row in await self.db.execute(statement, {"ids": sorted(set(owners))}):
                 pages[(row.owner, read)] = decoders.page(read, load_json(row.view)[0])
-        return [pages.get(key) or ListPage([], False, 0 if key[1].count else None) for key in keys]
+        return [pages.get(key) or ListPage([], False, LISTS[key[1].name].cursor, 0 if key[1].count else None) for key in keys]

@@ -59,8 +59,9 @@ class PageArgs:
 
 @dataclass
 class Page(Generic[T]):
-    items: list[tuple[T, str]]  # (row, cursor)
+    rows: list[T]
     has_next: bool
+    cursor: Callable[[T], str]  # a row's cursor, made when asked for
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: specs are module-level singletons

@@ -124,6 +124,10 @@ class _RowType:
         return self.make(values)
 
 
+def _group_cursor(group: IdentifierGroup) -> str:
+    return encode_cursor(["identifiers", None, group.id])
+
+
 def _order_key(spec: ListSpec) -> Callable[[Any], Any]:
     sort_attr, sentinel = spec.sort_attr, spec.sentinel
     if sort_attr is None:
@@ -185,15 +189,14 @@ class Decoders:
         first = read.args.first
         if spec.grouped:
             groups = sorted((self._group(group_id, members) for group_id, members in items), key=lambda g: g.id, reverse=True)
-            found = [(group, encode_cursor([spec.name, None, group.id])) for group in groups[:first]]
-            return ListPage(found, len(groups) > first, total)
+            return ListPage(groups[:first], len(groups) > first, _group_cursor, total)
         make = self._row_type(read)
         if read.children or read.person:  # each item: [columns, what it reads in turn...]
             rows = [make(values[0], self._nested(read, values[1:])) for values in items]
         else:
             rows = [make(values) for values in items]
         rows.sort(key=_order_key(spec), reverse=not spec.ascending)
-        return ListPage([(row, spec.cursor(row)) for row in rows[:first]], len(rows) > first, total)
+        return ListPage(rows[:first], len(rows) > first, spec.cursor, total)
 
     def _nested(self, read: ListRead, values: list[Any]) -> dict[Any, Any]:
         """What an item read in turn: its lists' pages by (name, arguments), and ``"person"``."""

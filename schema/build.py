@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 from graphql import DocumentNode
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
-from strawberry.types.graphql import OperationType
 
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
@@ -20,6 +19,7 @@ from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
 from schema.permissions import AccessControl, install_access_control
+from schema.list_fields import install_list_resolvers
 from schema.planning import install_planning
 from schema.operations import OperationsMutation, OperationsQuery
 from schema.privacy import PrivacyMutation, PrivateErrorsSchema
@@ -60,15 +60,7 @@ class _Documents:
 
 
 class RequestConnectionScope(SchemaExtension):
-    """Gives the request's database connection back to the pool when the operation ends.
-
-    A mutation's reads give it back after each statement: its writes run on sessions of their own.
-    """
-
-    def on_execute(self) -> Iterator[None]:
-        if self.execution_context.operation_type == OperationType.MUTATION:
-            self.execution_context.context.db.hold = False
-        yield
+    """Makes sure the request holds no database connection once its operation has ended."""
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         try:
@@ -141,6 +133,7 @@ def build_schema() -> strawberry.Schema:
             RequestConnectionScope,
         ],
     )
+    install_list_resolvers(schema._schema)
     install_planning(schema._schema)  # before the access rules, which then check first
     install_access_control(schema._schema)
     return schema

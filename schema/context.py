@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -46,13 +46,17 @@ class HubContext:
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     audit: AuditWriter | None = None  # the process's audit writer; None: audit rows are written inline
     reads: ViewReads | None = None  # the app's compiled view statements (None: this context's own)
+    read_engine: AsyncEngine | None = None  # the app's engine of autocommit connections (None: the sessions' engine)
     db: RequestConnection = field(init=False)
     loaders: Loaders = field(init=False)
     plans: dict[Any, CustomerPlan] = field(default_factory=dict, init=False)  # by field path (schema.planning)
     open_subscriptions: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.db = RequestConnection(self.sessions.kw["bind"])
+        if self.read_engine is not None:
+            self.db = RequestConnection(self.read_engine, autocommit=True)
+        else:
+            self.db = RequestConnection(self.sessions.kw["bind"])
         self.loaders = Loaders(self.db, self.reads or ViewReads())
 
 

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from resolvers.lists import LISTS
 from resolvers.loaders import Split
 from resolvers.plan import EMPTY_PLAN, CustomerPlan, ListRead
 from resolvers.view_rows import PERSON, BalanceTotals, CustomerView, ListPage
-from schema.context import Info
+from schema.context import HubContext, Info
 from schema.facts import (
     Account,
     AccountManager,
@@ -175,26 +176,28 @@ class Customer:
     def profile(self) -> list[ProfileField]:
         return _profile_fields(self.view.row.profile or {})
 
-    def _list(self, info: Info, name: str, convert: Callable[[Any], N], **arguments: Any) -> Connection[N]:
-        """The connection of list ``name``: from the view when the plan read it, else read now (an awaitable)."""
+    def list_connection(self, context: HubContext, name: str, arguments: dict[str, Any]) -> Connection[Any]:
+        """The connection of list ``name`` for a field's arguments (GraphQL names): from the view when the
+        plan read it, else read now (then an awaitable). See :func:`install_list_resolvers`."""
         args = list_args(name, arguments)
+        convert = _NODES[name]
         page = self.view.page(name, args)
         if page is None:
-            return self._read_list(info, name, args, convert)  # type: ignore[return-value]
-        return to_connection(page, convert, self._total(info, name, args, page))
+            return self._read_list(context, name, args, convert)  # type: ignore[return-value]
+        return to_connection(page, convert, self._total(context, name, args, page))
 
-    async def _read_list(self, info: Info, name: str, args: Any, convert: Callable[[Any], N]) -> Connection[N]:
-        found = await read_customer(info, str(self.id), _single(name, args))
+    async def _read_list(self, context: HubContext, name: str, args: Any, convert: Callable[[Any], N]) -> Connection[N]:
+        found = await context.loaders.view.load((str(self.id), _single(name, args)))
         page = found.page(name, args) if isinstance(found, CustomerView) else None
-        page = page or ListPage([], False)
-        return to_connection(page, convert, self._total(info, name, args, page))
+        page = page or ListPage([], False, LISTS[name].cursor)
+        return to_connection(page, convert, self._total(context, name, args, page))
 
-    def _total(self, info: Info, name: str, args: Any, page: ListPage) -> Total:
+    def _total(self, context: HubContext, name: str, args: Any, page: ListPage) -> Total:
         if page.total is not None:
             return known_total(page.total)
 
         async def total() -> int:
-            found = await read_customer(info, str(self.id), _single(name, args, count=True))
+            found = await context.loaders.view.load((str(self.id), _single(name, args, count=True)))
             counted = found.page(name, args) if isinstance(found, CustomerView) else None
             return counted.total or 0 if counted is not None else 0
 
@@ -204,25 +207,25 @@ class Customer:
     def identifiers(
         self, info: Info, first: int | None = None, after: str | None = None, type: list[str] | None = None
     ) -> Connection[Identifier]:
-        return self._list(info, "identifiers", Identifier.of, first=first, after=after, type=type)
+        return self.list_connection(info.context, "identifiers", {"first": first, "after": after, "type": type})
 
     @strawberry.field(description="The silos' records resolved to this customer, newest first.")
     def source_records(
         self, info: Info, first: int | None = None, after: str | None = None, source: list[str] | None = None
     ) -> Connection[SourceRecord]:
-        return self._list(info, "sourceRecords", SourceRecord.of, first=first, after=after, source=source)
+        return self.list_connection(info.context, "sourceRecords", {"first": first, "after": after, "source": source})
 
     @strawberry.field
     def accounts(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Account]:
-        return self._list(info, "accounts", Account.of, first=first, after=after, status=status)
+        return self.list_connection(info.context, "accounts", {"first": first, "after": after, "status": status})
 
     @strawberry.field
     def subscriptions(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[ServiceSubscription]:
-        return self._list(info, "subscriptions", ServiceSubscription.of, first=first, after=after, status=status)
+        return self.list_connection(info.context, "subscriptions", {"first": first, "after": after, "status": status})
 
     @strawberry.field
     def orders(
@@ -236,15 +239,13 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Order]:
-        return self._list(
-            info, "orders", Order.of, first=first, after=after, status=status, channel=channel, type=type, since=since, until=until
-        )
+        return self.list_connection(info.context, "orders", {"first": first, "after": after, "status": status, "channel": channel, "type": type, "since": since, "until": until})
 
     @strawberry.field(description="Bills, newest period first.")
     def bills(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Bill]:
-        return self._list(info, "bills", Bill.of, first=first, after=after, status=status)
+        return self.list_connection(info.context, "bills", {"first": first, "after": after, "status": status})
 
     @strawberry.field
     def payments(
@@ -255,11 +256,11 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Payment]:
-        return self._list(info, "payments", Payment.of, first=first, after=after, since=since, until=until)
+        return self.list_connection(info.context, "payments", {"first": first, "after": after, "since": since, "until": until})
 
     @strawberry.field(description="Balance and arrears per account.")
     def balances(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Balance]:
-        return self._list(info, "balances", Balance.of, first=first, after=after)
+        return self.list_connection(info.context, "balances", {"first": first, "after": after})
 
     @strawberry.field(description="Balance and arrears summed over all accounts.")
     def balance(self, info: Info) -> BalanceSummary:
@@ -286,10 +287,7 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[ServiceRequest]:
-        return self._list(
-            info, "serviceRequests", ServiceRequest.of,
-            first=first, after=after, status=status, channel=channel, type=type, since=since, until=until,
-        )
+        return self.list_connection(info.context, "serviceRequests", {"first": first, "after": after, "status": status, "channel": channel, "type": type, "since": since, "until": until})
 
     @strawberry.field(description="The contact timeline across every channel, newest first.")
     def contacts(
@@ -302,37 +300,35 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Contact]:
-        return self._list(
-            info, "contacts", Contact.of, first=first, after=after, channel=channel, type=type, since=since, until=until
-        )
+        return self.list_connection(info.context, "contacts", {"first": first, "after": after, "channel": channel, "type": type, "since": since, "until": until})
 
     @strawberry.field(description="BI analyses, newest first.")
     def analyses(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Analysis]:
-        return self._list(info, "analyses", Analysis.of, first=first, after=after)
+        return self.list_connection(info.context, "analyses", {"first": first, "after": after})
 
     @strawberry.field(description="The most recent BI analysis.")
     def analysis(self, info: Info) -> Analysis | None:
         page = self.view.page("analyses", LATEST_ANALYSIS)
         if page is None:
             return self._read_analysis(info)  # type: ignore[return-value]
-        return Analysis.of(page.items[0][0]) if page.items else None
+        return Analysis.of(page.rows[0]) if page.rows else None
 
     async def _read_analysis(self, info: Info) -> Analysis | None:
         found = await read_customer(info, str(self.id), _single("analyses", LATEST_ANALYSIS))
         page = found.page("analyses", LATEST_ANALYSIS) if isinstance(found, CustomerView) else None
-        return Analysis.of(page.items[0][0]) if page is not None and page.items else None
+        return Analysis.of(page.rows[0]) if page is not None and page.rows else None
 
     @strawberry.field
     def contracts(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Contract]:
-        return self._list(info, "contracts", Contract.of, first=first, after=after, status=status)
+        return self.list_connection(info.context, "contracts", {"first": first, "after": after, "status": status})
 
     @strawberry.field(description="People acting for this enterprise.")
     def enterprise_contacts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[EnterpriseContact]:
-        return self._list(info, "enterpriseContacts", EnterpriseContact.of, first=first, after=after)
+        return self.list_connection(info.context, "enterpriseContacts", {"first": first, "after": after})
 
     @strawberry.field(description="The key-account manager, for enterprise customers that have one.")
     def account_manager(self, info: Info) -> AccountManager | None:
@@ -345,3 +341,21 @@ class Customer:
         found = await read_customer(info, str(self.id), CustomerPlan(account_manager=True))
         manager = found.account_manager if isinstance(found, CustomerView) else None
         return AccountManager.of(manager) if manager is not None else None
+
+
+# The node type of each list's items (schema.planning.CUSTOMER_LISTS names the lists).
+_NODES: dict[str, Callable[[Any], Any]] = {
+    "identifiers": Identifier.of,
+    "sourceRecords": SourceRecord.of,
+    "accounts": Account.of,
+    "subscriptions": ServiceSubscription.of,
+    "orders": Order.of,
+    "bills": Bill.of,
+    "payments": Payment.of,
+    "balances": Balance.of,
+    "serviceRequests": ServiceRequest.of,
+    "contacts": Contact.of,
+    "analyses": Analysis.of,
+    "contracts": Contract.of,
+    "enterpriseContacts": EnterpriseContact.of,
+}

@@ -297,22 +297,27 @@ class ServiceRequest:
 
     @strawberry.field(description="Every status the request went through, oldest first.")
     def status_history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[StatusStep]:
-        args = list_args("statusHistory", {"first": first, "after": after})
+        return self.history_connection(info.context, {"first": first, "after": after})
+
+    def history_connection(self, context: Any, arguments: dict[str, Any]) -> Connection[StatusStep]:
+        """The status history page for a field's arguments: from the 360 view that read it, else read now
+        (then an awaitable). See ``schema.list_fields``."""
+        args = list_args("statusHistory", arguments)
         page = self.history.get(("statusHistory", args)) if self.history is not None else None
         if page is None:
-            return self._read_history(info, args)  # type: ignore[return-value]
-        return to_connection(page, StatusStep.of, self._total(info, args, page))
+            return self._read_history(context, args)  # type: ignore[return-value]
+        return to_connection(page, StatusStep.of, self._total(context, args, page))
 
-    async def _read_history(self, info: Info, args: Any) -> Connection[StatusStep]:
-        page = await info.context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args)))
-        return to_connection(page, StatusStep.of, self._total(info, args, page))
+    async def _read_history(self, context: Any, args: Any) -> Connection[StatusStep]:
+        page = await context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args)))
+        return to_connection(page, StatusStep.of, self._total(context, args, page))
 
-    def _total(self, info: Info, args: Any, page: ListPage) -> Total:
+    def _total(self, context: Any, args: Any, page: ListPage) -> Total:
         if page.total is not None:
             return known_total(page.total)
 
         async def total() -> int:
-            counted = await info.context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args, count=True)))
+            counted = await context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args, count=True)))
             return counted.total or 0
 
         return total

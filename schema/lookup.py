@@ -13,7 +13,7 @@ from resolvers.view_rows import CustomerView
 from schema.context import Info
 from schema.customer import Customer, CustomerKind, field_plan, read_customer
 from schema.errors import Ambiguous, BadUserInput, NotFound
-from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, known_total
+from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, built_connection, known_total
 
 __all__ = ["CustomerRef", "LookupQuery", "SearchHit", "resolve_customer", "customer_by_id", "MAX_SEARCH_FIRST"]
 
@@ -145,13 +145,13 @@ class LookupQuery:
             for hit, view in zip(page, views, strict=True)
             if isinstance(view, CustomerView)
         ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
+        return built_connection(
+            edges,
+            PageInfo(
                 has_next_page=len(hits) > count,
                 has_previous_page=False,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total=total,
+            total,
         )

@@ -296,11 +296,17 @@ class BenchServer:
 
     def __enter__(self) -> "BenchServer":
         self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
+        # Served as `c360 serve` serves (hub.server.serve_workers): with several workers, each has
+        # its own socket and the kernel spreads the connections.
+        options = "dict(log_level='warning', access_log=False, ws='websockets-sansio', ws_per_message_deflate=False, lifespan='on')"
         code = (
             "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
-            f"uvicorn.run('_load:bench_app_from_env', factory=True, workers={self.workers}, host='127.0.0.1',"
-            f" port={self.port}, log_level='warning', access_log=False, ws='websockets-sansio',"
-            " ws_per_message_deflate=False)"
+            "from hub.server import serve_workers;"
+            f"serve_workers('_load:bench_app_from_env', '127.0.0.1', {self.port}, {self.workers}, {options})"
+            if self.workers > 1
+            else "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
+            f"uvicorn.run('_load:bench_app_from_env', factory=True, host='127.0.0.1', port={self.port}, log_level='warning',"
+            " access_log=False, ws='websockets-sansio', ws_per_message_deflate=False)"
         )
         env = {**os.environ, **self.env, URL_ENV: self.url, STATS_DIR_ENV: self._stats.name}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path("bench").resolve()), str(Path(".").resolve()), env.get("PYTHONPATH")]))

@@ -67,7 +67,12 @@ def _run_postgres(url: str, ids: list[str], rounds: int) -> list[float]:
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     statements = [sql.replace(":g", "%(g)s") for sql in FLOOR_STATEMENTS.values()]
     with psycopg.connect(conninfo, autocommit=True) as connection, connection.cursor() as cursor:
-        return _timed(lambda sql, g: (cursor.execute(sql, {"g": g}, prepare=True), cursor.fetchall()), statements, ids, rounds)
+        return _timed(
+            lambda sql, g: (cursor.execute(sql, {"g": g}, prepare=True), cursor.fetchall()),
+            statements,
+            ids,
+            rounds,
+        )
 
 
 def _run_sqlite(url: str, ids: list[str], rounds: int) -> list[float]:

@@ -78,7 +78,9 @@ def run_workers(app: str, host: str, port: int, workers: int, options: dict[str,
             wait([process.sentinel for process in processes], timeout=0.5)
             for index, process in enumerate(processes):
                 if not process.is_alive() and not stopping.is_set():
-                    log.warning("worker process %s exited (code %s); starting another", process.pid, process.exitcode)
+                    log.warning(
+                        "worker process %s exited (code %s); starting another", process.pid, process.exitcode
+                    )
                     processes[index] = start()
     finally:
         for process in processes:

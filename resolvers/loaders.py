@@ -67,7 +67,9 @@ class Loaders:
         """A customer's golden row alone (its view reads nothing more)."""
         return await self.view.load((golden_id, EMPTY_PLAN))
 
-    async def _read(self, plan: CustomerPlan, ids: Sequence[str]) -> dict[str, tuple[Any, CustomerView | None]]:
+    async def _read(
+        self, plan: CustomerPlan, ids: Sequence[str]
+    ) -> dict[str, tuple[Any, CustomerView | None]]:
         """id -> (golden row, view when active) for the ids that have a row, in one statement."""
         statement = self._reads.statements.customers(plan, self.db.dialect)
         decoders = self._reads.decoders
@@ -98,7 +100,9 @@ class Loaders:
                         answers[(golden_id, plan)] = target
         return [answers[key] for key in keys]
 
-    async def _follow(self, start: dict[str, tuple[Any, CustomerView | None] | None]) -> dict[str, str | Split | None]:
+    async def _follow(
+        self, start: dict[str, tuple[Any, CustomerView | None] | None]
+    ) -> dict[str, str | Split | None]:
         """Where each id that is not an active customer went: a survivor's id, a split, or nowhere (None)."""
         answer: dict[str, str | Split | None] = {}
         rows = {golden_id: found[0] for golden_id, found in start.items() if found is not None}
@@ -109,7 +113,12 @@ class Loaders:
                 break
             wanted = {current[golden_id] for golden_id in pending} - rows.keys()
             if wanted:
-                rows.update({golden_id: found[0] for golden_id, found in (await self._read(EMPTY_PLAN, list(wanted))).items()})
+                rows.update(
+                    {
+                        golden_id: found[0]
+                        for golden_id, found in (await self._read(EMPTY_PLAN, list(wanted))).items()
+                    }
+                )
             redirected = []
             for golden_id in pending:
                 row = rows.get(current[golden_id])
@@ -123,7 +132,9 @@ class Loaders:
                     redirected.append(golden_id)
             if redirected:
                 went: dict[str, set[str]] = defaultdict(set)
-                for from_id, to_id in await self.db.execute(_REDIRECTS, {"ids": sorted({current[g] for g in redirected})}):
+                for from_id, to_id in await self.db.execute(
+                    _REDIRECTS, {"ids": sorted({current[g] for g in redirected})}
+                ):
                     went[from_id].add(to_id)
                 for golden_id in redirected:
                     targets = went.get(current[golden_id], set())
@@ -143,4 +154,7 @@ class Loaders:
             statement = self._reads.statements.owned_lists(read, self.db.dialect)
             for row in await self.db.execute(statement, {"ids": sorted(set(owners))}):
                 pages[(row.owner, read)] = decoders.page(read, load_json(row.view)[0])
-        return [pages.get(key) or ListPage([], False, LISTS[key[1].name].cursor, 0 if key[1].count else None) for key in keys]
+        return [
+            pages.get(key) or ListPage([], False, LISTS[key[1].name].cursor, 0 if key[1].count else None)
+            for key in keys
+        ]

@@ -112,7 +112,11 @@ class _RowType:
         names = [column.key for column in columns] + (["nested"] if nested else [])
         self.width = len(columns)
         self.make = namedtuple("Row", names)._make  # type: ignore[misc]
-        self.convert = [(index, convert) for index, column in enumerate(columns) if (convert := _converter(column)) is not None]
+        self.convert = [
+            (index, convert)
+            for index, column in enumerate(columns)
+            if (convert := _converter(column)) is not None
+        ]
 
     def __call__(self, values: list[Any], nested: Any = None) -> Any:
         for index, convert in self.convert:
@@ -166,7 +170,9 @@ class Decoders:
         if plan.balance_totals:
             balance, arrears, count = rest.pop(0) or (0, 0, 0)
             view.balance_totals = (
-                BalanceTotals(_money(balance), _money(arrears), count) if count else BalanceTotals(Decimal(0), Decimal(0), 0)
+                BalanceTotals(_money(balance), _money(arrears), count)
+                if count
+                else BalanceTotals(Decimal(0), Decimal(0), 0)
             )
         if plan.account_manager:
             found = rest.pop(0)
@@ -188,7 +194,11 @@ class Decoders:
         items, total = part[0], (part[1] if read.count else None)
         first = read.args.first
         if spec.grouped:
-            groups = sorted((self._group(group_id, members) for group_id, members in items), key=lambda g: g.id, reverse=True)
+            groups = sorted(
+                (self._group(group_id, members) for group_id, members in items),
+                key=lambda g: g.id,
+                reverse=True,
+            )
             return ListPage(groups[:first], len(groups) > first, _group_cursor, total)
         make = self._row_type(read)
         if read.children or read.person:  # each item: [columns, what it reads in turn...]
@@ -201,7 +211,8 @@ class Decoders:
     def _nested(self, read: ListRead, values: list[Any]) -> dict[Any, Any]:
         """What an item read in turn: its lists' pages by (name, arguments), and ``"person"``."""
         nested: dict[Any, Any] = {
-            (child.name, child.args): self.page(child, part) for child, part in zip(read.children, values, strict=False)
+            (child.name, child.args): self.page(child, part)
+            for child, part in zip(read.children, values, strict=False)
         }
         if read.person is not None:
             nested[PERSON] = self.person(read.person, values[len(read.children)])

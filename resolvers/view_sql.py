@@ -19,12 +19,32 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import sqltypes
 
 from hub.db.id_lists import any_of
-from hub.models import AccountManager, Balance, CrossReference, GoldenCustomer, Identifier, PartyRelation, SourceRecord
+from hub.models import (
+    AccountManager,
+    Balance,
+    CrossReference,
+    GoldenCustomer,
+    Identifier,
+    PartyRelation,
+    SourceRecord,
+)
 from hub.models.golden import GOLDEN_ACTIVE
 from resolvers.lists import LISTS
 from resolvers.pages import ListSpec, PageArgs
@@ -34,7 +54,9 @@ __all__ = ["ViewStatements", "GOLDEN_COLUMNS", "IDENTIFIER_COLUMNS", "MANAGER_CO
 
 GOLDEN_COLUMNS = tuple(GoldenCustomer.__table__.c)
 IDENTIFIER_COLUMNS = (
-    *(column for column in Identifier.__table__.c if column.key != "raw_value"),  # the silo's spelling: never shown
+    *(
+        column for column in Identifier.__table__.c if column.key != "raw_value"
+    ),  # the silo's spelling: never shown
     SourceRecord.source.label("source"),
     SourceRecord.source_key.label("record_key"),
 )
@@ -88,14 +110,18 @@ def _limit(count: int) -> Any:
     return literal_column(str(int(count)))
 
 
-def _conditions(spec: ListSpec, args: PageArgs, owner: Any, *, paged: bool, sort_key: Any = None) -> list[Any]:
+def _conditions(
+    spec: ListSpec, args: PageArgs, owner: Any, *, paged: bool, sort_key: Any = None
+) -> list[Any]:
     """The filters of one page (``paged``: with the keyset of ``after``) of ``spec`` for ``owner``."""
     conditions: list[Any] = [spec.owner == owner]
     if spec.where is not None:
         conditions.append(spec.where())
     for name, values in args.filters:
         column = spec.filters[name]
-        conditions.append(column == values[0] if len(values) == 1 else or_(*(column == value for value in values)))
+        conditions.append(
+            column == values[0] if len(values) == 1 else or_(*(column == value for value in values))
+        )
     if spec.sort is not None and args.since is not None:
         conditions.append(spec.sort >= args.since)
     if spec.sort is not None and args.until is not None:
@@ -123,7 +149,9 @@ class _Compiler:
 
     def constant(self, value: Any, type_: Any) -> ColumnElement[Any]:
         """A value the code chose (never a caller's), written into the SQL as the dialect spells it."""
-        rendered = literal(value, type_=type_).compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        rendered = literal(value, type_=type_).compile(
+            dialect=self.dialect, compile_kwargs={"literal_binds": True}
+        )
         return literal_column(str(rendered), type_=type_)
 
     def sort_key(self, spec: ListSpec) -> Any:
@@ -151,15 +179,23 @@ class _Compiler:
     def person(self, plan: CustomerPlan, golden_id: Any, outer: Any) -> ColumnElement[Any]:
         """A customer nested inside another row: its golden columns, then its view."""
         person = GoldenCustomer.__table__.alias("person")
-        row = self.json.array(*(self.json.column(column) for column in person.c), self.view(plan, person, person))
-        return self.json.nested(select(row).where(person.c.id == golden_id).correlate(outer).scalar_subquery())
+        row = self.json.array(
+            *(self.json.column(column) for column in person.c), self.view(plan, person, person)
+        )
+        return self.json.nested(
+            select(row).where(person.c.id == golden_id).correlate(outer).scalar_subquery()
+        )
 
     # -- a list ----------------------------------------------------------------------------------
 
     def list_part(self, read: ListRead, owner: Any, outer: Any) -> ColumnElement[Any]:
         """``[items, total?]``: the page's items (first + 1 of them) and, when asked for, the list's count."""
         spec = LISTS[read.name]
-        items = self.identifier_items(read, owner, outer) if spec.grouped else self.items(spec, read, owner, outer)
+        items = (
+            self.identifier_items(read, owner, outer)
+            if spec.grouped
+            else self.items(spec, read, owner, outer)
+        )
         values = [items]
         if read.count:
             values.append(self.count(spec, read.args, owner, outer))
@@ -200,18 +236,29 @@ class _Compiler:
         if read.args.after is not None:
             _, group_id = spec.parse_after(read.args.after)
             groups = groups.having(func.min(Identifier.id) < group_id)
-        page = groups.order_by(func.min(Identifier.id).desc()).limit(_limit(read.args.first + 1)).correlate(outer).subquery("page")
+        page = (
+            groups.order_by(func.min(Identifier.id).desc())
+            .limit(_limit(read.args.first + 1))
+            .correlate(outer)
+            .subquery("page")
+        )
         rows = (
             select(*IDENTIFIER_COLUMNS)
             .select_from(CrossReference)
             .join(Identifier, Identifier.source_record_id == CrossReference.source_record_id)
             .join(SourceRecord, SourceRecord.id == Identifier.source_record_id)
-            .where(CrossReference.golden_id == owner, Identifier.type == page.c.type, Identifier.value == page.c.value)
+            .where(
+                CrossReference.golden_id == owner,
+                Identifier.type == page.c.type,
+                Identifier.value == page.c.value,
+            )
             .order_by(Identifier.id)
             .correlate(outer, page)
             .subquery("member")
         )
-        members = self._aggregate(self.json.array(*(rows.c[column.key] for column in IDENTIFIER_COLUMNS)), rows)
+        members = self._aggregate(
+            self.json.array(*(rows.c[column.key] for column in IDENTIFIER_COLUMNS)), rows
+        )
         return self._aggregate(self.json.array(page.c.group_id, self.json.nested(members)), page)
 
     def count(self, spec: ListSpec, args: PageArgs, owner: Any, outer: Any) -> ColumnElement[Any]:
@@ -220,18 +267,28 @@ class _Compiler:
             groups = spec.base().with_only_columns(Identifier.type, Identifier.value).where(*conditions)
             grouped = groups.group_by(Identifier.type, Identifier.value).correlate(outer).subquery("grouped")
             return select(func.count()).select_from(grouped).scalar_subquery()
-        return spec.base().with_only_columns(func.count()).where(*conditions).correlate(outer).scalar_subquery()
+        return (
+            spec.base().with_only_columns(func.count()).where(*conditions).correlate(outer).scalar_subquery()
+        )
 
     def _aggregate(self, row: Any, source: Any) -> ColumnElement[Any]:
         """The rows of ``source`` as one JSON array (``[]`` when there are none)."""
         aggregated = select(self.json.agg(row)).select_from(source).scalar_subquery()
-        return self.json.nested(aggregated if self.json.sqlite else func.coalesce(aggregated, func.json_build_array()))
+        return self.json.nested(
+            aggregated if self.json.sqlite else func.coalesce(aggregated, func.json_build_array())
+        )
 
     # -- single values ---------------------------------------------------------------------------
 
     def balance_totals(self, golden_id: Any, outer: Any) -> ColumnElement[Any]:
         totals = (
-            select(self.json.array(func.coalesce(func.sum(Balance.balance), _ZERO), func.coalesce(func.sum(Balance.arrears), _ZERO), func.count()))
+            select(
+                self.json.array(
+                    func.coalesce(func.sum(Balance.balance), _ZERO),
+                    func.coalesce(func.sum(Balance.arrears), _ZERO),
+                    func.count(),
+                )
+            )
             .where(Balance.golden_id == golden_id, Balance.deleted.is_(False))
             .correlate(outer)
             .scalar_subquery()
@@ -246,11 +303,16 @@ class _Compiler:
             .join(
                 AccountManager,
                 and_(
-                    AccountManager.source == func.coalesce(PartyRelation.related_source, PartyRelation.source),
+                    AccountManager.source
+                    == func.coalesce(PartyRelation.related_source, PartyRelation.source),
                     AccountManager.source_key == PartyRelation.related_key,
                 ),
             )
-            .where(PartyRelation.golden_id == golden_id, PartyRelation.relation == "account_manager", PartyRelation.deleted.is_(False))
+            .where(
+                PartyRelation.golden_id == golden_id,
+                PartyRelation.relation == "account_manager",
+                PartyRelation.deleted.is_(False),
+            )
             .order_by(PartyRelation.recorded_at.desc(), PartyRelation.id.desc())
             .limit(_limit(1))
             .correlate(outer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -34,7 +34,15 @@ from schema.masking import Protected, protect
 from schema.pagination import Connection, Total, known_total, to_connection
 from schema.planning import LATEST_ANALYSIS, list_args
 
-__all__ = ["Customer", "CustomerKind", "ProfileField", "EnterpriseContact", "PROFILE_MASKS", "read_customer", "field_plan"]
+__all__ = [
+    "Customer",
+    "CustomerKind",
+    "ProfileField",
+    "EnterpriseContact",
+    "PROFILE_MASKS",
+    "read_customer",
+    "field_plan",
+]
 
 N = TypeVar("N")
 
@@ -88,7 +96,11 @@ def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
         if name == "id_number" and str(_plain(profile.get("id_type")) or "RIC").upper() not in RIC_TYPES:
             kind = "passport"
         raw_value = lineage.get("value")
-        value = [protect(kind, item) for item in raw_value] if isinstance(raw_value, list) else protect(kind, raw_value)
+        value = (
+            [protect(kind, item) for item in raw_value]
+            if isinstance(raw_value, list)
+            else protect(kind, raw_value)
+        )
         updated = lineage.get("updated_at")
         fields.append(
             ProfileField(
@@ -107,13 +119,20 @@ def field_plan(info: Info) -> CustomerPlan:
     return info.context.plans.pop(info.path, EMPTY_PLAN)
 
 
-async def read_customer(info: Info, golden_id: str, plan: CustomerPlan | None = None) -> CustomerView | Split | None:
+async def read_customer(
+    info: Info, golden_id: str, plan: CustomerPlan | None = None
+) -> CustomerView | Split | None:
     """A customer and everything ``plan`` (default: the plan of the field being resolved) reads of it."""
     return await info.context.loaders.view.load((golden_id, field_plan(info) if plan is None else plan))
 
 
 def _summary(totals: BalanceTotals) -> BalanceSummary:
-    return BalanceSummary(balance=totals.balance, arrears=totals.arrears, accounts=totals.accounts, in_arrears=totals.arrears > 0)
+    return BalanceSummary(
+        balance=totals.balance,
+        arrears=totals.arrears,
+        accounts=totals.accounts,
+        in_arrears=totals.arrears > 0,
+    )
 
 
 def _single(name: str, args: Any, *, count: bool = False) -> CustomerPlan:
@@ -186,7 +205,9 @@ class Customer:
             return self._read_list(context, name, args, convert)  # type: ignore[return-value]
         return to_connection(page, convert, self._total(context, name, args, page))
 
-    async def _read_list(self, context: HubContext, name: str, args: Any, convert: Callable[[Any], N]) -> Connection[N]:
+    async def _read_list(
+        self, context: HubContext, name: str, args: Any, convert: Callable[[Any], N]
+    ) -> Connection[N]:
         found = await context.loaders.view.load((str(self.id), _single(name, args)))
         page = found.page(name, args) if isinstance(found, CustomerView) else None
         page = page or ListPage([], False, LISTS[name].cursor)
@@ -207,25 +228,33 @@ class Customer:
     def identifiers(
         self, info: Info, first: int | None = None, after: str | None = None, type: list[str] | None = None
     ) -> Connection[Identifier]:
-        return self.list_connection(info.context, "identifiers", {"first": first, "after": after, "type": type})
+        return self.list_connection(
+            info.context, "identifiers", {"first": first, "after": after, "type": type}
+        )
 
     @strawberry.field(description="The silos' records resolved to this customer, newest first.")
     def source_records(
         self, info: Info, first: int | None = None, after: str | None = None, source: list[str] | None = None
     ) -> Connection[SourceRecord]:
-        return self.list_connection(info.context, "sourceRecords", {"first": first, "after": after, "source": source})
+        return self.list_connection(
+            info.context, "sourceRecords", {"first": first, "after": after, "source": source}
+        )
 
     @strawberry.field
     def accounts(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Account]:
-        return self.list_connection(info.context, "accounts", {"first": first, "after": after, "status": status})
+        return self.list_connection(
+            info.context, "accounts", {"first": first, "after": after, "status": status}
+        )
 
     @strawberry.field
     def subscriptions(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[ServiceSubscription]:
-        return self.list_connection(info.context, "subscriptions", {"first": first, "after": after, "status": status})
+        return self.list_connection(
+            info.context, "subscriptions", {"first": first, "after": after, "status": status}
+        )
 
     @strawberry.field
     def orders(
@@ -239,7 +268,19 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Order]:
-        return self.list_connection(info.context, "orders", {"first": first, "after": after, "status": status, "channel": channel, "type": type, "since": since, "until": until})
+        return self.list_connection(
+            info.context,
+            "orders",
+            {
+                "first": first,
+                "after": after,
+                "status": status,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
+        )
 
     @strawberry.field(description="Bills, newest period first.")
     def bills(
@@ -256,7 +297,9 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Payment]:
-        return self.list_connection(info.context, "payments", {"first": first, "after": after, "since": since, "until": until})
+        return self.list_connection(
+            info.context, "payments", {"first": first, "after": after, "since": since, "until": until}
+        )
 
     @strawberry.field(description="Balance and arrears per account.")
     def balances(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Balance]:
@@ -287,7 +330,19 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[ServiceRequest]:
-        return self.list_connection(info.context, "serviceRequests", {"first": first, "after": after, "status": status, "channel": channel, "type": type, "since": since, "until": until})
+        return self.list_connection(
+            info.context,
+            "serviceRequests",
+            {
+                "first": first,
+                "after": after,
+                "status": status,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
+        )
 
     @strawberry.field(description="The contact timeline across every channel, newest first.")
     def contacts(
@@ -300,10 +355,23 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Contact]:
-        return self.list_connection(info.context, "contacts", {"first": first, "after": after, "channel": channel, "type": type, "since": since, "until": until})
+        return self.list_connection(
+            info.context,
+            "contacts",
+            {
+                "first": first,
+                "after": after,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
+        )
 
     @strawberry.field(description="BI analyses, newest first.")
-    def analyses(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Analysis]:
+    def analyses(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Analysis]:
         return self.list_connection(info.context, "analyses", {"first": first, "after": after})
 
     @strawberry.field(description="The most recent BI analysis.")
@@ -322,7 +390,9 @@ class Customer:
     def contracts(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Contract]:
-        return self.list_connection(info.context, "contracts", {"first": first, "after": after, "status": status})
+        return self.list_connection(
+            info.context, "contracts", {"first": first, "after": after, "status": status}
+        )
 
     @strawberry.field(description="People acting for this enterprise.")
     def enterprise_contacts(

@@ -25,7 +25,9 @@ __all__ = ["install_list_resolvers"]
 
 
 def _customer_list(name: str) -> Callable[..., Any]:
-    def resolve(customer: Any, info: GraphQLResolveInfo, /, **arguments: Any) -> Any:  # an argument is named "source"
+    def resolve(
+        customer: Any, info: GraphQLResolveInfo, /, **arguments: Any
+    ) -> Any:  # an argument is named "source"
         return customer.list_connection(info.context, name, arguments)
 
     return resolve

@@ -15,7 +15,6 @@ import strawberry
 
 from resolvers.lists import LISTS
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
-from schema.context import Info
 from schema.errors import BadUserInput
 
 __all__ = [

@@ -46,7 +46,14 @@ from resolvers.plan import CustomerPlan, ListRead
 from schema.errors import BadUserInput
 from schema.pagination import page_args
 
-__all__ = ["Planner", "install_planning", "list_args", "CUSTOMER_LISTS", "LATEST_ANALYSIS", "MAX_NESTED_CUSTOMERS"]
+__all__ = [
+    "Planner",
+    "install_planning",
+    "list_args",
+    "CUSTOMER_LISTS",
+    "LATEST_ANALYSIS",
+    "MAX_NESTED_CUSTOMERS",
+]
 
 # Customer fields that are list connections: GraphQL field name -> (list name, node type)
 CUSTOMER_LISTS = {
@@ -65,7 +72,9 @@ CUSTOMER_LISTS = {
     "enterpriseContacts": ("enterpriseContacts", "EnterpriseContact"),
 }
 LATEST_ANALYSIS = PageArgs(first=1)  # ``analysis``: the first item of ``analyses``
-MAX_NESTED_CUSTOMERS = 2  # a person of an enterprise contact of a person ...: deeper levels are read by themselves
+MAX_NESTED_CUSTOMERS = (
+    2  # a person of an enterprise contact of a person ...: deeper levels are read by themselves
+)
 _CACHE_SIZE = 512
 
 
@@ -106,7 +115,9 @@ class _Walk:
         self.schema = info.schema
         values: Any = info.variable_values
         # strawberry's executor hands resolvers the coerced values as a plain dict
-        self.variables = values if isinstance(values, VariableValues) else VariableValues({}, dict(values or {}))
+        self.variables = (
+            values if isinstance(values, VariableValues) else VariableValues({}, dict(values or {}))
+        )
 
     def included(self, node: Any) -> bool:
         if not node.directives:
@@ -117,7 +128,9 @@ class _Walk:
         include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
         return not (include is not None and include.get("if") is False)
 
-    def fields(self, selection_sets: Iterable[SelectionSetNode | None], type_name: str) -> Iterator[FieldNode]:
+    def fields(
+        self, selection_sets: Iterable[SelectionSetNode | None], type_name: str
+    ) -> Iterator[FieldNode]:
         """The field nodes selected on ``type_name`` by these selection sets, through fragments."""
         for selection_set in selection_sets:
             if selection_set is None:
@@ -152,10 +165,16 @@ class _Walk:
             elif name == "nodes":
                 selected.append(field.selection_set)
             elif name == "edges":
-                selected.extend(edge.selection_set for edge in self.fields([field.selection_set], f"{node_type}Edge") if edge.name.value == "node")
+                selected.extend(
+                    edge.selection_set
+                    for edge in self.fields([field.selection_set], f"{node_type}Edge")
+                    if edge.name.value == "node"
+                )
         return selected, counted
 
-    def read(self, parent: str, node: FieldNode, list_name: str, node_type: str, depth: int) -> ListRead | None:
+    def read(
+        self, parent: str, node: FieldNode, list_name: str, node_type: str, depth: int
+    ) -> ListRead | None:
         try:
             args = list_args(list_name, self.arguments(parent, node))
         except BadUserInput:
@@ -168,7 +187,11 @@ class _Walk:
                 if field.name.value == "statusHistory":
                     _add(children, self.read("ServiceRequest", field, "statusHistory", "StatusStep", depth))
         elif list_name == "enterpriseContacts" and depth > 0:
-            persons = [field.selection_set for field in self.fields(selected, "EnterpriseContact") if field.name.value == "person"]
+            persons = [
+                field.selection_set
+                for field in self.fields(selected, "EnterpriseContact")
+                if field.name.value == "person"
+            ]
             if persons:
                 person = self.plan(persons, depth - 1)
         return ListRead(list_name, args, counted, tuple(children.values()), person)
@@ -196,7 +219,11 @@ def _merged_plans(one: CustomerPlan | None, other: CustomerPlan | None) -> Custo
     reads = {(read.name, read.args): read for read in one.lists}
     for read in other.lists:
         _add(reads, read)
-    return CustomerPlan(tuple(reads.values()), one.balance_totals or other.balance_totals, one.account_manager or other.account_manager)
+    return CustomerPlan(
+        tuple(reads.values()),
+        one.balance_totals or other.balance_totals,
+        one.account_manager or other.account_manager,
+    )
 
 
 def _add(reads: dict[tuple[str, PageArgs], ListRead], read: ListRead | None) -> None:
@@ -235,7 +262,7 @@ class Planner:
         except TypeError:  # an unhashable variable value (an input object): plan without keeping it
             return _Walk(info).plan([node.selection_set for node in nodes], MAX_NESTED_CUSTOMERS)
         found = self._plans.get(key)
-        if found is not None and found[0] == nodes and all(a is b for a, b in zip(found[0], nodes)):
+        if found is not None and all(a is b for a, b in zip(found[0], nodes, strict=True)):
             self._plans.move_to_end(key)
             return found[1]
         plan = _Walk(info).plan([node.selection_set for node in nodes], MAX_NESTED_CUSTOMERS)
@@ -246,9 +273,11 @@ class Planner:
 
     def _used(self, identity: Any, nodes: tuple[FieldNode, ...], info: GraphQLResolveInfo) -> tuple[str, ...]:
         found = self._variables.get(identity)
-        if found is not None and all(a is b for a, b in zip(found[0], nodes)):
+        if found is not None and all(a is b for a, b in zip(found[0], nodes, strict=True)):
             return found[1]
-        used = tuple(sorted(_variables([node.selection_set for node in nodes if node.selection_set], info.fragments)))
+        used = tuple(
+            sorted(_variables([node.selection_set for node in nodes if node.selection_set], info.fragments))
+        )
         self._variables[identity] = (nodes, used)
         if len(self._variables) > self.size:
             self._variables.popitem(last=False)

@@ -39,13 +39,17 @@ log = logging.getLogger(__name__)
 def announce_revocation(session: Session, key_id: str) -> None:
     """Tell every listening hub process, when this transaction commits, that ``key_id`` is revoked (PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :key_id)"), {"channel": REVOCATION_CHANNEL, "key_id": key_id})
+        session.execute(
+            text("SELECT pg_notify(:channel, :key_id)"), {"channel": REVOCATION_CHANNEL, "key_id": key_id}
+        )
 
 
 class KeyCache:
     """Key rows by key id, each trusted for ``ttl`` seconds after it was read; at most ``size`` kept."""
 
-    def __init__(self, ttl: float, *, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl: float, *, size: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.size = size
         self._clock = clock
@@ -109,7 +113,9 @@ class RevocationListener:
         delay = 0.5
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(self._conninfo or "", autocommit=True, connect_timeout=5) as connection:
+                async with await psycopg.AsyncConnection.connect(
+                    self._conninfo or "", autocommit=True, connect_timeout=5
+                ) as connection:
                     await connection.execute(f"LISTEN {REVOCATION_CHANNEL}")
                     self.cache.forget()  # anything revoked while nobody listened
                     self.listening.set()
@@ -119,6 +125,10 @@ class RevocationListener:
             except psycopg.Error as exc:
                 self.listening.clear()
                 self.cache.forget()
-                log.warning("key revocation listener lost its connection (%s); retrying in %.1fs", type(exc).__name__, delay)
+                log.warning(
+                    "key revocation listener lost its connection (%s); retrying in %.1fs",
+                    type(exc).__name__,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

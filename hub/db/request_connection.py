@@ -83,7 +83,9 @@ class RequestConnection:
         async with self._lock:
             await self._give_back()
             async with self._engine.connect() as connection:
-                await connection.execution_options(isolation_level=self._engine.dialect.default_isolation_level)
+                await connection.execution_options(
+                    isolation_level=self._engine.dialect.default_isolation_level
+                )
                 self._writing = True
                 try:
                     async with connection.begin():

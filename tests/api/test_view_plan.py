@@ -26,15 +26,15 @@ fragment Requests on Customer { serviceRequests(first: 3) { totalCount nodes { i
 """
 
 ONE_BY_ONE = {
-    "a": 'query($id: ID!) { customer(id: $id) { orders(first: 2) { nodes { id } totalCount } } }',
+    "a": "query($id: ID!) { customer(id: $id) { orders(first: 2) { nodes { id } totalCount } } }",
     "b": """query($id: ID!, $since: DateTime) { customer(id: $id) { orders(first: 5, status: ["done"], since: $since) {
             edges { cursor node { id createdAt } } pageInfo { hasNextPage endCursor } } } }""",
     "serviceRequests": """query($id: ID!) { customer(id: $id) { serviceRequests(first: 3) { totalCount nodes { id
             statusHistory(first: 1) { totalCount nodes { status } } } } } }""",
     "enterpriseContacts": """query($id: ID!) { customer(id: $id) { enterpriseContacts { nodes { title person { displayName
             contacts(first: 1) { totalCount nodes { id } } } } } } }""",
-    "balance": 'query($id: ID!) { customer(id: $id) { balance { balance accounts } } }',
-    "analysis": 'query($id: ID!) { customer(id: $id) { analysis { segment } } }',
+    "balance": "query($id: ID!) { customer(id: $id) { balance { balance accounts } } }",
+    "analysis": "query($id: ID!) { customer(id: $id) { analysis { segment } } }",
 }
 
 
@@ -55,7 +55,9 @@ def test_a_shaped_document_is_one_round_trip_and_answers_as_its_fields_alone(api
     assert api.statements == 1  # every list, count, history, person and total above: one statement
     assert "bills" not in shaped and "payments" not in shaped
     for alias, query in ONE_BY_ONE.items():
-        alone = api.data(query, {"id": golden_id, "since": since} if "$since" in query else {"id": golden_id})["customer"]
+        alone = api.data(
+            query, {"id": golden_id, "since": since} if "$since" in query else {"id": golden_id}
+        )["customer"]
         assert shaped[alias] == next(iter(alone.values())), alias
     assert len(shaped["a"]["nodes"]) == 2 and shaped["a"]["totalCount"] == 4
     assert shaped["serviceRequests"]["nodes"][0]["statusHistory"]["totalCount"] == 1
@@ -64,7 +66,7 @@ def test_a_shaped_document_is_one_round_trip_and_answers_as_its_fields_alone(api
 
 def test_the_same_document_with_other_variables_plans_again(api: Api, seed: Any) -> None:
     golden_id = _firm(seed)
-    query = 'query($id: ID!, $n: Int, $skip: Boolean!) { customer(id: $id) { orders(first: $n) { nodes { id } } bills @skip(if: $skip) { nodes { id } } } }'
+    query = "query($id: ID!, $n: Int, $skip: Boolean!) { customer(id: $id) { orders(first: $n) { nodes { id } } bills @skip(if: $skip) { nodes { id } } } }"
     one = api.data(query, {"id": golden_id, "n": 1, "skip": False})["customer"]
     three = api.data(query, {"id": golden_id, "n": 3, "skip": True})["customer"]
     assert api.statements == 1
@@ -74,9 +76,17 @@ def test_the_same_document_with_other_variables_plans_again(api: Api, seed: Any)
 
 def test_a_list_the_plan_could_not_read_is_read_by_itself(api: Api, seed: Any) -> None:
     golden_id = _firm(seed)
-    query = 'query($id: ID!) { customer(id: $id) { orders(first: 1000) { nodes { id } } bills { nodes { id } } } }'
+    query = "query($id: ID!) { customer(id: $id) { orders(first: 1000) { nodes { id } } bills { nodes { id } } } }"
     result = api.execute(query, {"id": golden_id})
-    assert result.errors and result.errors[0].extensions["field"] == "first"  # the field reports its own error
-    found = api.data('{ searchCustomers(text: "闽江科技") { nodes { customer { id bills(first: 2) { nodes { id } totalCount } } } } }')
+    assert (
+        result.errors and result.errors[0].extensions["field"] == "first"
+    )  # the field reports its own error
+    found = api.data(
+        '{ searchCustomers(text: "闽江科技") { nodes { customer { id bills(first: 2) { nodes { id } totalCount } } } } }'
+    )
     (hit,) = found["searchCustomers"]["nodes"]
-    assert hit["customer"]["id"] == golden_id and len(hit["customer"]["bills"]["nodes"]) == 2 and hit["customer"]["bills"]["totalCount"] == 4
+    assert (
+        hit["customer"]["id"] == golden_id
+        and len(hit["customer"]["bills"]["nodes"]) == 2
+        and hit["customer"]["bills"]["totalCount"] == 4
+    )

@@ -54,7 +54,9 @@ def test_a_key_is_read_once_per_ttl_and_its_secret_checked_every_time(database_u
     async def main() -> list[Any]:
         engine = create_async_db_engine(database_url)
         reads: list[str] = []
-        event.listen(engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: reads.append(sql))
+        event.listen(
+            engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: reads.append(sql)
+        )
         try:
             answers = [await verify_key(engine, key, cache), await verify_key(engine, key, cache)]
             answers.append(await verify_key(engine, key[:-3] + "xyz", cache))  # right key id, wrong secret
@@ -85,17 +87,26 @@ def test_unknown_keys_are_not_kept() -> None:
 
 
 @pytest.mark.postgres_only
-def test_a_revocation_reaches_the_app_at_once_on_postgresql(settings: Settings, people: dict[str, str]) -> None:
+def test_a_revocation_reaches_the_app_at_once_on_postgresql(
+    settings: Settings, people: dict[str, str]
+) -> None:
     patient = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, key_cache_seconds=3600))
     key, key_id = _issue(settings.database_url)
     with TestClient(create_app(patient)) as client:
         client.portal.call(client.app.state.revocations.listening.wait)  # type: ignore[attr-defined, union-attr]
         headers = {"X-API-Key": key}
-        assert client.post("/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers).status_code == 200
+        assert (
+            client.post(
+                "/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers
+            ).status_code
+            == 200
+        )
         _revoke(settings.database_url, key_id)
         deadline = time.monotonic() + 10
         while True:
-            answer = client.post("/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers)
+            answer = client.post(
+                "/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers
+            )
             if answer.status_code == 401:
                 break
             assert time.monotonic() < deadline, "the revocation did not reach the app"

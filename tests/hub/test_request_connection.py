@@ -19,14 +19,22 @@ def test_reads_hold_nothing_between_statements_and_writes_commit_together(databa
             first = [row[0] for row in await db.execute(text("SELECT 1"))]
             idle = engine.sync_engine.pool.checkedout()  # given back once no statement runs
             async with db.transaction() as connection:
-                await connection.execute(text("INSERT INTO api_key (key_id, name, salt, key_hash, scopes, created_at) "
-                                              "VALUES ('k1', 'n', 's', 'h', '[]', CURRENT_TIMESTAMP)"))
+                await connection.execute(
+                    text(
+                        "INSERT INTO api_key (key_id, name, salt, key_hash, scopes, created_at) "
+                        "VALUES ('k1', 'n', 's', 'h', '[]', CURRENT_TIMESTAMP)"
+                    )
+                )
                 with pytest.raises(RuntimeError):
                     await db.execute(text("SELECT 1"))  # reads go through the transaction while it is open
             try:
                 async with db.transaction() as connection:
-                    await connection.execute(text("INSERT INTO api_key (key_id, name, salt, key_hash, scopes, created_at) "
-                                                  "VALUES ('k2', 'n', 's', 'h', '[]', CURRENT_TIMESTAMP)"))
+                    await connection.execute(
+                        text(
+                            "INSERT INTO api_key (key_id, name, salt, key_hash, scopes, created_at) "
+                            "VALUES ('k2', 'n', 's', 'h', '[]', CURRENT_TIMESTAMP)"
+                        )
+                    )
                     raise LookupError("rolled back")
             except LookupError:
                 pass
@@ -42,7 +50,9 @@ def test_reads_hold_nothing_between_statements_and_writes_commit_together(databa
 
 @pytest.mark.postgres_only
 def test_a_dead_connection_is_retried_once_without_a_ping(database_url: str) -> None:
-    admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
 
     async def main() -> tuple[int, int]:
         engine = create_async_db_engine(database_url)

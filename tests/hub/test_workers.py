@@ -10,7 +10,9 @@ from hub.workers import bind_reuseport, reuseport_supported
 from tests.demo_process import free_port
 
 
-@pytest.mark.skipif(not reuseport_supported(), reason="the kernel does not spread connections over SO_REUSEPORT sockets here")
+@pytest.mark.skipif(
+    not reuseport_supported(), reason="the kernel does not spread connections over SO_REUSEPORT sockets here"
+)
 def test_connections_opened_together_spread_over_the_sockets() -> None:
     port = free_port()
     listeners = [bind_reuseport("127.0.0.1", port) for _ in range(2)]

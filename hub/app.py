@@ -113,7 +113,9 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     # Requests read on connections kept in autocommit (hub.db.request_connection): a pool of their own.
-    read_engine = create_async_db_engine(settings.database_url, isolation_level="AUTOCOMMIT")
+    # Nothing is open on such a connection when it comes back (a write transaction ends in its own
+    # block, and the pool puts the connection back in autocommit), so the pool does not roll it back.
+    read_engine = create_async_db_engine(settings.database_url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
     graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine)

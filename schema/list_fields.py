@@ -10,6 +10,11 @@ to the same method the strawberry declaration calls (``Customer.list_connection`
 ``ServiceRequest.history_connection``), so the answer is the same by construction. The strawberry
 declarations still define the fields, their arguments and their docs. Installed like the access
 rules (``schema.permissions``), before them.
+
+Measured with strawberry-graphql 0.341.2 and graphql-core 3.3.2: about 13 % less CPU per 360
+document (docs/benchmarks.md). It relies on public graphql-core API only (a field's ``resolve``
+and graphql-core passing coerced arguments by name); should a strawberry release make its argument
+conversion cheap, this module can go and the declarations keep working as they are.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ __all__ = ["create_app", "HubGraphQL"]
 
 log = logging.getLogger(__name__)
 
+READ_POOL_SIZE = 10  # per process; overflow up to 10 more (SQLAlchemy's default)
+
 
 class HubGraphQL(GraphQL[HubContext, None]):
     """Strawberry's ASGI app with a typed context built fresh for each request.
@@ -115,7 +117,11 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     # Requests read on connections kept in autocommit (hub.db.request_connection): a pool of their own.
     # Nothing is open on such a connection when it comes back (a write transaction ends in its own
     # block, and the pool puts the connection back in autocommit), so the pool does not roll it back.
-    read_engine = create_async_db_engine(settings.database_url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+    # A connection is held only while a statement runs, but a worker with many requests in flight can
+    # run that many at once: ten are kept open, so bursts do not open and close server backends.
+    read_engine = create_async_db_engine(
+        settings.database_url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, pool_size=READ_POOL_SIZE
+    )
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
     graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine)

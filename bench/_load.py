@@ -237,7 +237,6 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
                 found += int.from_bytes(f.read(8) or b"\0", "little")
         return found
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     if os.environ.get(AUDIT_OFF_ENV) == "1":
         from schema.audit_ext import AuditTrail
 
@@ -251,6 +250,8 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
 
         settings = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, rate_limit_per_minute=10**9))
     app = create_app(settings, engine=engine)
+    for counted_engine in (engine, app.state.read_engine):
+        event.listen(counted_engine.sync_engine, "before_cursor_execute", count)
 
     async def with_stats(scope, receive, send):  # type: ignore[no-untyped-def]
         if scope["type"] == "http" and scope["path"] == STATS_PATH:
@@ -295,11 +296,17 @@ class BenchServer:
 
     def __enter__(self) -> "BenchServer":
         self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
+        # Served as `c360 serve` serves (hub.server.serve_workers): with several workers, each has
+        # its own socket and the kernel spreads the connections.
+        options = "dict(log_level='warning', access_log=False, ws='websockets-sansio', ws_per_message_deflate=False, lifespan='on')"
         code = (
             "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
-            f"uvicorn.run('_load:bench_app_from_env', factory=True, workers={self.workers}, host='127.0.0.1',"
-            f" port={self.port}, log_level='warning', access_log=False, ws='websockets-sansio',"
-            " ws_per_message_deflate=False)"
+            "from hub.server import serve_workers;"
+            f"serve_workers('_load:bench_app_from_env', '127.0.0.1', {self.port}, {self.workers}, {options})"
+            if self.workers > 1
+            else "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
+            f"uvicorn.run('_load:bench_app_from_env', factory=True, host='127.0.0.1', port={self.port}, log_level='warning',"
+            " access_log=False, ws='websockets-sansio', ws_per_message_deflate=False)"
         )
         env = {**os.environ, **self.env, URL_ENV: self.url, STATS_DIR_ENV: self._stats.name}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path("bench").resolve()), str(Path(".").resolve()), env.get("PYTHONPATH")]))

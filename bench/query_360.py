@@ -4,17 +4,21 @@
     python bench/query_360.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench
     python bench/query_360.py --size 10000 --requests 200 --concurrency 1,8
 
-The hub is served by uvicorn in a child process and driven at each concurrency level, for
-random customers of the loaded database and for one customer with a long history, by a lean
-keep-alive client (``bench/_http.py``: one connection per concurrent worker, each request encoded
-once), so the load generator takes as little of the machine's CPU as it can. The same run repeats everything against a
-second server started with ``C360_BENCH_NAIVE_RESOLVERS=1`` (every field
-resolves with its own SQL, no dataloaders), so the two paths are compared on
-the same data and machine. Statements per request are counted in the server
-process (``GET /bench/stats``); the server's CPU per request (uvicorn and its workers, HTTP
-included) from ``/proc``, and the load generator's own CPU per request (``client_cpu_ms_per_request``).
-Every answer is checked for status 200, data and no errors; every 16th is parsed whole and checked
-to be the customer asked for. Figures: docs/benchmarks.md.
+The hub is served as ``c360 serve`` serves it (``hub.server.serve_workers``: with several workers
+each has its own socket and the kernel spreads the connections; the bench does not place them) in
+a child process, and driven at each concurrency level, for random customers of the loaded database
+and for one customer with a long history, by a lean keep-alive client (``bench/_http.py``: one
+connection per concurrent worker, each request encoded once), so the load generator takes as
+little of the machine's CPU as it can. Mode ``noaudit`` repeats everything against a server that
+skips the access-audit insert. Statements per request are counted in the server process
+(``GET /bench/stats``, read on a connection of its own each time); the server's CPU per request
+(its processes, HTTP included) from ``/proc``, and the load generator's own CPU per request
+(``client_cpu_ms_per_request``). Every answer is checked for status 200, data and no errors; every
+16th is parsed whole and checked to be the customer asked for.
+
+In the same run, before the server starts, the raw-SQL floor (``bench/sql_floor.py``: the least
+SQL for the same document, on the driver alone) is measured for the same random customers, and
+each level's p50 is printed as a multiple of it. Figures: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,7 @@ from _load import (  # noqa: E402
     sample_customers,
 )
 from hub.db.migrate import upgrade  # noqa: E402
-from resolvers.loaders import NAIVE_ENV  # noqa: E402
+from sql_floor import measure_floor  # noqa: E402
 from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the statement-count test uses)
 
 QUERY = VIEW % "customer(id: $id) { ...View }"
@@ -83,32 +86,11 @@ def check(status: int, body: bytes, golden_id: str, full: bool) -> None:
             raise RuntimeError(f"wrong answer for {golden_id}: {body[:300]!r}")
 
 
-async def spread(stack: contextlib.AsyncExitStack, host: str, server: BenchServer, concurrency: int) -> list[Connection]:
-    """``concurrency`` connections spread evenly over the server's worker processes, as a load balancer would.
-
-    uvicorn's workers accept from one shared socket, and the first to wake accepts every pending
-    connection: left alone, all 8 connections of a run often land on one worker while the other
-    idles, and the figures measure that luck, not the server. A connection whose worker (which
-    ``GET /bench/stats`` names) already has its share is closed and another opened.
-    """
-    share = -(-concurrency // server.workers)
-    kept: list[Connection] = []
-    per_worker: Counter[int] = Counter()
-    for _attempt in range(concurrency * 50):
-        if len(kept) == concurrency:
-            break
-        connection = Connection(host, server.port)
-        await connection.__aenter__()
-        worker = (await connection.get_json(STATS_PATH))["worker"]
-        if per_worker[worker] < share:
-            per_worker[worker] += 1
-            kept.append(connection)
-            stack.push_async_exit(connection.__aexit__)
-        else:
-            await connection.__aexit__()
-    while len(kept) < concurrency:  # could not balance: take what comes
-        kept.append(await stack.enter_async_context(Connection(host, server.port)))
-    return kept
+async def stats(server: BenchServer) -> dict[str, Any]:
+    """``GET /bench/stats`` on a connection of its own (an idle keep-alive connection would be closed
+    by the server during a long level)."""
+    async with Connection("127.0.0.1", server.port) as connection:
+        return await connection.get_json(STATS_PATH)  # type: ignore[no-any-return]
 
 
 async def drive(
@@ -118,17 +100,13 @@ async def drive(
     count: int,
     concurrency: int,
     measure: bool = True,
-    balance: bool = True,
 ) -> dict[str, Any]:
     """``count`` requests over ``concurrency`` keep-alive connections; latency, rates and the CPU of both sides."""
     host = "127.0.0.1"
     latencies: list[float] = []
     async with contextlib.AsyncExitStack() as stack:
-        control = await stack.enter_async_context(Connection(host, server.port))
-        connections = await spread(stack, host, server, concurrency) if balance else [
-            await stack.enter_async_context(Connection(host, server.port)) for _ in range(concurrency)
-        ]
-        before = (await control.get_json(STATS_PATH))["statements"]
+        connections = [await stack.enter_async_context(Connection(host, server.port)) for _ in range(concurrency)]
+        before = (await stats(server))["statements"]
         queue = [ids[i % len(ids)] for i in range(count)][::-1]
 
         async def worker(connection: Connection) -> None:
@@ -145,7 +123,7 @@ async def drive(
         await asyncio.gather(*(worker(connection) for connection in connections))
         elapsed, client_cpu = time.perf_counter() - started, time.process_time() - client_started
         cpu_after = server.cpu_seconds() if measure else None
-        after = (await control.get_json(STATS_PATH))["statements"]
+        after = (await stats(server))["statements"]
     server_cpu = None if cpu_before is None or cpu_after is None else round((cpu_after - cpu_before) / count * 1000, 2)
     return {
         "requests": count,
@@ -167,11 +145,13 @@ async def run_mode(
     requests = Requests(f"127.0.0.1:{server.port}", headers)
     await drive(server, requests, ids, min(50, args.requests), 4, measure=False)  # warm-up: caches, pools
     for concurrency in args.concurrency:
-        result = await drive(server, requests, ids, args.requests, concurrency, balance=args.balance)
+        result = await drive(server, requests, ids, args.requests, concurrency)
+        if args.floor_ms:
+            result["p50_over_floor"] = round(result["p50_ms"] / args.floor_ms, 2)
         results.append({"customers": "random", **result})
         print(json.dumps(results[-1]), flush=True)
     for concurrency in (1, 8):
-        result = await drive(server, requests, [heavy], args.heavy_requests, concurrency, balance=args.balance)
+        result = await drive(server, requests, [heavy], args.heavy_requests, concurrency)
         results.append({"customers": "long history", **result})
         print(json.dumps(results[-1]), flush=True)
     return results
@@ -185,12 +165,11 @@ def main() -> None:
     parser.add_argument("--heavy-requests", type=int, default=40, help="requests for the long-history customer")
     parser.add_argument("--concurrency", default="1,8,32")
     parser.add_argument("--customers", type=int, default=500, help="random customers to draw the requests from")
-    parser.add_argument("--modes", default="dataloader,naive,noaudit",
-                        help="dataloader, naive (no batching), noaudit (dataloader without the audit insert)")
+    parser.add_argument("--modes", default="dataloader,noaudit",
+                        help="dataloader (the hub as served), noaudit (without the audit insert)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes serving the hub")
-    parser.add_argument("--no-balance", dest="balance", action="store_false",
-                        help="keep connections wherever the kernel puts them (often all on one worker)")
+    parser.add_argument("--floor-rounds", type=int, default=1000, help="customers timed for the raw-SQL floor (0: skip it)")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
 
@@ -201,15 +180,22 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {credential}"} if credential else {}
     print(f"database {url.split('@')[-1]}, {args.size} customers; {len(ids)} random customers + long-history {heavy}")
     report: dict[str, Any] = {
-        "database": url.split("://")[0], "size": args.size, "workers": args.workers, "balanced": args.balance, "modes": {},
+        "database": url.split("://")[0], "size": args.size, "workers": args.workers, "modes": {},
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
+    args.floor_ms = None
+    if args.floor_rounds:
+        floor = measure_floor(url, ids, args.floor_rounds)
+        args.floor_ms = floor["median_ms"]
+        report["floor"] = floor
+        print(f"raw-SQL floor, same customers: {json.dumps(floor)}", flush=True)
     for mode in args.modes.split(","):
         print(f"--- {mode}", flush=True)
-        env = {NAIVE_ENV: "1" if mode == "naive" else "0", AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
+        env = {AUDIT_OFF_ENV: "1" if mode == "noaudit" else "0"}
         with BenchServer(url, args.port, env, workers=args.workers) as server:
             report["modes"][mode] = asyncio.run(run_mode(server, headers, ids, heavy, args))
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     out = DATA_DIR / f"query_360-{report['database']}-{args.size}.json"
     out.write_text(json.dumps(report, indent=1))
     print(f"written {out}")

@@ -21,6 +21,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from hub import __version__
 from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
 from hub.auth.audit_writer import AuditWriter
+from hub.auth.key_cache import RevocationListener
 from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
@@ -28,13 +29,15 @@ from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier
-from hub.graphql_http import JsonPost
+from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
 
 __all__ = ["create_app", "HubGraphQL"]
 
 log = logging.getLogger(__name__)
+
+READ_POOL_SIZE = 10  # per process; overflow up to 10 more (SQLAlchemy's default)
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
@@ -51,6 +54,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         notifier: EventNotifier | None = None,
         lookups: RateLimiter | None = None,
         audit: AuditWriter | None = None,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         super().__init__(
             build_schema(),
@@ -62,6 +66,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._notifier = notifier
         self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
+        self._reads = ViewReads()  # compiled view statements, shared by this app's requests
+        self._read_engine = read_engine
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -75,6 +81,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
             settings=self._settings,
             notifier=self._notifier,
             audit=self._audit,
+            reads=self._reads,
+            read_engine=self._read_engine,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -110,16 +118,23 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     own_engine = engine is None
     async_engine = engine if engine is not None else create_async_db_engine(settings.database_url)
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
+    # Requests read on connections kept in autocommit (hub.db.request_connection): a pool of their own.
+    # Nothing is open on such a connection when it comes back (a write transaction ends in its own
+    # block, and the pool puts the connection back in autocommit), so the pool does not roll it back.
+    # A connection is held only while a statement runs, but a worker with many requests in flight can
+    # run that many at once: ten are kept open, so bursts do not open and close server backends.
+    read_engine = create_async_db_engine(
+        settings.database_url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, pool_size=READ_POOL_SIZE
+    )
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
-    graphql = HubGraphQL(sessions, settings, notifier, audit=audit)
+    graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine)
     gate = AuthGate(
         graphql,
         graphql.authenticator,
         caller_limiter(settings, "requests"),
         settings.auth.max_body_bytes,
         ide=not settings.auth.production,
-        answer=JsonPost(graphql),  # the usual JSON POST, without strawberry's HTTP view
     )
 
     async def readyz(_request: Request) -> JSONResponse:
@@ -130,9 +145,12 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
         return JSONResponse(body)
 
+    revocations = RevocationListener(settings.database_url, graphql.authenticator.keys)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
+        await revocations.start()
         await audit.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall every request
@@ -143,7 +161,9 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             yield
         finally:
             await audit.stop()  # queued audit rows are written before the engine goes
+            await revocations.stop()
             await notifier.stop()
+            await read_engine.dispose()
             if own_engine:
                 await async_engine.dispose()
 
@@ -158,7 +178,9 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         lifespan=lifespan,
     )
     app.state.sessions = sessions
+    app.state.read_engine = read_engine
     app.state.settings = settings
     app.state.notifier = notifier
     app.state.audit = audit
+    app.state.revocations = revocations
     return app

@@ -99,6 +99,7 @@ class AuthSettings:
     rate_limit_per_minute: int = 600  # requests per caller
     lookups_per_minute: int = 60  # customerBy by phone or ID number, per caller (each alias counts)
     max_body_bytes: int = 64 * 1024
+    key_cache_seconds: int = 5  # a verified API key is trusted this long without reading it again (revocation delay)
 
     @property
     def production(self) -> bool:
@@ -168,6 +169,10 @@ def _auth_settings(env: Mapping[str, str], table: Mapping[str, Any]) -> AuthSett
         ),
         lookups_per_minute=_int(table.get("lookups_per_minute", AuthSettings.lookups_per_minute), "lookups per minute"),
         max_body_bytes=_int(table.get("max_body_bytes", AuthSettings.max_body_bytes), "max body bytes"),
+        key_cache_seconds=_int(
+            env.get("C360_KEY_CACHE_SECONDS") or table.get("key_cache_seconds", AuthSettings.key_cache_seconds),
+            "key cache seconds",
+        ),
     )
 
 

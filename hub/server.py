@@ -6,13 +6,16 @@ import dataclasses
 import errno
 import os
 import socket
+from typing import Any
 
 from hub.config import Settings
 from hub.db import is_postgres
+from hub.workers import reuseport_supported, run_workers
 
-__all__ = ["PortInUse", "ensure_port_free", "serve", "default_workers", "worker_app", "WORKERS_ENV"]
+__all__ = ["PortInUse", "ensure_port_free", "serve", "serve_workers", "default_workers", "worker_app", "WORKERS_ENV"]
 
 WORKERS_ENV = "C360_WORKERS"
+WORKER_STARTUP_SECONDS = 60
 
 
 class PortInUse(Exception):
@@ -60,8 +63,26 @@ def worker_app():  # type: ignore[no-untyped-def]
     return create_app(settings)
 
 
+def serve_workers(app: str, host: str, port: int, workers: int, options: dict[str, Any]) -> None:
+    """``app`` (a ``module:factory`` string) in ``workers`` processes on one port.
+
+    Each with a socket of its own where the kernel spreads connections over them (SO_REUSEPORT,
+    ``hub.workers``), else uvicorn's workers on one shared socket.
+    """
+    options = {key: value for key, value in options.items() if key not in ("host", "port")}
+    if reuseport_supported():
+        run_workers(app, host, port, workers, options)
+        return
+    # A worker that has not finished starting within uvicorn's default 5 s is killed and restarted;
+    # on a busy host the imports alone can take that long, and the restarts never end.
+    uvicorn.run(
+        app, host=host, port=port, factory=True, workers=workers, timeout_worker_healthcheck=WORKER_STARTUP_SECONDS, **options
+    )  # type: ignore[arg-type]
+
+
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
-    """Serve the hub until interrupted, in ``workers`` processes sharing the port (default: :func:`default_workers`).
+    """Serve the hub until interrupted, in ``workers`` processes sharing the port (default: :func:`default_workers`),
+    connections spread over them by the kernel (:func:`serve_workers`).
 
     With more than one worker each process loads the settings itself (as ``c360 serve`` does) and
     keeps its own connection pool and event listener. ``C360_WORKERS`` tells each of them how many
@@ -88,7 +109,7 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     }
     if workers > 1:
         os.environ[WORKERS_ENV] = str(workers)  # each worker's load_settings reads it (server.workers)
-        uvicorn.run("hub.server:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        serve_workers("hub.server:worker_app", host, port, workers, common)
         return
     alone = dataclasses.replace(settings, server=dataclasses.replace(settings.server, workers=1))
     config = uvicorn.Config(create_app(alone), **common)  # type: ignore[arg-type]

@@ -26,7 +26,6 @@ from hub.models import (
     SourceRecord,
     Subscription,
 )
-from resolvers.identifiers import load_identifier_pages
 from resolvers.pages import ListSpec
 
 __all__ = ["LISTS"]
@@ -35,7 +34,11 @@ OLDEST = datetime(1970, 1, 1, tzinfo=UTC)
 OLDEST_DAY = date(1970, 1, 1)
 
 
-def _fact(name: str, model, sort, sentinel, **filters) -> ListSpec:  # type: ignore[no-untyped-def]
+# Columns of every fact no page shows: the silo's party reference, lineage and flags the filters use.
+FACT_UNREAD = frozenset({"party_source", "party_key", "deleted", "source_record_id", "golden_id", "source_updated_at"})
+
+
+def _fact(name: str, model, sort, sentinel, unread=FACT_UNREAD, **filters) -> ListSpec:  # type: ignore[no-untyped-def]
     return ListSpec(
         name=name,
         base=lambda: select(model),
@@ -47,6 +50,7 @@ def _fact(name: str, model, sort, sentinel, **filters) -> ListSpec:  # type: ign
         sentinel=sentinel,
         filters=filters,
         where=lambda: model.deleted.is_(False),
+        unread=unread,
     )
 
 
@@ -60,7 +64,7 @@ LISTS: dict[str, ListSpec] = {
         _fact("orders", Order, Order.created_at, OLDEST, status=Order.status, channel=Order.channel, type=Order.order_type),
         _fact("bills", Bill, Bill.period, "", status=Bill.status),
         _fact("payments", Payment, Payment.paid_at, OLDEST, method=Payment.method),
-        _fact("balances", Balance, Balance.source_updated_at, OLDEST),
+        _fact("balances", Balance, Balance.source_updated_at, OLDEST, unread=FACT_UNREAD - {"source_updated_at"}),
         _fact(
             "serviceRequests",
             ServiceRequest,
@@ -83,6 +87,7 @@ LISTS: dict[str, ListSpec] = {
             sort_attr="recorded_at",
             sentinel=OLDEST,
             where=lambda: (PartyRelation.relation == "contact") & PartyRelation.deleted.is_(False),
+            unread=FACT_UNREAD | {"relation", "related_source", "attributes", "source", "source_key"},
         ),
         ListSpec(
             name="identifiers",
@@ -93,7 +98,7 @@ LISTS: dict[str, ListSpec] = {
             sort=None,
             sort_attr=None,
             filters={"type": Identifier.type},
-            load=load_identifier_pages,  # one item per (type, value), with its source records
+            grouped=True,  # one item per (type, value), with its source records
         ),
         ListSpec(
             name="sourceRecords",
@@ -105,7 +110,8 @@ LISTS: dict[str, ListSpec] = {
             sort_attr="source_updated_at",
             sentinel=OLDEST,
             filters={"source": SourceRecord.source},
-            unread=frozenset({"raw", "normalized"}),  # decoding two JSON documents per record, never shown
+            # never shown: decoding two JSON documents per record cost more than the rest of the page
+            unread=frozenset({"raw", "normalized", "content_hash", "first_seen", "deleted_at", "erased_at", "restore_allowed_at"}),
         ),
         ListSpec(  # hangs off a service request (its row id), not a customer; oldest step first
             name="statusHistory",
@@ -123,6 +129,7 @@ LISTS: dict[str, ListSpec] = {
             sort_attr="changed_at",
             sentinel=OLDEST,
             ascending=True,
+            unread=frozenset({"source", "request_key", "source_record_id"}),
         ),
     )
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import DocumentNode
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
@@ -14,17 +14,18 @@ from strawberry.schema.schema import validate_document
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
-from schema.direct import resolve_directly
 from schema.errors import ErrorCodes
 from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
 from schema.permissions import AccessControl, install_access_control
+from schema.list_fields import install_list_resolvers
+from schema.planning import install_planning
 from schema.operations import OperationsMutation, OperationsQuery
 from schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from schema.status import StatusQuery
 
-__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "DOCUMENT_CACHE_SIZE"]
+__all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "RequestConnectionScope", "DOCUMENT_CACHE_SIZE"]
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -56,6 +57,16 @@ class _Documents:
         self.valid[query] = document
         if len(self.valid) > self.size:
             self.valid.popitem(last=False)
+
+
+class RequestConnectionScope(SchemaExtension):
+    """Makes sure the request holds no database connection once its operation has ended."""
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        try:
+            yield
+        finally:
+            await self.execution_context.context.db.close()
 
 
 class PreparedDocuments(SchemaExtension):
@@ -119,8 +130,10 @@ def build_schema() -> strawberry.Schema:
             AuditTrail,
             AccessControl,
             PreparedDocuments,
+            RequestConnectionScope,
         ],
     )
-    resolve_directly(schema._schema)  # before the access rules, which wrap the resolvers they find
+    install_list_resolvers(schema._schema)
+    install_planning(schema._schema)  # before the access rules, which then check first
     install_access_control(schema._schema)
     return schema

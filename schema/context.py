@@ -5,15 +5,19 @@ counts the connection's open subscriptions. ``caller`` is who is asking, as
 authentication found it (``hub.auth``); ``lookups`` counts each caller's
 look-ups by phone or ID number (``schema.permissions``); ``audit`` is the app's
 audit writer (``hub.auth.audit_writer``), shared by all requests of the process.
+``db`` is the request's one database connection (``hub.db.request_connection``): the loaders read
+through it, and a mutation that wants its writes on it asks ``db.transaction()``; it is given back
+when the operation ends (``schema.build.RequestConnectionScope``). ``reads`` holds the app's compiled
+view statements, shared by its requests.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -22,8 +26,10 @@ from hub.auth.audit_writer import AuditWriter
 from hub.auth.ratelimit import RateLimiter
 from hub.auth.scopes import ANONYMOUS, Caller
 from hub.config import Settings
+from hub.db.request_connection import RequestConnection
 from hub.events.notify import EventNotifier
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, ViewReads
+from resolvers.plan import CustomerPlan
 
 __all__ = ["HubContext", "Caller", "Info", "ANONYMOUS"]
 
@@ -39,11 +45,19 @@ class HubContext:
     lookups: RateLimiter | None = None
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     audit: AuditWriter | None = None  # the process's audit writer; None: audit rows are written inline
+    reads: ViewReads | None = None  # the app's compiled view statements (None: this context's own)
+    read_engine: AsyncEngine | None = None  # the app's engine of autocommit connections (None: the sessions' engine)
+    db: RequestConnection = field(init=False)
     loaders: Loaders = field(init=False)
+    plans: dict[Any, CustomerPlan] = field(default_factory=dict, init=False)  # by field path (schema.planning)
     open_subscriptions: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.sessions)
+        if self.read_engine is not None:
+            self.db = RequestConnection(self.read_engine, autocommit=True)
+        else:
+            self.db = RequestConnection(self.sessions.kw["bind"])
+        self.loaders = Loaders(self.db, self.reads or ViewReads())
 
 
 Info: TypeAlias = strawberry.Info[HubContext, None]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
 from hub.identity.normalize.documents import RIC, document_kind
-from hub.models import GoldenCustomer
-from schema.context import Info
+from resolvers.lists import LISTS
+from resolvers.loaders import Split
+from resolvers.plan import EMPTY_PLAN, CustomerPlan, ListRead
+from resolvers.view_rows import PERSON, BalanceTotals, CustomerView, ListPage
+from schema.context import HubContext, Info
 from schema.facts import (
     Account,
     AccountManager,
@@ -28,9 +32,20 @@ from schema.facts import (
     SourceRecord,
 )
 from schema.masking import Protected, protect
-from schema.pagination import Connection, load_page, to_connection
+from schema.pagination import Connection, Total, known_total, to_connection
+from schema.planning import LATEST_ANALYSIS, list_args
 
-__all__ = ["Customer", "CustomerKind", "ProfileField", "EnterpriseContact", "PROFILE_MASKS"]
+__all__ = [
+    "Customer",
+    "CustomerKind",
+    "ProfileField",
+    "EnterpriseContact",
+    "PROFILE_MASKS",
+    "read_customer",
+    "field_plan",
+]
+
+N = TypeVar("N")
 
 
 @strawberry.enum
@@ -98,18 +113,58 @@ def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
     return fields
 
 
+def field_plan(info: Info) -> CustomerPlan:
+    """The plan of the ``Customer`` field being resolved (``schema.planning``), or the empty plan."""
+    return info.context.plans.pop(info.path, EMPTY_PLAN)
+
+
+async def read_customer(
+    info: Info, golden_id: str, plan: CustomerPlan | None = None
+) -> CustomerView | Split | None:
+    """A customer and everything ``plan`` (default: the plan of the field being resolved) reads of it."""
+    return await info.context.loaders.view.load((golden_id, field_plan(info) if plan is None else plan))
+
+
+def _summary(totals: BalanceTotals) -> BalanceSummary:
+    return BalanceSummary(
+        balance=totals.balance,
+        arrears=totals.arrears,
+        accounts=totals.accounts,
+        in_arrears=totals.arrears > 0,
+    )
+
+
+def _single(name: str, args: Any, *, count: bool = False) -> CustomerPlan:
+    return CustomerPlan((ListRead(name, args, count),))
+
+
 @strawberry.type(description="A person acting for an enterprise customer.")
 class EnterpriseContact:
     title: str | None
     related_key: str | None
     person_id: strawberry.ID | None
+    read: strawberry.Private[Any] = None  # (golden row, view) of the person when the document's plan read it
 
     @strawberry.field(description="The person as a golden customer, when identity resolution linked one.")
-    async def person(self, info: Info) -> Customer | None:
+    def person(self, info: Info) -> Customer | None:
         if self.person_id is None:
             return None
-        row = await info.context.loaders.customer.load(str(self.person_id))
-        return Customer.of(row) if isinstance(row, GoldenCustomer) else None
+        if self.read is not None and self.read[1] is not None:
+            return Customer.of(self.read[1])
+        return self._person(info)  # type: ignore[return-value]  # (an awaitable; graphql-core awaits it)
+
+    async def _person(self, info: Info) -> Customer | None:
+        found = await read_customer(info, str(self.person_id))
+        return Customer.of(found) if isinstance(found, CustomerView) else None
+
+    @classmethod
+    def of(cls, row: Any) -> EnterpriseContact:
+        return cls(
+            title=row.title,
+            related_key=row.related_key,
+            person_id=strawberry.ID(row.related_golden_id) if row.related_golden_id else None,
+            read=row.nested.get(PERSON) if hasattr(row, "nested") else None,
+        )
 
 
 @strawberry.type(description="One real person or organization: the golden record and its 360 view.")
@@ -120,10 +175,11 @@ class Customer:
     display_name: str | None
     created_at: datetime
     updated_at: datetime
-    row: strawberry.Private[GoldenCustomer]
+    view: strawberry.Private[CustomerView]
 
     @classmethod
-    def of(cls, row: GoldenCustomer) -> Customer:
+    def of(cls, view: CustomerView) -> Customer:
+        row = view.row
         return cls(
             id=strawberry.ID(row.id),
             kind=CustomerKind(row.kind),
@@ -131,43 +187,76 @@ class Customer:
             display_name=row.display_name,
             created_at=row.created_at,
             updated_at=row.updated_at,
-            row=row,
+            view=view,
         )
 
     @strawberry.field(description="Surviving attributes with per-field lineage; personal values are masked.")
     def profile(self) -> list[ProfileField]:
-        return _profile_fields(self.row.profile or {})
+        return _profile_fields(self.view.row.profile or {})
 
-    async def _page(self, info: Info, name: str, first: int | None, after: str | None, **filters: Any) -> Any:
-        return await load_page(info, name, self.row.id, first, after, **filters)
+    def list_connection(self, context: HubContext, name: str, arguments: dict[str, Any]) -> Connection[Any]:
+        """The connection of list ``name`` for a field's arguments (GraphQL names): from the view when the
+        plan read it, else read now (then an awaitable). See :func:`install_list_resolvers`."""
+        args = list_args(name, arguments)
+        convert = _NODES[name]
+        page = self.view.page(name, args)
+        if page is None:
+            return self._read_list(context, name, args, convert)  # type: ignore[return-value]
+        return to_connection(page, convert, self._total(context, name, args, page))
+
+    async def _read_list(
+        self, context: HubContext, name: str, args: Any, convert: Callable[[Any], N]
+    ) -> Connection[N]:
+        found = await context.loaders.view.load((str(self.id), _single(name, args)))
+        page = found.page(name, args) if isinstance(found, CustomerView) else None
+        page = page or ListPage([], False, LISTS[name].cursor)
+        return to_connection(page, convert, self._total(context, name, args, page))
+
+    def _total(self, context: HubContext, name: str, args: Any, page: ListPage) -> Total:
+        if page.total is not None:
+            return known_total(page.total)
+
+        async def total() -> int:
+            found = await context.loaders.view.load((str(self.id), _single(name, args, count=True)))
+            counted = found.page(name, args) if isinstance(found, CustomerView) else None
+            return counted.total or 0 if counted is not None else 0
+
+        return total
 
     @strawberry.field(description="Every identifier the silos hold for this customer (masked).")
-    async def identifiers(
+    def identifiers(
         self, info: Info, first: int | None = None, after: str | None = None, type: list[str] | None = None
     ) -> Connection[Identifier]:
-        return to_connection(await self._page(info, "identifiers", first, after, type=type), Identifier.of)
+        return self.list_connection(
+            info.context, "identifiers", {"first": first, "after": after, "type": type}
+        )
 
     @strawberry.field(description="The silos' records resolved to this customer, newest first.")
-    async def source_records(
+    def source_records(
         self, info: Info, first: int | None = None, after: str | None = None, source: list[str] | None = None
     ) -> Connection[SourceRecord]:
-        return to_connection(await self._page(info, "sourceRecords", first, after, source=source), SourceRecord.of)
+        return self.list_connection(
+            info.context, "sourceRecords", {"first": first, "after": after, "source": source}
+        )
 
     @strawberry.field
-    async def accounts(
+    def accounts(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Account]:
-        return to_connection(await self._page(info, "accounts", first, after, status=status), Account.of)
+        return self.list_connection(
+            info.context, "accounts", {"first": first, "after": after, "status": status}
+        )
 
     @strawberry.field
-    async def subscriptions(
+    def subscriptions(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[ServiceSubscription]:
-        page = await self._page(info, "subscriptions", first, after, status=status)
-        return to_connection(page, ServiceSubscription.of)
+        return self.list_connection(
+            info.context, "subscriptions", {"first": first, "after": after, "status": status}
+        )
 
     @strawberry.field
-    async def orders(
+    def orders(
         self,
         info: Info,
         first: int | None = None,
@@ -178,17 +267,28 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Order]:
-        page = await self._page(info, "orders", first, after, status=status, channel=channel, type=type, since=since, until=until)
-        return to_connection(page, Order.of)
+        return self.list_connection(
+            info.context,
+            "orders",
+            {
+                "first": first,
+                "after": after,
+                "status": status,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
+        )
 
     @strawberry.field(description="Bills, newest period first.")
-    async def bills(
+    def bills(
         self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
     ) -> Connection[Bill]:
-        return to_connection(await self._page(info, "bills", first, after, status=status), Bill.of)
+        return self.list_connection(info.context, "bills", {"first": first, "after": after, "status": status})
 
     @strawberry.field
-    async def payments(
+    def payments(
         self,
         info: Info,
         first: int | None = None,
@@ -196,21 +296,29 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Payment]:
-        return to_connection(await self._page(info, "payments", first, after, since=since, until=until), Payment.of)
-
-    @strawberry.field(description="Balance and arrears per account.")
-    async def balances(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Balance]:
-        return to_connection(await self._page(info, "balances", first, after), Balance.of)
-
-    @strawberry.field(description="Balance and arrears summed over all accounts.")
-    async def balance(self, info: Info) -> BalanceSummary:
-        totals = await info.context.loaders.balance_totals.load(self.row.id)
-        return BalanceSummary(
-            balance=totals.balance, arrears=totals.arrears, accounts=totals.accounts, in_arrears=totals.arrears > 0
+        return self.list_connection(
+            info.context, "payments", {"first": first, "after": after, "since": since, "until": until}
         )
 
+    @strawberry.field(description="Balance and arrears per account.")
+    def balances(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Balance]:
+        return self.list_connection(info.context, "balances", {"first": first, "after": after})
+
+    @strawberry.field(description="Balance and arrears summed over all accounts.")
+    def balance(self, info: Info) -> BalanceSummary:
+        totals = self.view.balance_totals
+        if totals is None:
+            return self._read_balance(info)  # type: ignore[return-value]
+        return _summary(totals)
+
+    async def _read_balance(self, info: Info) -> BalanceSummary:
+        found = await read_customer(info, str(self.id), CustomerPlan(balance_totals=True))
+        if not isinstance(found, CustomerView) or found.balance_totals is None:
+            raise LookupError(f"customer {self.id} is no longer active")
+        return _summary(found.balance_totals)
+
     @strawberry.field(description="Inquiries, complaints and fault reports with their status history.")
-    async def service_requests(
+    def service_requests(
         self,
         info: Info,
         first: int | None = None,
@@ -221,13 +329,22 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[ServiceRequest]:
-        page = await self._page(
-            info, "serviceRequests", first, after, status=status, channel=channel, type=type, since=since, until=until
+        return self.list_connection(
+            info.context,
+            "serviceRequests",
+            {
+                "first": first,
+                "after": after,
+                "status": status,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
         )
-        return to_connection(page, ServiceRequest.of)
 
     @strawberry.field(description="The contact timeline across every channel, newest first.")
-    async def contacts(
+    def contacts(
         self,
         info: Info,
         first: int | None = None,
@@ -237,39 +354,77 @@ class Customer:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> Connection[Contact]:
-        page = await self._page(info, "contacts", first, after, channel=channel, type=type, since=since, until=until)
-        return to_connection(page, Contact.of)
-
-    @strawberry.field(description="BI analyses, newest first.")
-    async def analyses(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Analysis]:
-        return to_connection(await self._page(info, "analyses", first, after), Analysis.of)
-
-    @strawberry.field(description="The most recent BI analysis.")
-    async def analysis(self, info: Info) -> Analysis | None:
-        page = await self._page(info, "analyses", 1, None)
-        return Analysis.of(page.items[0][0]) if page.items else None
-
-    @strawberry.field
-    async def contracts(
-        self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
-    ) -> Connection[Contract]:
-        return to_connection(await self._page(info, "contracts", first, after, status=status), Contract.of)
-
-    @strawberry.field(description="People acting for this enterprise.")
-    async def enterprise_contacts(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[EnterpriseContact]:
-        page = await self._page(info, "enterpriseContacts", first, after)
-        return to_connection(
-            page,
-            lambda row: EnterpriseContact(
-                title=row.title,
-                related_key=row.related_key,
-                person_id=strawberry.ID(row.related_golden_id) if row.related_golden_id else None,
-            ),
+        return self.list_connection(
+            info.context,
+            "contacts",
+            {
+                "first": first,
+                "after": after,
+                "channel": channel,
+                "type": type,
+                "since": since,
+                "until": until,
+            },
         )
 
+    @strawberry.field(description="BI analyses, newest first.")
+    def analyses(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Analysis]:
+        return self.list_connection(info.context, "analyses", {"first": first, "after": after})
+
+    @strawberry.field(description="The most recent BI analysis.")
+    def analysis(self, info: Info) -> Analysis | None:
+        page = self.view.page("analyses", LATEST_ANALYSIS)
+        if page is None:
+            return self._read_analysis(info)  # type: ignore[return-value]
+        return Analysis.of(page.rows[0]) if page.rows else None
+
+    async def _read_analysis(self, info: Info) -> Analysis | None:
+        found = await read_customer(info, str(self.id), _single("analyses", LATEST_ANALYSIS))
+        page = found.page("analyses", LATEST_ANALYSIS) if isinstance(found, CustomerView) else None
+        return Analysis.of(page.rows[0]) if page is not None and page.rows else None
+
+    @strawberry.field
+    def contracts(
+        self, info: Info, first: int | None = None, after: str | None = None, status: list[str] | None = None
+    ) -> Connection[Contract]:
+        return self.list_connection(
+            info.context, "contracts", {"first": first, "after": after, "status": status}
+        )
+
+    @strawberry.field(description="People acting for this enterprise.")
+    def enterprise_contacts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[EnterpriseContact]:
+        return self.list_connection(info.context, "enterpriseContacts", {"first": first, "after": after})
+
     @strawberry.field(description="The key-account manager, for enterprise customers that have one.")
-    async def account_manager(self, info: Info) -> AccountManager | None:
-        found = await info.context.loaders.account_manager.load(self.row.id)
-        return AccountManager.of(found) if found else None
+    def account_manager(self, info: Info) -> AccountManager | None:
+        if not self.view.has_manager:
+            return self._read_manager(info)  # type: ignore[return-value]
+        found = self.view.account_manager
+        return AccountManager.of(found) if found is not None else None
+
+    async def _read_manager(self, info: Info) -> AccountManager | None:
+        found = await read_customer(info, str(self.id), CustomerPlan(account_manager=True))
+        manager = found.account_manager if isinstance(found, CustomerView) else None
+        return AccountManager.of(manager) if manager is not None else None
+
+
+# The node type of each list's items (schema.planning.CUSTOMER_LISTS names the lists).
+_NODES: dict[str, Callable[[Any], Any]] = {
+    "identifiers": Identifier.of,
+    "sourceRecords": SourceRecord.of,
+    "accounts": Account.of,
+    "subscriptions": ServiceSubscription.of,
+    "orders": Order.of,
+    "bills": Bill.of,
+    "payments": Payment.of,
+    "balances": Balance.of,
+    "serviceRequests": ServiceRequest.of,
+    "contacts": Contact.of,
+    "analyses": Analysis.of,
+    "contracts": Contract.of,
+    "enterpriseContacts": EnterpriseContact.of,
+}

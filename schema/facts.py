@@ -22,10 +22,12 @@ from hub.models import (
     SourceRecord as SourceRecordRow,
     Subscription as SubscriptionRow,
 )
-from resolvers.identifiers import IdentifierGroup
+from resolvers.plan import ListRead
+from resolvers.view_rows import IdentifierGroup, ListPage
 from schema.context import Info
 from schema.masking import Protected, protect
-from schema.pagination import Connection, load_page, to_connection
+from schema.pagination import Connection, Total, known_total, to_connection
+from schema.planning import list_args
 
 __all__ = [
     "Account",
@@ -291,12 +293,34 @@ class ServiceRequest:
     closed_at: datetime | None
 
     row_id: strawberry.Private[int]
+    history: strawberry.Private[dict[Any, Any] | None] = None  # status history pages a 360 view read with the request
 
     @strawberry.field(description="Every status the request went through, oldest first.")
-    async def status_history(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[StatusStep]:
-        return to_connection(await load_page(info, "statusHistory", self.row_id, first, after), StatusStep.of)
+    def status_history(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[StatusStep]:
+        return self.history_connection(info.context, {"first": first, "after": after})
+
+    def history_connection(self, context: Any, arguments: dict[str, Any]) -> Connection[StatusStep]:
+        """The status history page for a field's arguments: from the 360 view that read it, else read now
+        (then an awaitable). See ``schema.list_fields``."""
+        args = list_args("statusHistory", arguments)
+        page = self.history.get(("statusHistory", args)) if self.history is not None else None
+        if page is None:
+            return self._read_history(context, args)  # type: ignore[return-value]
+        return to_connection(page, StatusStep.of, self._total(context, args, page))
+
+    async def _read_history(self, context: Any, args: Any) -> Connection[StatusStep]:
+        page = await context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args)))
+        return to_connection(page, StatusStep.of, self._total(context, args, page))
+
+    def _total(self, context: Any, args: Any, page: ListPage) -> Total:
+        if page.total is not None:
+            return known_total(page.total)
+
+        async def total() -> int:
+            counted = await context.loaders.owned_page.load((self.row_id, ListRead("statusHistory", args, count=True)))
+            return counted.total or 0
+
+        return total
 
     @classmethod
     def of(cls, row: ServiceRequestRow) -> ServiceRequest:
@@ -310,6 +334,7 @@ class ServiceRequest:
             opened_at=row.opened_at,
             closed_at=row.closed_at,
             row_id=row.id,
+            history=getattr(row, "nested", None),
         )
 
 

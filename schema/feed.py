@@ -27,7 +27,7 @@ from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
 from schema.context import Info
 from schema.enums import Channel, EventType
 from schema.errors import BadUserInput, LimitExceeded, NotFound
-from schema.pagination import Connection, Edge, PageInfo
+from schema.pagination import Connection, Edge, PageInfo, built_connection
 
 __all__ = [
     "ContactEvent",
@@ -173,15 +173,15 @@ class FeedQuery:
         async def total() -> int:
             return await count_events(info.context.sessions, **chosen.reads())
 
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
+        return built_connection(
+            edges,
+            PageInfo(
                 has_next_page=len(rows) > first,
                 has_previous_page=False,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total=total,
+            total,
         )
 
 

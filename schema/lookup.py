@@ -7,14 +7,15 @@ from datetime import datetime
 import strawberry
 
 from hub.identity.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
-from hub.models import GoldenCustomer
 from resolvers.customers import golden_ids_by_identifier, golden_ids_by_source_key, search_customers
 from resolvers.loaders import Split
 from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
+from resolvers.plan import EMPTY_PLAN, CustomerPlan
+from resolvers.view_rows import CustomerView
 from schema.context import Info
-from schema.customer import Customer, CustomerKind
+from schema.customer import Customer, CustomerKind, field_plan, read_customer
 from schema.errors import Ambiguous, BadUserInput, NotFound
-from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, known_total
+from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, built_connection, known_total
 
 __all__ = ["CustomerRef", "LookupQuery", "SearchHit", "resolve_customer", "customer_by_id", "MAX_SEARCH_FIRST"]
 
@@ -34,8 +35,9 @@ class CustomerRef:
     source_key: str | None = None
 
 
-async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> GoldenCustomer:
-    found = await info.context.loaders.customer.load(golden_id)
+async def customer_by_id(info: Info, golden_id: str, field: str = "id", plan: CustomerPlan = EMPTY_PLAN) -> CustomerView:
+    """The active customer ``golden_id`` names (a merged id: its survivor), read with ``plan``."""
+    found = await read_customer(info, golden_id, plan)
     if isinstance(found, Split):
         raise NotFound(
             f"customer {golden_id} was split; ask for one of the customers it became", field=field, splitInto=list(found.into)
@@ -45,8 +47,10 @@ async def customer_by_id(info: Info, golden_id: str, field: str = "id") -> Golde
     return found
 
 
-async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", at: datetime | None = None) -> GoldenCustomer:
-    """The one active golden customer ``ref`` names (an identifier as held at ``at``, default now).
+async def resolve_customer(
+    info: Info, ref: CustomerRef, prefix: str = "", plan: CustomerPlan = EMPTY_PLAN, at: datetime | None = None,
+) -> CustomerView:
+    """The one active golden customer ``ref`` names (an identifier as held at ``at``, default now), read with ``plan``.
 
     NOT_FOUND, AMBIGUOUS or BAD_USER_INPUT otherwise.
     """
@@ -55,7 +59,7 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", at: d
         ids = await golden_ids_by_source_key(info.context.sessions, ref.source or "", ref.source_key or "")
         field = f"{prefix}source"
     elif len(given) == 1 and "id" in given:
-        return await customer_by_id(info, str(ref.id), f"{prefix}id")
+        return await customer_by_id(info, str(ref.id), f"{prefix}id", plan)
     elif len(given) == 1 and not {"source", "source_key"} & set(given):
         (name, raw), = given.items()
         field = prefix + {"id_number": "idNumber", "credit_code": "creditCode"}.get(name, name)
@@ -72,8 +76,8 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", at: d
         ids = await golden_ids_by_identifier(info.context.sessions, types, result.value, at)
     else:
         raise BadUserInput(prefix.rstrip(".") or "customer", "give exactly one of id, idNumber, phone, email, creditCode, or source with sourceKey")
-    rows = [row for row in await info.context.loaders.customer.load_many(ids) if isinstance(row, GoldenCustomer)]
-    survivors = {row.id: row for row in rows}
+    views = await info.context.loaders.view.load_many([(golden_id, plan) for golden_id in ids])
+    survivors = {view.id: view for view in views if isinstance(view, CustomerView)}
     if not survivors:
         raise NotFound("no customer with that identifier", field=field)
     if len(survivors) > 1:
@@ -85,14 +89,20 @@ async def resolve_customer(info: Info, ref: CustomerRef, prefix: str = "", at: d
 class SearchHit:
     score: int
     matched: list[str] = strawberry.field(description="name | phone | address")
-    customer: Customer
+    view: strawberry.Private[CustomerView]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer:
+        """Read again with what the document selects of it: the hits of a page are one batch."""
+        found = await read_customer(info, self.view.id)
+        return Customer.of(found if isinstance(found, CustomerView) else self.view)
 
 
 @strawberry.type
 class LookupQuery:
     @strawberry.field(description="A customer by golden id; the id of a customer merged into another resolves to the survivor.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer:
-        return Customer.of(await customer_by_id(info, str(id)))
+        return Customer.of(await customer_by_id(info, str(id), plan=field_plan(info)))
 
     @strawberry.field(
         description=(
@@ -117,7 +127,7 @@ class LookupQuery:
         )
         if at is not None and at.tzinfo is None:
             raise BadUserInput("at", "give a time zone (2024-05-01T10:00:00+08:00 or …Z)")
-        return Customer.of(await resolve_customer(info, ref, at=at))
+        return Customer.of(await resolve_customer(info, ref, plan=field_plan(info), at=at))
 
     @strawberry.field(description="Customers matching a name, phone (or its last digits) or address, best first.")
     async def search_customers(
@@ -142,22 +152,22 @@ class LookupQuery:
                 raise BadUserInput("after", "not a cursor of this search") from None
             hits = [hit for hit in hits if (-hit.score, hit.golden_id) > (-score, golden_id)]
         page = hits[:count]
-        rows = await info.context.loaders.customer.load_many([hit.golden_id for hit in page])
+        views = await info.context.loaders.view.load_many([(hit.golden_id, EMPTY_PLAN) for hit in page])
         edges = [
             Edge(
                 cursor=encode_cursor(["search", hit.score, hit.golden_id]),
-                node=SearchHit(score=hit.score, matched=list(hit.matched), customer=Customer.of(row)),
+                node=SearchHit(score=hit.score, matched=list(hit.matched), view=view),
             )
-            for hit, row in zip(page, rows, strict=True)
-            if isinstance(row, GoldenCustomer)
+            for hit, view in zip(page, views, strict=True)
+            if isinstance(view, CustomerView)
         ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
+        return built_connection(
+            edges,
+            PageInfo(
                 has_next_page=len(hits) > count,
                 has_previous_page=False,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total=total,
+            total,
         )

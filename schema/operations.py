@@ -22,12 +22,12 @@ from starlette.concurrency import run_in_threadpool
 from hub.models import EventLogEntry, QuarantinedRecord, SyncRun as SyncRunRow
 from hub.identity.review import ReviewPair as ReviewRow
 from resolvers import operations as ops
-from resolvers.pages import MAX_FIRST, InvalidCursor, decode_cursor, encode_cursor
+from resolvers.pages import MAX_FIRST, InvalidCursor, Page, decode_cursor, encode_cursor
 from schema.context import ANONYMOUS, HubContext, Info
 from schema.errors import BadUserInput, Conflict, NotFound
 from schema.masking import Protected
 from resolvers.counts import count_rows
-from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, Total, known_total
+from schema.pagination import DEFAULT_FIRST, Connection, Total, known_total, to_connection
 
 __all__ = ["OperationsQuery", "OperationsMutation", "OPERATIONS_PERMISSIONS", "steward_actor", "ACTOR_HEADER"]
 
@@ -286,11 +286,7 @@ def _after_id(after: str | None, list_name: str) -> int | None:
 
 
 def _connection(rows: list[Any], has_next: bool, cursor: Any, convert: Any, total: Total) -> Connection[Any]:
-    edges = [Edge(cursor=cursor(row), node=convert(row)) for row in rows]
-    return Connection(edges=edges, page_info=PageInfo(
-        has_next_page=has_next, has_previous_page=False,
-        start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
-    ), total=total)
+    return to_connection(Page(rows, has_next, cursor), convert, total)
 
 
 def _counted(info: Info, model: Any, conditions: list[Any]) -> Total:

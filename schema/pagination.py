@@ -1,33 +1,30 @@
 """Relay-style connections: ``edges { cursor node }``, ``pageInfo`` and ``totalCount``, paged with ``first``/``after``.
 
 ``totalCount`` is resolved lazily: a connection carries a function that counts, called only
-when a document selects the field, so documents that do not ask for it run no extra SQL.
+when a document selects the field. A 360 view's lists read their count with their page when
+the document selects it (``schema.planning``), so nothing more runs then either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.counts import count_key
 from resolvers.lists import LISTS
 from hub.records.vocabulary import filter_labels
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
-from schema.context import Info
 from schema.errors import BadUserInput
 
 __all__ = [
     "Connection",
     "Edge",
     "PageInfo",
-    "CountedPage",
     "Total",
+    "built_connection",
     "known_total",
-    "load_page",
     "page_args",
     "to_connection",
     "DEFAULT_FIRST",
@@ -52,15 +49,66 @@ class Edge(Generic[N]):
     node: N
 
 
+class _Listed(Generic[N]):
+    """What a connection lists: a page's rows, converted and given cursors only when a document asks."""
+
+    def __init__(self, page: Page[Any], convert: Callable[[Any], N]) -> None:
+        self.page = page
+        self.convert = convert
+        self._nodes: list[N] | None = None
+
+    def nodes(self) -> list[N]:
+        if self._nodes is None:
+            self._nodes = [self.convert(row) for row in self.page.rows]
+        return self._nodes
+
+    def edges(self) -> list[Edge[N]]:
+        cursor = self.page.cursor
+        return [Edge(cursor=cursor(row), node=node) for row, node in zip(self.page.rows, self.nodes(), strict=True)]
+
+    def page_info(self) -> PageInfo:
+        rows, cursor = self.page.rows, self.page.cursor
+        return PageInfo(
+            has_next_page=self.page.has_next,
+            has_previous_page=False,
+            start_cursor=cursor(rows[0]) if rows else None,
+            end_cursor=cursor(rows[-1]) if rows else None,
+        )
+
+
+class _Built(Generic[N]):
+    """What a connection lists when its edges were built already (search hits, the feed, operations)."""
+
+    def __init__(self, edges: list[Edge[N]], page_info: PageInfo) -> None:
+        self._edges = edges
+        self._page_info = page_info
+
+    def nodes(self) -> list[N]:
+        return [edge.node for edge in self._edges]
+
+    def edges(self) -> list[Edge[N]]:
+        return self._edges
+
+    def page_info(self) -> PageInfo:
+        return self._page_info
+
+
 @strawberry.type
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
+    listed: strawberry.Private[Any]  # a _Listed or _Built
     total: strawberry.Private[Total | None] = None
+
+    @strawberry.field
+    def edges(self) -> list[Edge[N]]:
+        return self.listed.edges()  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return self.listed.page_info()  # type: ignore[no-any-return]
 
     @strawberry.field(description="The nodes of this page, without their cursors.")
     def nodes(self) -> list[N]:
-        return [edge.node for edge in self.edges]
+        return self.listed.nodes()  # type: ignore[no-any-return]
 
     @strawberry.field(description="How many items the list holds under its filters, over all pages (counted only when asked for).")
     async def total_count(self) -> int:
@@ -75,6 +123,11 @@ VOCABULARY_FILTERS: dict[str, frozenset[str]] = {
     "contacts": frozenset({"channel", "type"}),
     "orders": frozenset({"channel"}),
 }
+
+
+def built_connection(edges: list[Edge[N]], page_info: PageInfo, total: Total | None = None) -> Connection[N]:
+    """A connection of edges built by the caller."""
+    return Connection(listed=_Built(edges, page_info), total=total)
 
 
 def page_args(
@@ -117,37 +170,7 @@ def known_total(count: int) -> Total:
     return total
 
 
-@dataclass
-class CountedPage(Page[Any]):
-    """A page of a per-customer list that also knows how to count the whole list (for ``totalCount``)."""
-
-    total: Total | None = None
-
-
-async def load_page(
-    info: Info, name: str, owner: str, first: int | None, after: str | None, **filters: Any
-) -> CountedPage:
-    """One page of list ``name`` of customer ``owner`` through the request's loaders, with its lazy count."""
-    args = page_args(name, first, after, **filters)
-    loaders = info.context.loaders
-    page = await loaders.page(name).load((owner, args))
-
-    def total() -> Awaitable[int]:
-        return loaders.count(name).load((owner, count_key(args)))  # type: ignore[no-any-return]
-
-    return CountedPage(page.items, page.has_next, total)
-
-
 def to_connection(page: Page[Any], convert: Callable[[Any], N], total: Total | None = None) -> Connection[N]:
-    """The connection of a page; ``total`` defaults to the page's own count (see :func:`load_page`)."""
-    edges = [Edge(cursor=cursor, node=convert(row)) for row, cursor in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=False,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total=total or (page.total if isinstance(page, CountedPage) else None),
-    )
+    """The connection of a page; nodes and cursors are made when a document selects them, ``total``
+    counts the list when it asks for ``totalCount``."""
+    return Connection(listed=_Listed(page, convert), total=total)

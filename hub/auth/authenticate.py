@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.auth.key_cache import KeyCache
 from hub.auth.keys import PREFIX, verify_key
 from hub.auth.scopes import Caller
 from hub.auth.tokens import looks_like_jwt, verify_token
@@ -56,12 +57,13 @@ class Authenticator:
     def __init__(self, settings: AuthSettings, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.keys = KeyCache(settings.key_cache_seconds)
 
     async def caller(self, credential: str | None) -> Caller:
         if credential is None:
             raise Unauthenticated(MISSING)
         if credential.startswith(PREFIX):
-            found = await verify_key(self.sessions, credential)
+            found = await verify_key(self.sessions.kw["bind"], credential, self.keys)
         elif looks_like_jwt(credential):
             found = verify_token(self.settings, credential)
         else:

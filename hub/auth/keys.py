@@ -12,22 +12,21 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
+from hub.auth.key_cache import KeyCache, announce_revocation
 from hub.auth.scopes import ALL_SCOPES, Caller
 from hub.models import ApiKey, AuditEntry, utcnow
-from hub.db.request_reads import SharedConnection
 
 __all__ = ["IssuedKey", "KeyError_", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
 
 PREFIX = "c360k_"
 
-# Every request reads its key: one prebuilt statement, read the way the 360 loaders read (on SQLite
-# in the event loop's thread, not through aiosqlite's), as a Core row. Never cached: a revoked key
-# is refused at once.
+# A key's row, read once per key id and kept by the authenticator's KeyCache for a few seconds.
 _BY_KEY_ID = select(
     ApiKey.key_id, ApiKey.name, ApiKey.salt, ApiKey.key_hash, ApiKey.scopes, ApiKey.revoked_at
 ).where(ApiKey.key_id == bindparam("key_id"))
@@ -105,6 +104,7 @@ def rotate_key(engine: Engine, key_id: str, actor: str = "cli") -> IssuedKey:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         old = _active(session, key_id)
         old.revoked_at = utcnow()
+        announce_revocation(session, key_id)
         issued = _issue(session, old.name, tuple(old.scopes))
         _audit(session, actor, "keys.rotate", issued.key_id, issued.name, list(issued.scopes) + [f"replaces:{key_id}"])
     return issued
@@ -114,6 +114,7 @@ def revoke_key(engine: Engine, key_id: str, actor: str = "cli") -> None:
     with Session(engine) as session, session.begin():
         row = _active(session, key_id)
         row.revoked_at = utcnow()
+        announce_revocation(session, key_id)
         _audit(session, actor, "keys.revoke", row.key_id, row.name, list(row.scopes))
 
 
@@ -122,14 +123,26 @@ def list_keys(engine: Engine) -> list[ApiKey]:
         return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))
 
 
-async def verify_key(sessions: async_sessionmaker[AsyncSession], key: str) -> Caller | str:
-    """The caller a key stands for, or the reason it is refused (a message for a 401)."""
+async def _read_key(engine: AsyncEngine, key_id: str) -> Any:
+    async with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        return (await connection.execute(_BY_KEY_ID, {"key_id": key_id})).first()
+
+
+async def verify_key(engine: AsyncEngine, key: str, cache: KeyCache | None = None) -> Caller | str:
+    """The caller a key stands for, or the reason it is refused (a message for a 401).
+
+    With ``cache``, the key's row is read from the database at most once per ``cache.ttl`` seconds
+    (a revocation takes effect within that time); the secret is checked against it every time.
+    """
     parsed = _parse(key)
     if parsed is None:
         return "malformed API key"
     key_id, secret = parsed
-    async with SharedConnection(sessions.kw["bind"])() as connection:
-        row = (await connection.execute(_BY_KEY_ID, {"key_id": key_id})).first()
+    row = cache.get(key_id) if cache is not None else None
+    if row is None:
+        row = await _read_key(engine, key_id)
+        if row is not None and cache is not None:
+            cache.put(key_id, row)
     # Hash even when the row is missing, so timing does not tell which key ids exist.
     expected = row.key_hash if row is not None else _hash("0" * 32, "missing")
     matches = hmac.compare_digest(_hash(row.salt if row is not None else "-", secret), expected)

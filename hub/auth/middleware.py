@@ -5,8 +5,8 @@ GraphQL error shape: 401 (UNAUTHENTICATED, with ``WWW-Authenticate``), 413
 (body too large), 400 (a JSON array: batching is off) and 429 (with
 ``Retry-After``). The caller found is put in the ASGI scope under
 ``c360.caller`` for the GraphQL context. WebSockets pass through: they are
-authenticated in ``connection_init`` (see :mod:`hub.app`). An admitted request goes to ``answer``
-first when given (the plain JSON POST, :mod:`hub.graphql_http`), else to the GraphQL view.
+authenticated in ``connection_init`` (see :mod:`hub.app`). An admitted request goes to the
+GraphQL view with the body the gate read.
 
 GET stays CSRF-safe: credentials are only read from headers (never cookies),
 so a cross-site page cannot make a browser send them; mutations over GET are
@@ -16,8 +16,6 @@ refused by the GraphQL view itself.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,12 +33,8 @@ def _refusal(status: int, code: str, message: str, headers: dict[str, str] | Non
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status, headers=headers)
 
 
-# Answers an admitted request from its body, or returns False having sent nothing (``app`` answers).
-Answer = Callable[[Scope, bytes, Send], Awaitable[bool]]
-
-
 class AuthGate:
-    """Pure ASGI (no ``BaseHTTPMiddleware``): the body is read once and handed on, to ``answer`` first if given."""
+    """Pure ASGI (no ``BaseHTTPMiddleware``): the body is read once and handed on."""
 
     def __init__(
         self,
@@ -49,10 +43,8 @@ class AuthGate:
         limiter: RateLimiter,
         max_body_bytes: int,
         ide: bool,
-        answer: Answer | None = None,
     ) -> None:
         self.app = app
-        self.answer = answer
         self.authenticator = authenticator
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
@@ -95,8 +87,6 @@ class AuthGate:
             await _refusal(429, "RATE_LIMITED", "too many requests; retry later", {"Retry-After": str(int(wait))})(scope, receive, send)
             return
         scope[CALLER_KEY] = caller
-        if self.answer is not None and await self.answer(scope, body, send):
-            return
 
         sent = False
 

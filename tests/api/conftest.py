@@ -1,4 +1,4 @@
-"""API test fixtures: async sessions on the test database, a statement counter, a GraphQL runner."""
+"""API test fixtures: async sessions on the test database, a round-trip counter, a GraphQL runner."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
 from hub.auth import ALL_SCOPES, Caller
+from hub.auth.audit_writer import AuditWriter
 from hub.config import Settings
 from hub.db import create_async_db_engine
 from schema import HubContext, build_schema
+from schema.audit_ext import audit_rows_writer
 
 T = TypeVar("T")
 
@@ -35,22 +37,63 @@ def seed(engine: Any) -> Callable[[Callable[[Session], T]], T]:
     return run
 
 
+def _in_transaction(driver_connection: Any) -> bool:
+    """Whether the driver's connection has a transaction open (PostgreSQL: a BEGIN was sent)."""
+    info = getattr(driver_connection, "info", None)
+    status = getattr(info, "transaction_status", None)
+    if status is not None:
+        return status.name != "IDLE"
+    return bool(getattr(driver_connection, "in_transaction", False))
+
+
+def count_round_trips(engine: Any, count: Callable[[], None]) -> None:
+    """Call ``count`` for every round trip the engine makes to the database: each statement, the BEGIN
+    psycopg sends before the first statement of a transaction, and each COMMIT or ROLLBACK (a pool's
+    rollback on return included) that ends an open transaction."""
+    sync_engine = engine.sync_engine
+
+    def executed(connection: Any, *_args: Any) -> None:
+        count()
+        driver = connection.connection.driver_connection
+        if getattr(driver, "info", None) is not None and not driver.autocommit and not _in_transaction(driver):
+            count()  # psycopg sends BEGIN first
+
+    def ended(connection: Any) -> None:
+        if _in_transaction(connection.connection.driver_connection):
+            count()
+
+    def reset(dbapi_connection: Any, record: Any, _state: Any = None) -> None:
+        if record.driver_connection is not None and _in_transaction(record.driver_connection):
+            count()
+
+    event.listen(sync_engine, "before_cursor_execute", executed)
+    event.listen(sync_engine, "commit", ended)
+    event.listen(sync_engine, "rollback", ended)
+    event.listen(sync_engine.pool, "reset", reset)
+
+
 class Api:
-    """Executes GraphQL against the schema (no HTTP), counting the SQL statements it runs."""
+    """Executes GraphQL against the schema (no HTTP), counting the round trips to the database it makes.
+
+    The access audit is written as the app writes it, by a background writer after the answer
+    (its rows are committed before :meth:`execute` returns, after the count was taken).
+    """
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
-        self.statements = 0
+        self.statements = 0  # round trips of the last execution, up to its answer
         self.caller = FULL_ACCESS
 
     def run(self, work: Callable[[async_sessionmaker[Any]], Awaitable[T]]) -> T:
         async def main() -> T:
             engine = create_async_db_engine(self.database_url)
+            counted = {"n": 0}
 
-            def count(*_args: Any) -> None:
-                self.statements += 1
+            def count() -> None:
+                counted["n"] += 1
 
-            event.listen(engine.sync_engine, "before_cursor_execute", count)
+            count_round_trips(engine, count)
+            self._counted = counted
             try:
                 return await work(async_sessionmaker(engine, expire_on_commit=False))
             finally:
@@ -60,10 +103,19 @@ class Api:
 
     def execute(self, query: str, variables: dict[str, Any] | None = None) -> Any:
         async def work(sessions: async_sessionmaker[Any]) -> Any:
-            context = HubContext(request=None, response=None, sessions=sessions, settings=Settings(database_url=self.database_url))
+            audit = AuditWriter(audit_rows_writer(sessions))
+            await audit.start()
+            context = HubContext(
+                request=None, response=None, sessions=sessions, settings=Settings(database_url=self.database_url), audit=audit
+            )
             context.caller = self.caller
-            self.statements = 0
-            return await SCHEMA.execute(query, variable_values=variables, context_value=context)
+            self._counted["n"] = 0
+            try:
+                result = await SCHEMA.execute(query, variable_values=variables, context_value=context)
+                self.statements = self._counted["n"]
+            finally:
+                await audit.stop()
+            return result
 
         return self.run(work)
 

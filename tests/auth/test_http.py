@@ -53,17 +53,19 @@ def test_bad_credentials_are_401_and_nothing_else(client: TestClient, people: di
     assert reason in response.json()["errors"][0]["message"]
 
 
-def test_revoked_key_and_expired_token(client: TestClient, settings: Settings, people: dict[str, str]) -> None:
+def test_revoked_key_and_expired_token(settings: Settings, people: dict[str, str]) -> None:
+    uncached = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, key_cache_seconds=0))
     key, key_id = _key(settings, "customer:read")
-    assert _post(client, VIEW, {"id": people["me"]}, key).status_code == 200
-    engine = create_db_engine(settings.database_url)
-    revoke_key(engine, key_id)
-    engine.dispose()
-    assert "revoked" in _post(client, VIEW, {"id": people["me"]}, key).json()["errors"][0]["message"]
-    expired = issue_token(settings.auth, people["me"], ttl=timedelta(seconds=-10))
-    assert "expired" in _post(client, VIEW, {"id": people["me"]}, expired).json()["errors"][0]["message"]
-    wrong = jwt.encode({"sub": people["me"], "iss": "c360", "aud": "other", "exp": 4102444800}, settings.auth.jwt_secret.reveal(), "HS256")  # type: ignore[union-attr]
-    assert _post(client, VIEW, {"id": people["me"]}, wrong).status_code == 401
+    with TestClient(create_app(uncached)) as client:
+        assert _post(client, VIEW, {"id": people["me"]}, key).status_code == 200
+        engine = create_db_engine(settings.database_url)
+        revoke_key(engine, key_id)
+        engine.dispose()
+        assert "revoked" in _post(client, VIEW, {"id": people["me"]}, key).json()["errors"][0]["message"]
+        expired = issue_token(settings.auth, people["me"], ttl=timedelta(seconds=-10))
+        assert "expired" in _post(client, VIEW, {"id": people["me"]}, expired).json()["errors"][0]["message"]
+        wrong = jwt.encode({"sub": people["me"], "iss": "c360", "aud": "other", "exp": 4102444800}, settings.auth.jwt_secret.reveal(), "HS256")  # type: ignore[union-attr]
+        assert _post(client, VIEW, {"id": people["me"]}, wrong).status_code == 401
 
 
 def test_self_service_token_over_http(client: TestClient, settings: Settings, people: dict[str, str]) -> None:

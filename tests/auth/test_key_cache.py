@@ -1,0 +1,114 @@
+"""API keys are read once per key_cache_seconds; a revocation reaches every process at once on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.auth import Caller, create_key, revoke_key
+from hub.auth.key_cache import KeyCache
+from hub.auth.keys import verify_key
+from hub.config import Settings
+from hub.db import create_async_db_engine, create_db_engine
+
+VIEW = "query($id: ID!) { customer(id: $id) { id } }"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _issue(database_url: str) -> tuple[str, str]:
+    engine = create_db_engine(database_url)
+    try:
+        issued = create_key(engine, "channel", {"customer:read"})
+        return issued.key, issued.key_id
+    finally:
+        engine.dispose()
+
+
+def _revoke(database_url: str, key_id: str) -> None:
+    engine = create_db_engine(database_url)
+    try:
+        revoke_key(engine, key_id)
+    finally:
+        engine.dispose()
+
+
+def test_a_key_is_read_once_per_ttl_and_its_secret_checked_every_time(database_url: str) -> None:
+    key, key_id = _issue(database_url)
+    clock = Clock()
+    cache = KeyCache(5, clock=clock)
+
+    async def main() -> list[Any]:
+        engine = create_async_db_engine(database_url)
+        reads: list[str] = []
+        event.listen(
+            engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: reads.append(sql)
+        )
+        try:
+            answers = [await verify_key(engine, key, cache), await verify_key(engine, key, cache)]
+            answers.append(await verify_key(engine, key[:-3] + "xyz", cache))  # right key id, wrong secret
+            answers.append(len(reads))
+            _revoke(database_url, key_id)
+            answers.append(await verify_key(engine, key, cache))  # still trusted: read 1 s ago
+            clock.now += 5
+            answers.append(await verify_key(engine, key, cache))  # ttl over: read again
+            return answers
+        finally:
+            await engine.dispose()
+
+    first, second, wrong, reads, cached, after = asyncio.run(main())
+    assert isinstance(first, Caller) and first == second
+    assert wrong == "unknown API key"
+    assert reads == 1
+    assert isinstance(cached, Caller)
+    assert after == "revoked API key"
+
+
+def test_unknown_keys_are_not_kept() -> None:
+    cache = KeyCache(5, size=2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (None, 2, 3)
+    assert KeyCache(0).get("x") is None
+
+
+@pytest.mark.postgres_only
+def test_a_revocation_reaches_the_app_at_once_on_postgresql(
+    settings: Settings, people: dict[str, str]
+) -> None:
+    patient = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, key_cache_seconds=3600))
+    key, key_id = _issue(settings.database_url)
+    with TestClient(create_app(patient)) as client:
+        client.portal.call(client.app.state.revocations.listening.wait)  # type: ignore[attr-defined, union-attr]
+        headers = {"X-API-Key": key}
+        assert (
+            client.post(
+                "/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers
+            ).status_code
+            == 200
+        )
+        _revoke(settings.database_url, key_id)
+        deadline = time.monotonic() + 10
+        while True:
+            answer = client.post(
+                "/graphql", json={"query": VIEW, "variables": {"id": people["me"]}}, headers=headers
+            )
+            if answer.status_code == 401:
+                break
+            assert time.monotonic() < deadline, "the revocation did not reach the app"
+            time.sleep(0.05)
+        assert "revoked" in answer.json()["errors"][0]["message"]

@@ -1,0 +1,137 @@
+"""c360 on the case exactly as a user runs it: ``db upgrade``, one ``import`` per silo file, ``resolve --full
+--learn``, ``export xref`` — each a process of its own, timed, with its peak resident memory (``wait4``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench._scratch import scratch_database
+from bench.telecom_case.metrics import read_xref
+from bench.telecom_case.silo_files import SOURCES, CaseFiles
+
+__all__ = ["CommandRun", "ImportOutcome", "HubRun", "run_hub", "c360_executable"]
+
+_COUNTS = re.compile(r"read (\d+), written (\d+), unchanged (\d+), quarantined (\d+), unresolvable (\d+)")
+_QUARANTINED = re.compile(r"quarantined: line \d+: (.+)")
+_LISTED = re.compile(r"│\s*import\.(\S+)\s*│.*│\s*line \d+: (.+?)\s*│\s*$")
+
+
+def c360_executable() -> str:
+    beside = Path(sys.executable).with_name("c360")
+    found = str(beside) if beside.exists() else shutil.which("c360")
+    if not found:
+        raise SystemExit("c360 is not installed in this environment (pip install -e .)")
+    return found
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    args: tuple[str, ...]
+    seconds: float
+    peak_rss_mib: float
+    output: str  # standard output and error, in that order
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    source: str
+    run: CommandRun
+    counts: dict[str, int]  # read, written, unchanged, quarantined, unresolvable
+    reasons: Counter[str]  # quarantine reason (line number dropped) -> lines, from `c360 quarantine list`
+
+
+@dataclass
+class HubRun:
+    imports: list[ImportOutcome] = field(default_factory=list)
+    resolve: CommandRun | None = None
+    exports: list[CommandRun] = field(default_factory=list)
+    incremental: dict[str, str] = field(default_factory=dict)  # record -> golden id after the imports
+    learned: dict[str, str] | None = None  # after resolve --full --learn
+    listed: set[str] = field(default_factory=set)  # every record the export lists (landed)
+
+    @property
+    def import_seconds(self) -> float:
+        return sum(i.run.seconds for i in self.imports)
+
+    @property
+    def peak_rss_mib(self) -> float:
+        runs = [i.run for i in self.imports] + ([self.resolve] if self.resolve else []) + self.exports
+        return max(r.peak_rss_mib for r in runs)
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> CommandRun:
+    """One c360 command in its own process; fails loudly when it does."""
+    out_path, err_path = cwd / "stdout.txt", cwd / "stderr.txt"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([c360_executable(), *args], stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = out_path.read_text(encoding="utf-8", errors="replace") + err_path.read_text(encoding="utf-8", errors="replace")
+    if process.returncode != 0:
+        raise SystemExit(f"c360 {' '.join(args[:2])} exited {process.returncode}:\n{output[-3000:]}")
+    return CommandRun(tuple(args), seconds, usage.ru_maxrss / 1024, output)
+
+
+def _import(files: CaseFiles, source: str, env: dict[str, str], cwd: Path) -> ImportOutcome:
+    run = _run(["import", str(files.silo(source)), "--source", source], env, cwd)
+    found = _COUNTS.search(run.output)
+    names = ("read", "written", "unchanged", "quarantined", "unresolvable")
+    counts = dict(zip(names, map(int, found.groups()), strict=True)) if found else {}
+    return ImportOutcome(source, run, counts, Counter(m.strip() for m in _QUARANTINED.findall(run.output)))
+
+
+def _quarantine_reasons(imports: list[ImportOutcome], env: dict[str, str], cwd: Path) -> None:
+    """Every quarantined line's reason: the import prints the first few, ``c360 quarantine list`` has them all."""
+    total = sum(i.counts.get("quarantined", 0) for i in imports)
+    if not total:
+        return
+    listing = _run(["quarantine", "list", "--limit", str(total)], {**env, "COLUMNS": "1000"}, cwd)
+    by_source = {i.source: i for i in imports}
+    listed: dict[str, Counter[str]] = {}
+    for line in listing.output.splitlines():
+        found = _LISTED.search(line)
+        if found and found[1] in by_source:
+            listed.setdefault(found[1], Counter())[found[2]] += 1
+    for source, reasons in listed.items():
+        by_source[source].reasons.clear()
+        by_source[source].reasons.update(reasons)
+
+
+def _export(env: dict[str, str], cwd: Path, name: str, hub: HubRun) -> dict[str, str]:
+    path = cwd / name
+    hub.exports.append(_run(["export", "xref", "--out", str(path)], env, cwd))
+    placed, listed = read_xref(path)
+    hub.listed = listed
+    return placed
+
+
+def run_hub(folder: Path, database_url: str | None = None, learn: bool = True) -> HubRun:
+    """Import the four files into a fresh scratch database and export the cross-reference (before and after learning)."""
+    files = CaseFiles(folder)
+    hub = HubRun()
+    with tempfile.TemporaryDirectory(prefix="telecom-case-") as tmp, \
+            scratch_database(database_url, prefix="telecom") as url:
+        cwd = Path(tmp)  # no c360.toml here: the run sees only the environment below
+        env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
+        env["C360_DATABASE_URL"] = url
+        _run(["db", "upgrade"], env, cwd)
+        for source in SOURCES:
+            hub.imports.append(_import(files, source, env, cwd))
+        _quarantine_reasons(hub.imports, env, cwd)
+        hub.incremental = _export(env, cwd, "xref-incremental.csv", hub)
+        if learn:
+            hub.resolve = _run(["resolve", "--full", "--learn", "--actor", "telecom-case"], env, cwd)
+            hub.learned = _export(env, cwd, "xref-learned.csv", hub)
+    return hub

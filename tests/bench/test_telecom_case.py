@@ -14,6 +14,7 @@ import pytest
 
 from bench.telecom_case.case import generate_case
 from bench.telecom_case.codes import id_check_digit, valid_resident_id, valid_uscc
+from bench.telecom_case.hub_run import parse_import_output
 from bench.telecom_case.metrics import (
     false_links_by_source_pair,
     missed_by_cause,
@@ -236,3 +237,19 @@ def test_pairwise_scores_on_a_hand_made_xref(tmp_path: Path) -> None:
 def test_truth_file_is_plain_csv(case: CaseFiles) -> None:
     with case.truth.open(encoding="utf-8", newline="") as handle:
         assert next(csv.reader(handle)) == ["source", "source_key", "entity_id"]
+
+
+def test_import_output_is_read_in_either_form() -> None:
+    listed = ("read 4, written 2, unchanged 0, quarantined 2, unresolvable 1\n"
+              "  quarantined: line 2: birth_date: not an ISO-8601 date\n"
+              "  quarantined: line 3: birth_date: not an ISO-8601 date\n")
+    counts, reasons = parse_import_output(listed)
+    assert counts == {"read": 4, "written": 2, "unchanged": 0, "quarantined": 2, "unresolvable": 1}
+    assert reasons == {"birth_date: not an ISO-8601 date": 2}
+    summed = ("read 9, written 2, unchanged 0, quarantined 7, unresolvable 0\n"
+              "  quarantined 5: kind: must be person or organization\n"
+              "  quarantined 2: not valid JSON (Expecting ',' delimiter at column 58)\n"
+              "  e.g. line 1: kind: must be person or organization\n")
+    counts, reasons = parse_import_output(summed)
+    assert counts["quarantined"] == 7 == sum(reasons.values())
+    assert reasons["kind: must be person or organization"] == 5

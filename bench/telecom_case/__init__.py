@@ -7,7 +7,7 @@ The generator does not share code or tables with the hub's matching or the
 bundled silo simulator: it is an independent check.
 
 **Population** (``world.py``): N people in households (sizes 1-5: couples —
-Chinese wives keep their surname —, children over 12 with the father's surname,
+Chinese wives keep their surname —, children of 15 and over with the father's surname,
 elderly parents), names from census-weighted surnames (rare compound ones) and
 given names of one or two characters (the commonest names from Faker's zh_CN
 lists keep identical full names frequent), a valid 18-digit resident ID

@@ -3,6 +3,7 @@
     python bench/identity_quality.py                         # febrl3, febrl4, sim10k
     python bench/identity_quality.py --datasets sim100k --peers splink
     python bench/identity_quality.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+    python bench/identity_quality.py --datasets telecom --peers splink   # the telecom case, 20k people
 
 Data sets:
 
@@ -18,6 +19,14 @@ Data sets:
   the truth's raw ids). Call-center callers are event-time parties
   attached to whoever held the number at the call, not clustered, so they
   are left out (neither peer can do that).
+* ``telecom`` / ``telecomNk`` — the independent telecom case
+  (``bench/telecom_case``, 20k people by default, N thousand with ``telecomNk``):
+  four silo files (BOSS, billing, call center, key account) generated from a
+  description of real silos, run through the ``c360`` CLI as a user runs it
+  (``db upgrade``, ``import`` per file, ``resolve --full --learn``, ``export
+  xref``), every record scored, call-center tickets included. Its c360 wall
+  time is the imports' (processes included; resolution is not timed apart) and
+  its peak RSS the largest of the c360 processes.
 
 Peers (``bench/_peers.py``): Splink on DuckDB (EM-trained) and recordlinkage
 (blocking + features + threshold), on the same records the hub resolved.
@@ -29,6 +38,7 @@ peers training, prediction and clustering. The "resolution" column is the
 time spent resolving alone: for c360 the time inside the ingest hook
 (``IdentityResolver.records_landed``, summed over pages), for the peers their
 whole run (they resolve an in-memory table) — the like-for-like comparison.
+Peers run in a fresh process each, so their peak RSS is their own (table included).
 """
 
 from __future__ import annotations
@@ -52,7 +62,7 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench._peers import run_recordlinkage, run_splink  # noqa: E402
+from bench._peers import measured_in_child, run_recordlinkage, run_splink  # noqa: E402
 from bench._scratch import scratch_database  # noqa: E402
 from hub.collector import tune_collector  # noqa: E402
 from hub.db import create_db_engine, is_postgres  # noqa: E402
@@ -193,10 +203,11 @@ def learned_run(engine, runs: Runs) -> None:  # type: ignore[no-untyped-def]
         w = stats.learned
         print(f"  learned weights (λ={w.match_share:.3f}, {w.candidate_pairs} candidate / {w.random_pairs} random pairs, "
               f"{w.iterations} EM rounds): " + ", ".join(f"{f}.{o}={v:+.1f}" for (f, o), v in sorted(w.weights.items())), flush=True)
-    runs.append(("c360 (full, learned weights)", hub_partition(engine), seconds, seconds))
+    runs.append(("c360 (full, learned weights)", hub_partition(engine), seconds, seconds, None))
 
 
-Runs = list[tuple[str, dict[str, str], float, float]]  # tool, partition, wall seconds, resolution seconds
+# tool, partition, wall seconds, resolution seconds (None: not timed apart), peak RSS MiB (None: not measured apart)
+Runs = list[tuple[str, dict[str, str], float, float | None, float | None]]
 
 
 def stored_weights_run(engine, database_url: str | None, paths: list[tuple[str, Path]], runs: Runs) -> None:  # type: ignore[no-untyped-def]
@@ -223,7 +234,7 @@ def stored_weights_run(engine, database_url: str | None, paths: list[tuple[str, 
         for source, path in paths:
             import_parties(fresh, path, source=source, handler=hook)
         seconds = time.perf_counter() - started
-        runs.append(("c360 (incremental, stored learned weights)", hub_partition(fresh), seconds, hook.seconds))
+        runs.append(("c360 (incremental, stored learned weights)", hub_partition(fresh), seconds, hook.seconds, None))
         fresh.dispose()
 
 
@@ -254,7 +265,7 @@ def run_febrl(name: str, database_url: str | None, learn: bool) -> tuple[pd.Data
             import_parties(engine, path, source=source, handler=hook)
         seconds = time.perf_counter() - started
         print(f"{name}: c360 resolution CPU {hook.cpu_seconds:.1f}s", flush=True)
-        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds, hook.seconds)]
+        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds, hook.seconds, None)]
         if learn:
             learned_run(engine, runs)
             stored_weights_run(engine, database_url, paths, runs)
@@ -343,18 +354,47 @@ def run_sim(size: int, seed: int, data_root: Path, database_url: str | None, lea
         seconds = time.perf_counter() - started
         table = sim_table(engine, truth_file)
         print(f"sim{size // 1000}k: c360 resolution CPU {resolver.cpu_seconds:.1f}s", flush=True)
-        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds, resolver.seconds)]
+        runs: Runs = [("c360 (incremental)", hub_partition(engine), seconds, resolver.seconds, None)]
         if learn:
             learned_run(engine, runs)
         engine.dispose()
     return table, runs
 
 
+# --------------------------------------------------------------------------- telecom case
+
+def run_telecom(people: int, seed: int, data_root: Path, database_url: str | None, learn: bool) -> tuple[pd.DataFrame, Runs]:
+    """The telecom case through the c360 CLI; the peers' table is the practitioner's preparation of the same files."""
+    from bench.telecom_case.case import generate_case
+    from bench.telecom_case.hub_run import run_hub
+    from bench.telecom_case.peer_table import peer_table
+
+    folder = data_root / f"telecom-{people}-{seed}"
+    generate_case(folder, people, seed)
+    hub = run_hub(folder, database_url, learn)
+    name = f"telecom{people // 1000}k"
+    for outcome in hub.imports:
+        reasons = ", ".join(f"{n:,} × {reason}" for reason, n in outcome.reasons.most_common())
+        print(f"{name}: import {outcome.source}: {outcome.counts}" + (f"; quarantined: {reasons}" if reasons else ""), flush=True)
+    import_rss = max(i.run.peak_rss_mib for i in hub.imports)
+    runs: Runs = [("c360 (incremental)", hub.incremental, hub.import_seconds, None, import_rss)]
+    if hub.learned is not None and hub.resolve is not None:
+        runs.append(("c360 (resolve --full --learn)", hub.learned, hub.resolve.seconds, hub.resolve.seconds,
+                     hub.resolve.peak_rss_mib))
+    return peer_table(folder), runs
+
+
+def _telecom_people(name: str) -> int:
+    size = name.removeprefix("telecom")
+    return int(size.replace("k", "000")) if size else 20_000
+
+
 # --------------------------------------------------------------------------- main
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default="febrl3,febrl4,sim10k", help="comma list of febrl3, febrl4, sim10k, sim100k")
+    parser.add_argument("--datasets", default="febrl3,febrl4,sim10k",
+                        help="comma list of febrl3, febrl4, sim10k, sim100k, telecom (20k people), telecomNk")
     parser.add_argument("--peers", default="splink,recordlinkage", help="comma list of splink, recordlinkage (or none)")
     parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL (scratch db)")
     parser.add_argument("--data-dir", type=Path, default=Path(".c360"), help="where simulated silos are built (reused)")
@@ -370,20 +410,22 @@ def main() -> None:
             peers["Splink (DuckDB)"] = run_splink
         elif peer == "recordlinkage":
             peers["recordlinkage"] = run_recordlinkage
-    results: list[tuple[str, str, int, float, float, float, float, float]] = []
+    results: list[tuple[str, str, int, float, float, float, float, float | None, float | None]] = []
     for name in filter(None, args.datasets.split(",")):
         if name in ("febrl3", "febrl4"):
             table, runs = run_febrl(name, args.database_url, not args.no_learn)
         elif name.startswith("sim"):
             size = int(name[3:].replace("k", "000"))
             table, runs = run_sim(size, args.seed, args.data_dir, args.database_url, not args.no_learn)
+        elif name.startswith("telecom"):
+            table, runs = run_telecom(_telecom_people(name), args.seed, args.data_dir, args.database_url, not args.no_learn)
         else:
             raise SystemExit(f"unknown data set {name}")
         truth = dict(zip(table.uid, table.entity, strict=True))
-        for tool, partition, seconds, resolving in runs:
+        for tool, partition, seconds, resolving, rss in runs:
             p, r, f = pairwise(truth, partition)
-            results.append((name, tool, len(table), p, r, f, seconds, resolving))
-            print(f"{name}: {tool} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s (resolution {resolving:.1f}s)", flush=True)
+            results.append((name, tool, len(table), p, r, f, seconds, resolving, rss))
+            print(f"{name}: {tool} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s (resolution {_seconds(resolving)})", flush=True)
             if args.show_errors:
                 fp, fn = errors(truth, partition, args.show_errors)
                 rows = table.set_index("uid")
@@ -392,21 +434,24 @@ def main() -> None:
                         print(f"  {label} {rows.loc[a].drop(['side', 'entity']).to_dict()}\n     {rows.loc[b].drop(['side', 'entity']).to_dict()}")
         link = name == "febrl4"
         for peer, run in peers.items():
-            started = time.perf_counter()
-            predicted = run(table, link)
-            seconds = time.perf_counter() - started
+            predicted, seconds, rss = measured_in_child(run, table, link)
             p, r, f = pairwise(truth, predicted)
-            results.append((name, peer, len(table), p, r, f, seconds, seconds))
-            print(f"{name}: {peer} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s", flush=True)
+            results.append((name, peer, len(table), p, r, f, seconds, seconds, rss))
+            print(f"{name}: {peer} P={p:.4f} R={r:.4f} F1={f:.4f} {seconds:.1f}s, peak RSS {rss:.0f} MiB", flush=True)
 
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
           f"Python {platform.python_version()}, "
           f"database {'PostgreSQL' if args.database_url and is_postgres(args.database_url) else 'SQLite'}")
-    print("| data set | tool | records | precision | recall | F1 | wall time | resolution |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name, tool, n, p, r, f, seconds, resolving in results:
-        print(f"| {name} | {tool} | {n:,} | {p:.4f} | {r:.4f} | {f:.4f} | {seconds:.1f} s | {resolving:.1f} s |")
+    print("| data set | tool | records | precision | recall | F1 | wall time | resolution | peak RSS |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, tool, n, p, r, f, seconds, resolving, rss in results:
+        memory = f"{rss:.0f} MiB" if rss is not None else "—"
+        print(f"| {name} | {tool} | {n:,} | {p:.4f} | {r:.4f} | {f:.4f} | {seconds:.1f} s | {_seconds(resolving)} | {memory} |")
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f} s" if value is not None else "—"
 
 
 if __name__ == "__main__":

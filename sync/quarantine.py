@@ -20,6 +20,7 @@ from hub.ingest import LandedRecordsHandler, NoResolution, ingest_page
 from hub.models import QuarantinedRecord, SourceRecord, utcnow
 from hub.records import CanonicalRecord, InvalidRecord
 from sync._contract import Connector, Stream
+from sync.state import stream_name
 
 __all__ = [
     "OPEN",
@@ -155,7 +156,7 @@ def retry_quarantined(
             row.reason = exc.reason
             return RetryResult(False, f"still fails: {exc.reason}")
         fresh = [record for record in records if not _superseded(session, record)]
-        result = ingest_page(session, fresh, seen_at=utcnow())
+        result = ingest_page(session, fresh, seen_at=utcnow(), stream=stream_name(row.connector, row.stream))
         handler.records_landed(session, result.changed_ids)
         row.status, row.retried_at = RETRIED, utcnow()
         skipped = len(records) - len(fresh)

@@ -29,7 +29,7 @@ from sync.history import FAILED, SUCCEEDED, RunCounts, add_counts, finish_run, o
 from sync.lock import stream_lock
 from sync.quarantine import map_raw, quarantine
 from sync.retry import RetryPolicy
-from sync.state import load_cursor, mark_full_sync, save_cursor
+from sync.state import load_cursor, mark_full_sync, save_cursor, stream_name
 
 __all__ = ["AlreadyRunning", "RunOutcome", "run_stream", "TRANSIENT"]
 
@@ -75,6 +75,11 @@ class _Run:
     spared: set[str] = field(default_factory=set)
     statistics: StatisticsRefresher | None = None
 
+    @property
+    def name(self) -> str:
+        """The stream as its records name it (``source_record.streams``)."""
+        return stream_name(self.connector, self.stream.name)
+
     def land(self, page: Page) -> RunCounts:
         """Map and ingest one page, save its cursor and counts: all in one transaction."""
         delta = RunCounts(read=len(page.records))
@@ -89,7 +94,7 @@ class _Run:
                     delta.quarantined += 1
                     if key is not None:
                         self.spared.add(key)
-            result = ingest_page(session, records, seen_at=now)
+            result = ingest_page(session, records, seen_at=now, stream=self.name)
             self.handler.records_landed(session, result.changed_ids)
             if page.cursor is not None:
                 save_cursor(session, self.connector, self.stream.name, page.cursor)
@@ -101,10 +106,10 @@ class _Run:
         return delta
 
     def delete_unseen(self) -> None:
-        """After a complete full read: what the snapshot no longer holds was deleted in the silo."""
+        """After a complete full read: what this stream delivered and its snapshot no longer holds was deleted."""
         with Session(self.engine) as session, session.begin():
             flagged = mark_unseen_deleted(
-                session, self.seen, seen_since=self.started, now=utcnow(), spare_keys=self.spared
+                session, self.seen, stream=self.name, seen_since=self.started, now=utcnow(), spare_keys=self.spared
             )
             self.handler.records_landed(session, flagged)
             mark_full_sync(session, self.connector, self.stream.name, self.started)

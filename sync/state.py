@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 
 from hub.models import SyncState, utcnow
 
-__all__ = ["load_cursor", "save_cursor", "mark_full_sync"]
+__all__ = ["load_cursor", "save_cursor", "mark_full_sync", "stream_name"]
+
+
+def stream_name(connector: str, stream: str) -> str:
+    """How records name the stream that delivers them (``source_record.streams``): ``connector.stream``."""
+    return f"{connector}.{stream}"
 
 
 def load_cursor(session: Session, connector: str, stream: str) -> dict[str, Any] | None:

@@ -8,6 +8,12 @@ caller owns the transaction: records, facts, identifiers (and the stream's
 cursor) commit together or not at all. Each record's payload is built once,
 for its hash and its row, and the live party rows written are left in the
 session for the ingest hook (``hub.ingest.landed``).
+
+Each record keeps the set of streams that deliver it (``source_record.streams``):
+the stream landing the page joins it, so a later full read of one stream can
+tell its records from those another stream of the silo brings
+(``hub.ingest.deletes``). Joining costs a write only the first time a stream
+delivers a record.
 """
 
 from __future__ import annotations
@@ -62,23 +68,31 @@ class _Known:
     deleted: bool
     erased: bool
     restore: bool = False  # an audited `c360 erase --allow-restore` lets the next sync bring it back
+    streams: tuple[str, ...] = ()
 
 
 def _known(session: Session, source: str, kind: str, keys: Sequence[str]) -> dict[str, _Known]:
     found: dict[str, _Known] = {}
     for part in chunks(keys):
         rows = session.execute(
-            select(_SR.c.source_key, _SR.c.id, _SR.c.content_hash, _SR.c.deleted, _SR.c.erased_at, _SR.c.restore_allowed_at).where(
-                _SR.c.source == source, _SR.c.kind == kind, _SR.c.source_key.in_(part)
-            )
+            select(
+                _SR.c.source_key, _SR.c.id, _SR.c.content_hash, _SR.c.deleted, _SR.c.erased_at, _SR.c.restore_allowed_at,
+                _SR.c.streams,
+            ).where(_SR.c.source == source, _SR.c.kind == kind, _SR.c.source_key.in_(part))
         )
-        for key, id_, hash_, deleted, erased_at, restore_at in rows:
-            found[key] = _Known(id_, hash_, bool(deleted), erased_at is not None, restore_at is not None)
+        for key, id_, hash_, deleted, erased_at, restore_at, streams in rows:
+            found[key] = _Known(id_, hash_, bool(deleted), erased_at is not None, restore_at is not None, tuple(streams or ()))
     return found
 
 
+def _joined(streams: Sequence[str], stream: str | None) -> list[str]:
+    """The record's streams once ``stream`` delivered it (sorted, so equal sets compare equal)."""
+    return sorted({*streams, stream}) if stream is not None else list(streams)
+
+
 def _content(
-    record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_at: datetime, normalized: dict[str, Any] | None = None,
+    record: CanonicalRecord, payload: dict[str, Any], hash_: str, seen_at: datetime, streams: list[str],
+    normalized: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "raw": payload,
@@ -90,21 +104,23 @@ def _content(
         "deleted_at": seen_at if record.deleted else None,
         "erased_at": None,
         "restore_allowed_at": None,
+        "streams": streams,
     }
 
 
 def _insert_new(
     session: Session, source: str, kind: str, new: list[tuple[CanonicalRecord, str]], seen_at: datetime,
-    payloads: dict[str, dict[str, Any]], forms: dict[str, dict[str, Any]],
+    payloads: dict[str, dict[str, Any]], forms: dict[str, dict[str, Any]], stream: str | None,
 ) -> dict[str, int]:
     """Plain executemany, then one keyed SELECT for the ids.
 
     Cheaper than INSERT ... RETURNING here: psycopg pipelines an executemany,
     while a RETURNING batch becomes one huge statement to build and parse.
     """
+    streams = _joined((), stream)
     rows = [
         {"source": source, "kind": kind, "source_key": r.source_key, "version": 1, "first_seen": seen_at,
-         **_content(r, payloads[r.source_key], h, seen_at, forms.get(r.source_key))}
+         **_content(r, payloads[r.source_key], h, seen_at, streams, forms.get(r.source_key))}
         for r, h in new
     ]
     session.execute(insert(_SR), rows)
@@ -113,7 +129,7 @@ def _insert_new(
 
 def _update_changed(
     session: Session, changed: list[tuple[CanonicalRecord, str, _Known]], seen_at: datetime, payloads: dict[str, dict[str, Any]],
-    forms: dict[str, dict[str, Any]],
+    forms: dict[str, dict[str, Any]], stream: str | None,
 ) -> None:
     ids = [known.id for _, _, known in changed]
     for part in chunks(ids):
@@ -127,14 +143,16 @@ def _update_changed(
             )
         )
     first = changed[0][0]
-    names = list(_content(first, payloads[first.source_key], changed[0][1], seen_at, forms.get(first.source_key)))
+    names = list(_content(first, payloads[first.source_key], changed[0][1], seen_at, [], forms.get(first.source_key)))
     statement = (
         update(_SR)
         .where(_SR.c.id == bindparam("b_id"))
         .values(version=_SR.c.version + 1, **{n: bindparam(f"v_{n}", type_=_SR.c[n].type) for n in names})
     )
     params = [
-        {"b_id": known.id, **{f"v_{n}": v for n, v in _content(r, payloads[r.source_key], h, seen_at, forms.get(r.source_key)).items()}}
+        {"b_id": known.id,
+         **{f"v_{n}": v for n, v in _content(
+             r, payloads[r.source_key], h, seen_at, _joined(known.streams, stream), forms.get(r.source_key)).items()}}
         for r, h, known in changed
     ]
     session.execute(statement, params)
@@ -148,6 +166,12 @@ def _touch(session: Session, ids: Sequence[int], seen_at: datetime, *, delete: b
         session.execute(update(_SR).where(_SR.c.id.in_(part)).values(**values))
 
 
+def _join_streams(session: Session, joining: Sequence[_Known], stream: str) -> None:
+    """Records this stream delivers for the first time (content unchanged): it joins their streams."""
+    statement = update(_SR).where(_SR.c.id == bindparam("b_id")).values(streams=bindparam("v_streams", type_=_SR.c.streams.type))
+    session.execute(statement, [{"b_id": known.id, "v_streams": _joined(known.streams, stream)} for known in joining])
+
+
 def _revive(session: Session, ids: Sequence[int], seen_at: datetime) -> None:
     """Seen again after a full sync missed it: the same content is live once more."""
     for part in chunks(list(ids)):
@@ -155,7 +179,7 @@ def _revive(session: Session, ids: Sequence[int], seen_at: datetime) -> None:
 
 
 def _ingest_group(
-    session: Session, source: str, kind: str, records: Sequence[CanonicalRecord], seen_at: datetime
+    session: Session, source: str, kind: str, records: Sequence[CanonicalRecord], seen_at: datetime, stream: str | None
 ) -> IngestResult:
     result = IngestResult()
     known = _known(session, source, kind, [r.source_key for r in records])
@@ -189,11 +213,16 @@ def _ingest_group(
     }
     landed: list[tuple[CanonicalRecord, int]] = []
     if new:
-        ids = _insert_new(session, source, kind, new, seen_at, payloads, forms)
+        ids = _insert_new(session, source, kind, new, seen_at, payloads, forms, stream)
         landed.extend((record, ids[record.source_key]) for record, _ in new)
     if changed:
-        _update_changed(session, changed, seen_at, payloads, forms)
+        _update_changed(session, changed, seen_at, payloads, forms, stream)
         landed.extend((record, known_.id) for record, _, known_ in changed)
+    if stream is not None:
+        rewritten = {known_.id for _, _, known_ in changed}
+        joining = [old for old in known.values() if stream not in old.streams and old.id not in rewritten]
+        if joining:
+            _join_streams(session, joining, stream)
     if unchanged:
         _touch(session, unchanged, seen_at)
     if erased_deleted:
@@ -229,13 +258,19 @@ def _ingest_group(
     return result
 
 
-def ingest_page(session: Session, records: Sequence[CanonicalRecord], *, seen_at: datetime) -> IngestResult:
-    """Upsert one page of canonical records; the caller commits (with the cursor that covers them)."""
+def ingest_page(
+    session: Session, records: Sequence[CanonicalRecord], *, seen_at: datetime, stream: str | None = None
+) -> IngestResult:
+    """Upsert one page of canonical records; the caller commits (with the cursor that covers them).
+
+    ``stream`` (``connector.stream``, ``sync.state.stream_name``) is the sync stream delivering the
+    page; None for writers outside a stream (``c360 import``), which leave the records' streams as they are.
+    """
     groups: dict[tuple[str, str], dict[str, CanonicalRecord]] = defaultdict(dict)
     for record in records:
         groups[(record.source, record.kind)][record.source_key] = record  # the last copy in a page wins
     total = IngestResult()
     # Parties first, so facts of the same page find their party's identifiers in place.
     for (source, kind), by_key in sorted(groups.items(), key=lambda item: (item[0][1] != "party", item[0])):
-        total.add(_ingest_group(session, source, kind, list(by_key.values()), seen_at))
+        total.add(_ingest_group(session, source, kind, list(by_key.values()), seen_at, stream))
     return total

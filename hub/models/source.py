@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.models.base import Base, BigIntId, utcnow
@@ -20,6 +20,10 @@ class SourceRecord(Base):
     re-read with the same content hash changes nothing but ``last_seen``, a
     changed hash bumps ``version`` and keeps the old one in
     ``source_record_version``. Deleted records are flagged, never removed.
+
+    ``streams`` names the sync streams (``connector.stream``) that deliver the
+    record: a full read of one stream may only flag what that stream alone
+    delivered, never what another stream of the silo still brings.
     """
 
     __tablename__ = "source_record"
@@ -41,6 +45,8 @@ class SourceRecord(Base):
     erased_at: Mapped[datetime | None]
     # Set by `c360 erase --allow-restore` (audited): the next sync of this record may bring its content back.
     restore_allowed_at: Mapped[datetime | None]
+    # The streams that deliver it (sorted); empty when only writers outside a stream did (`c360 import`, the API).
+    streams: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
     __table_args__ = (
         UniqueConstraint("source", "kind", "source_key"),

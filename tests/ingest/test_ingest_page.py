@@ -28,6 +28,7 @@ from hub.records import (
 )
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
+STREAM = "boss.subscriptions"
 
 
 def _party(key: str = "C1", name: str = "张伟", **extra: object) -> PartyRecord:
@@ -51,7 +52,7 @@ def _count(session: Session, model: type) -> int:
 
 def _ingest(engine: Engine, records: list, at: datetime = T0):  # type: ignore[no-untyped-def]
     with Session(engine) as session, session.begin():
-        return ingest_page(session, records, seen_at=at)
+        return ingest_page(session, records, seen_at=at, stream=STREAM)
 
 
 def test_same_page_twice_is_one_record_and_one_fact(engine: Engine) -> None:
@@ -102,7 +103,7 @@ def test_unseen_records_are_flagged_deleted_and_revived_when_seen_again(engine: 
     later = T0 + timedelta(days=1)
     _ingest(engine, [_sub("S1")], later)
     with Session(engine) as session, session.begin():
-        flagged = mark_unseen_deleted(session, [("boss", "subscription")], seen_since=later, now=later)
+        flagged = mark_unseen_deleted(session, [("boss", "subscription")], stream=STREAM, seen_since=later, now=later)
     assert len(flagged) == 1
     with Session(engine) as session:
         rows = dict(session.execute(select(SourceRecord.source_key, SourceRecord.deleted)).all())

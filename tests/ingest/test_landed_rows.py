@@ -14,6 +14,7 @@ from hub.models import SourceRecord
 from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
 
 T0 = datetime(2024, 5, 1, 8, 30, 15, 123456, tzinfo=UTC)
+STREAM = "boss.customers"
 
 
 def _party(key: str, name: str = "张伟", **extra: object) -> PartyRecord:
@@ -27,7 +28,7 @@ def _party(key: str, name: str = "张伟", **extra: object) -> PartyRecord:
 def _landed(engine: Engine, records: list, at: datetime = T0) -> tuple[dict, dict]:  # type: ignore[type-arg]
     """What the page hands over, and what a read of the same ids in the same transaction returns."""
     with Session(engine) as session, session.begin():
-        result = ingest_page(session, records, seen_at=at)
+        result = ingest_page(session, records, seen_at=at, stream=STREAM)
         handed = take_landed(session, result.changed_ids)
         read = party_rows(session, result.changed_ids)
         forms = dict(session.execute(select(SourceRecord.id, SourceRecord.normalized).where(SourceRecord.id.in_(result.changed_ids))).all())
@@ -53,7 +54,7 @@ def test_new_changed_and_revived_parties_are_handed_over_as_stored(engine: Engin
     _same(handed, read)
 
     with Session(engine) as session, session.begin():
-        mark_unseen_deleted(session, {("boss", "party")}, seen_since=T0 + timedelta(hours=2), now=T0 + timedelta(hours=2))
+        mark_unseen_deleted(session, {("boss", "party")}, stream=STREAM, seen_since=T0 + timedelta(hours=2), now=T0 + timedelta(hours=2))
     handed, read = _landed(engine, [_party("C2", name="李娜")], T0 + timedelta(hours=3))
     assert len(handed) == 1  # revived: the same content is live again
     _same(handed, read)

@@ -44,6 +44,7 @@ def test_retry_lands_the_record_once_the_mapping_accepts_it(engine: Engine, silo
         row = session.get(QuarantinedRecord, quarantine_id)
         assert row is not None and row.status == "retried" and row.retried_at is not None
         assert session.scalars(select(SourceRecord.source_key)).all() == ["S1"]
+        assert session.scalars(select(SourceRecord.streams)).all() == [[f"fake.{stream.name}"]]  # judged by its stream
     again = retry_quarantined(engine, quarantine_id, connectors)
     assert not again.ok and "already retried" in again.message
     with pytest.raises(QuarantineNotFound):

@@ -194,6 +194,7 @@ class IdentityResolver:
             for rid in parties:
                 state.replace_keys(rid, landed.get(rid, ()))
             seeds |= set(parties)
+            seeds |= self._subscription_callers(graph, parties)
             seeds |= self._generic_crossings(graph, landed)
             gone = [rid for rid in parties if rid not in landed]
             if gone:
@@ -225,6 +226,26 @@ class IdentityResolver:
             if len(ids) >= limit > len(ids) - landed_by_key[key]:
                 seeds.update(ids)
         return seeds
+
+    def _subscription_callers(self, graph: _Graph, parties: Iterable[int]) -> set[int]:
+        """Callers of numbers landed parties hold only through subscriptions (not in their payload's phones).
+
+        A caller attaches to the holder of its subscription; when the party lands after
+        the subscription and the call, this is what a full run attaches them to (callers
+        of the payload's phones are found by the walk). Read from the subscriptions
+        ``ensure`` just loaded with the profiles.
+        """
+        profiles, counted = self.resident.profiles, self.resident.counted
+        keys: set[str] = set()
+        for rid in parties:
+            profile = profiles.get(rid)
+            if profile is None or profile.event_time:
+                continue
+            subs = counted.get((profile.source, profile.source_key), ())
+            if subs:
+                own = {p.value for p in profile.phones}
+                keys.update(f"ev:phone:{value}" for _, value, *_ in subs if value and value not in own)
+        return {rid for ids in graph.lookup(keys).values() for rid in ids} if keys else set()
 
     def _detach(self, session: Session, gone: list[int]) -> set[int]:
         """Deleted parties leave their golden; the rest of it is re-resolved."""

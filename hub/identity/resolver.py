@@ -10,6 +10,7 @@ to whoever held their phone at that moment and never bridge two customers.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
 from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from hub.identity.weights_store import ActiveWeights, store_weights
 from hub.models import CrossReference, SourceRecord, Subscription
-from hub.models.epoch import advance_epoch
+from hub.models.epoch import advance_epoch, hold_identity_lock
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
@@ -164,7 +165,13 @@ class _Graph:
 
 
 class IdentityResolver:
-    """The ingest hook (``LandedRecordsHandler``): resolves every landed party, and facts' golden ids."""
+    """The ingest hook (``LandedRecordsHandler``): resolves every landed party, and facts' golden ids.
+
+    One object may serve many threads (the scheduler's jobs share one, so its resident
+    state stays valid from one job's page to the next): each call takes the identity
+    lock in the caller's transaction (``hold_identity_lock``: one writer across threads
+    and processes), then this object's own mutex for its memory.
+    """
 
     def __init__(self, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> None:
         self.config = config or MatchConfig()
@@ -172,10 +179,16 @@ class IdentityResolver:
         self.learned: LearnedWeights | None = None
         self.stored = ActiveWeights(self.config)  # the learned weights in force (one tiny query per page)
         self.resident = ResidentState()  # profiles and key holders kept from page to page
+        self._mutex = threading.Lock()  # taken after the identity lock, so never held while waiting for it
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
             return
+        hold_identity_lock(session)
+        with self._mutex:
+            self._records_landed(session, source_record_ids)
+
+    def _records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         plan_lists_as_bound(session)
         rows = []
         for part in chunked(source_record_ids):
@@ -304,12 +317,14 @@ class IdentityResolver:
 
     def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
-        plan_lists_as_bound(session)
-        self.resident.begin(session)
-        self.config = self.stored.config(session)
-        stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
-        self.resident.commit(session)
-        return stats
+        hold_identity_lock(session)
+        with self._mutex:
+            plan_lists_as_bound(session)
+            self.resident.begin(session)
+            self.config = self.stored.config(session)
+            stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
+            self.resident.commit(session)
+            return stats
 
     def _resolve(
         self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
@@ -489,6 +504,7 @@ def resolve_full(
     """
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
+        hold_identity_lock(session)  # first: syncs, imports and stewards wait for the whole run
         plan_lists_as_bound(session)
         ids = party_ids(session)
         profiles = load_profiles(session, ids)

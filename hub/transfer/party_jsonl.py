@@ -34,6 +34,7 @@ from hub.identity.profile import block_keys, build_profile
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import LandedRecordsHandler, ingest_page
 from hub.models import QuarantinedRecord, utcnow
+from hub.models.epoch import hold_identity_lock
 from hub.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -281,6 +282,7 @@ def import_parties(
     def flush() -> None:
         nonlocal page, bad, lines_in_page
         with Session(engine) as session, session.begin():
+            hold_identity_lock(session)  # as a sync page: before any write (``hub.models.epoch``)
             now = utcnow()
             for stream, key, payload, reason in bad:
                 session.add(QuarantinedRecord(connector=CONNECTOR, stream=stream, source_key=key,

@@ -34,6 +34,7 @@ from hub.identity.resolver import IdentityResolver
 from hub.identity.review import ReviewPair, review_pairs
 from hub.identity.store import current_golden
 from hub.models import EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
+from hub.models.epoch import hold_identity_lock
 from schema.masking import Sensitive
 from sync import (
     AlreadyRunning,
@@ -433,15 +434,17 @@ class StewardDone:
 def do_steward(settings: Settings, operation: str, refs: Mapping[str, str], actor: str, reason: str | None) -> StewardDone:
     """Apply one steward decision in one transaction; returns the records' customers afterwards (worker thread).
 
-    On PostgreSQL the transaction takes the event log's append lock first, so
-    the ``customer.*`` events it writes commit in ``seq`` order like every
-    other event, and rings subscribers' doorbells on commit.
+    The transaction takes the identity lock first (``hub.models.epoch``), then on
+    PostgreSQL the event log's append lock, so the ``customer.*`` events it writes
+    commit in ``seq`` order like every other event, and rings subscribers' doorbells
+    on commit.
     """
     from hub.models import AuditEntry
 
     with sync_engine(settings) as engine, Session(engine, expire_on_commit=False) as session:
         with session.begin():
             postgres = engine.dialect.name == "postgresql"
+            hold_identity_lock(session)  # before the event log's lock, as every identity writer takes them
             if postgres:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK})
             ids = _refs(session, refs)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hub.ingest import LandedRecordsHandler, NoResolution, ingest_page
 from hub.models import QuarantinedRecord, SourceRecord, utcnow
+from hub.models.epoch import hold_identity_lock
 from hub.records import CanonicalRecord, InvalidRecord
 from sync._contract import Connector, Stream
 from sync.state import stream_name
@@ -138,6 +139,7 @@ def retry_quarantined(
 ) -> RetryResult:
     handler = handler or NoResolution()
     with Session(engine) as session, session.begin():
+        hold_identity_lock(session)  # as a sync page: before any write (``hub.models.epoch``)
         row = get_quarantined(session, quarantine_id)
         if row.status != OPEN:
             return RetryResult(False, f"quarantined record {quarantine_id} is already {row.status}")

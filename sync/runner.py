@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from hub.ingest import LandedRecordsHandler, NoResolution, ingest_page, mark_unseen_deleted
 from hub.ingest.statistics import StatisticsRefresher
 from hub.models import utcnow
+from hub.models.epoch import hold_identity_lock
 from hub.records import CanonicalRecord, InvalidRecord
 from sync._contract import ConnectorError, Page, RetriableError, Stream
 from sync.history import FAILED, SUCCEEDED, RunCounts, add_counts, finish_run, one_line, start_run
@@ -85,6 +86,7 @@ class _Run:
         delta = RunCounts(read=len(page.records))
         now = utcnow()
         with Session(self.engine) as session, session.begin():
+            hold_identity_lock(session)  # before any write: one identity writer at a time, no lock cycles
             records: list[CanonicalRecord] = []
             for raw in page.records:
                 try:
@@ -108,6 +110,7 @@ class _Run:
     def delete_unseen(self) -> None:
         """After a complete full read: what this stream delivered and its snapshot no longer holds was deleted."""
         with Session(self.engine) as session, session.begin():
+            hold_identity_lock(session)
             flagged = mark_unseen_deleted(
                 session, self.seen, stream=self.name, seen_since=self.started, now=utcnow(), spare_keys=self.spared
             )

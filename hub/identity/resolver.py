@@ -10,6 +10,7 @@ to whoever held their phone at that moment and never bridge two customers.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
 from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from hub.identity.weights_store import ActiveWeights, store_weights
 from hub.models import CrossReference, SourceRecord, Subscription
-from hub.models.epoch import advance_epoch
+from hub.models.epoch import advance_epoch, hold_identity_lock
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
@@ -163,7 +164,13 @@ class _Graph:
 
 
 class IdentityResolver:
-    """The ingest hook (``LandedRecordsHandler``): resolves every landed party, and facts' golden ids."""
+    """The ingest hook (``LandedRecordsHandler``): resolves every landed party, and facts' golden ids.
+
+    One object may serve many threads (the scheduler's jobs share one, so its resident
+    state stays valid from one job's page to the next): each call takes the identity
+    lock in the caller's transaction (``hold_identity_lock``: one writer across threads
+    and processes), then this object's own mutex for its memory.
+    """
 
     def __init__(self, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES) -> None:
         self.config = config or MatchConfig()
@@ -171,10 +178,16 @@ class IdentityResolver:
         self.learned: LearnedWeights | None = None
         self.stored = ActiveWeights(self.config)  # the learned weights in force (one tiny query per page)
         self.resident = ResidentState()  # profiles and key holders kept from page to page
+        self._mutex = threading.Lock()  # taken after the identity lock, so never held while waiting for it
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if not source_record_ids:
             return
+        hold_identity_lock(session)
+        with self._mutex:
+            self._records_landed(session, source_record_ids)
+
+    def _records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         plan_lists_as_bound(session)
         rows = []
         for part in chunked(source_record_ids):
@@ -193,6 +206,7 @@ class IdentityResolver:
             for rid in parties:
                 state.replace_keys(rid, landed.get(rid, ()))
             seeds |= set(parties)
+            seeds |= self._subscription_callers(graph, parties)
             seeds |= self._generic_crossings(graph, landed)
             gone = [rid for rid in parties if rid not in landed]
             if gone:
@@ -228,6 +242,26 @@ class IdentityResolver:
             if len(ids) >= limit > len(ids) - landed_by_key[key]:
                 seeds.update(ids)
         return seeds
+
+    def _subscription_callers(self, graph: _Graph, parties: Iterable[int]) -> set[int]:
+        """Callers of numbers landed parties hold only through subscriptions (not in their payload's phones).
+
+        A caller attaches to the holder of its subscription; when the party lands after
+        the subscription and the call, this is what a full run attaches them to (callers
+        of the payload's phones are found by the walk). Read from the subscriptions
+        ``ensure`` just loaded with the profiles.
+        """
+        profiles, counted = self.resident.profiles, self.resident.counted
+        keys: set[str] = set()
+        for rid in parties:
+            profile = profiles.get(rid)
+            if profile is None or profile.event_time:
+                continue
+            subs = counted.get((profile.source, profile.source_key), ())
+            if subs:
+                own = {p.value for p in profile.phones}
+                keys.update(f"ev:phone:{value}" for _, value, *_ in subs if value and value not in own)
+        return {rid for ids in graph.lookup(keys).values() for rid in ids} if keys else set()
 
     def _detach(self, session: Session, gone: list[int]) -> set[int]:
         """Deleted parties leave their golden; the rest of it is re-resolved."""
@@ -286,12 +320,14 @@ class IdentityResolver:
 
     def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
-        plan_lists_as_bound(session)
-        self.resident.begin(session)
-        self.config = self.stored.config(session)
-        stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
-        self.resident.commit(session)
-        return stats
+        hold_identity_lock(session)
+        with self._mutex:
+            plan_lists_as_bound(session)
+            self.resident.begin(session)
+            self.config = self.stored.config(session)
+            stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
+            self.resident.commit(session)
+            return stats
 
     def _settled_callers(self, session: Session, seeds: Collection[int], parties: Collection[int]) -> set[int]:
         """Landed interaction records that can attach to the customers as they stand (``_attach_callers``).
@@ -567,6 +603,7 @@ def resolve_full(
     """
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
+        hold_identity_lock(session)  # first: syncs, imports and stewards wait for the whole run
         plan_lists_as_bound(session)
         ids = party_ids(session)
         rebuilt: list[int] = []

@@ -14,6 +14,7 @@ from hub.identity.golden import record_event
 from hub.identity.resolver import IdentityResolver
 from hub.identity.store import current_golden
 from hub.models import AuditEntry, SourceRecord, StewardDecision
+from hub.models.epoch import hold_identity_lock
 
 __all__ = ["UnknownRecord", "merge", "unmerge", "never_merge"]
 
@@ -27,6 +28,7 @@ class UnknownRecord(LookupError):
 
 
 def _check(session: Session, *ids: int) -> None:
+    hold_identity_lock(session)  # first, before any write: one identity writer at a time (``hub.models.epoch``)
     for rid in ids:
         kind = session.execute(select(SourceRecord.kind).where(SourceRecord.id == rid)).scalar_one_or_none()
         if kind != "party":

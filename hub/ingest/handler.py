@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
-from hub.models.epoch import advance_epoch
+from hub.models.epoch import advance_epoch, hold_identity_lock
 
 __all__ = ["LandedRecordsHandler", "NoResolution"]
 
@@ -31,4 +31,5 @@ class NoResolution:
 
     def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
         if source_record_ids:
+            hold_identity_lock(session)  # the callers in this project took it first; others get it here
             advance_epoch(session)

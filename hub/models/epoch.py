@@ -1,4 +1,4 @@
-"""The identity epoch: one token that every writer of identity-relevant state replaces.
+"""The identity epoch: one token that every writer of identity-relevant state replaces, one writer at a time.
 
 A resolver keeps profiles and key holders in memory from page to page
 (``hub.identity.resident``). They stay true only while nobody else changed
@@ -7,6 +7,15 @@ writer (a resolver's page, ``resolve --full``, an erasure, a sync landing
 without resolution) writes a fresh token in its own transaction. A resolver
 finding its own token at the start of a page knows its memory is current; any
 other token (or a rolled-back page of its own) makes it start afresh.
+
+The same writers take the **identity lock** (``hold_identity_lock``) as the first
+statement of their transaction and keep it until it ends: resolution reads the
+whole neighbourhood of a page and rewrites it, so two writers interleaving (two
+threads, two hub processes on one PostgreSQL, a steward beside a sync) would each
+resolve against a state the other is changing. Taken first, before the
+transaction has locked any row, it is the first lock of every lock chain an
+identity writer builds (rows, then the event log's ``EVENT_LOG_LOCK``), so two
+writers never wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -14,14 +23,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import String, insert, select, update
+from sqlalchemy import String, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.models.base import Base, utcnow
 
-__all__ = ["IdentityEpoch", "read_epoch", "advance_epoch"]
+__all__ = ["IDENTITY_LOCK", "IdentityEpoch", "read_epoch", "advance_epoch", "hold_identity_lock"]
 
 _ROW = 1
+IDENTITY_LOCK = 0x0C360E9  # advisory-lock key of the one identity writer (PostgreSQL); next to EVENT_LOG_LOCK's
 
 
 class IdentityEpoch(Base):
@@ -56,3 +66,20 @@ def advance_epoch(session: Session, token: str | None = None, *, expected: str |
     if not session.execute(update(table).where(table.c.id == _ROW).values(values)).rowcount:
         session.execute(insert(table).values(id=_ROW, **values))
     return False
+
+
+def hold_identity_lock(session: Session) -> None:
+    """Make the session's transaction the one writer of identity-relevant state until it commits or rolls back.
+
+    PostgreSQL: ``pg_advisory_xact_lock(IDENTITY_LOCK)``, held by the server until the
+    transaction ends (a dead client's lock goes with its connection), shared by every
+    process on the database. SQLite: the database's write lock, taken by a write that
+    changes nothing; without it the driver would start the transaction only at its
+    first write, and what was read before would not be isolated. Both wait for the
+    writer holding it (SQLite up to the connection's busy timeout). Taking it again in
+    the same transaction is harmless.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IDENTITY_LOCK})
+    else:
+        session.execute(text("UPDATE identity_epoch SET id = id WHERE 0"))

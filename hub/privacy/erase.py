@@ -57,7 +57,7 @@ from hub.models import (
     Subscription,
     utcnow,
 )
-from hub.models.epoch import advance_epoch
+from hub.models.epoch import advance_epoch, hold_identity_lock
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
 
 __all__ = [
@@ -252,6 +252,7 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         raise ErasureError("an erasure needs an actor (who asked for it)")
     if not reason:
         raise ErasureError("an erasure needs a reason (e.g. the request's reference)")
+    hold_identity_lock(session)  # before any write: keys, payloads and pins change under every resolver
     golden, aliases = resolve_customer(session, reference)
     if golden.kind != "person":
         raise ErasureError(f"{golden.id} is an organization; erasure applies to a person's data")

@@ -38,6 +38,7 @@ from hub.identity.resolver import IdentityResolver
 from hub.ingest import LandedRecordsHandler, ingest_page
 from hub.ingest.facts import chunks
 from hub.models import CrossReference, QuarantinedRecord, utcnow
+from hub.models.epoch import hold_identity_lock
 from hub.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -321,6 +322,7 @@ def import_parties(
     def flush() -> None:
         nonlocal page, bad, lines_in_page
         with Session(engine) as session, session.begin():
+            hold_identity_lock(session)  # as a sync page: before any write (``hub.models.epoch``)
             now = utcnow()
             for stream, key, payload, reason in bad:
                 session.add(QuarantinedRecord(connector=CONNECTOR, stream=stream, source_key=key,

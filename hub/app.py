@@ -26,7 +26,7 @@ from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
-from hub.events import EventNotifier
+from hub.events import EventNotifier, EventWriter
 from hub.graphql_http import JsonPost
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
@@ -50,6 +50,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         notifier: EventNotifier | None = None,
         lookups: RateLimiter | None = None,
         audit: AuditWriter | None = None,
+        writer: EventWriter | None = None,
     ) -> None:
         super().__init__(
             build_schema(),
@@ -61,6 +62,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._notifier = notifier
         self._lookups = lookups or caller_limiter(settings, "lookups")
         self._audit = audit
+        self._writer = writer
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
@@ -71,6 +73,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             settings=self._settings,
             notifier=self._notifier,
             audit=self._audit,
+            writer=self._writer,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -108,7 +111,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     sessions = async_sessionmaker(async_engine, expire_on_commit=False)
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
-    graphql = HubGraphQL(sessions, settings, notifier, audit=audit)
+    writer = EventWriter(sessions)  # one per process: channel events, on a pool of its own on PostgreSQL
+    graphql = HubGraphQL(sessions, settings, notifier, audit=audit, writer=writer)
     gate = AuthGate(
         graphql,
         graphql.authenticator,
@@ -130,6 +134,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
         await audit.start()
+        await writer.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall every request
         # and subscriber for ~100 ms now and then (docs/benchmarks.md, subscribers).
@@ -138,6 +143,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         try:
             yield
         finally:
+            await writer.stop()
             await audit.stop()  # queued audit rows are written before the engine goes
             await notifier.stop()
             if own_engine:
@@ -156,4 +162,5 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.settings = settings
     app.state.notifier = notifier
     app.state.audit = audit
+    app.state.writer = writer
     return app

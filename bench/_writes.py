@@ -4,7 +4,9 @@ The hub runs as in production: ``C360_MODE=production c360 serve --workers 2`` o
 database. A load generator in this process (``bench/_http.py``: keep-alive connections, one request
 at a time each) sends ``recordContact`` with a new idempotency key each time, for a fixed time,
 at concurrency 1 and 8: mutations per second, latency percentiles, the server's CPU per mutation
-(``/proc``: the ``c360 serve`` process and its workers) and the load generator's own.
+(``/proc``: the ``c360 serve`` process and its workers) and the load generator's own. The
+connections are spread evenly over the two workers (``_spread``), and a new server's first
+seconds are not measured (``WARMUP_S``).
 
 The floor is the same writes without the hub: the very statement the hub runs for a contact
 (``hub.events.pg_writes.contact_statement``, one statement in autocommit), from 1 and 8 threads,
@@ -43,11 +45,33 @@ __all__ = ["measure_writes"]
 
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } replayed } }"
 OK_PREFIX = b'{"data":{"recordContact":{"event":{"seq":'
+WARMUP_S = 8.0
 
 
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _server_end(server_port: int, client_port: int) -> int | None:
+    """The socket inode of the server's end of the loopback connection from ``client_port`` (``/proc/net/tcp``)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1].split(":"), fields[2].split(":")
+        if int(local[1], 16) == server_port and int(remote[1], 16) == client_port:
+            return int(fields[9])
+    return None
+
+
+def _owner(pids: list[int], inode: int) -> int | None:
+    """Which of ``pids`` holds the socket ``inode``."""
+    wanted = f"socket:[{inode}]"
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) == wanted:
+                    return pid
+    return None
 
 
 def _cpu(pid: int) -> float:
@@ -85,9 +109,11 @@ class HubProcess:
         return self
 
     def worker_pids(self) -> list[int]:
+        """The uvicorn workers (children started by multiprocessing's spawn, not its resource tracker)."""
         assert self.process is not None
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        pids = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        return [pid for pid in pids if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
     def cpu_seconds(self) -> float:
         assert self.process is not None
@@ -106,7 +132,42 @@ class HubProcess:
                 self.process.wait(10)
 
 
-async def _drive(port: int, credential: str | None, customers: list[str], concurrency: int, seconds: float, tag: str) -> dict[str, Any]:
+async def _spread(
+    stack: contextlib.AsyncExitStack, host: str, port: int, concurrency: int, workers: list[int]
+) -> list[Connection]:
+    """``concurrency`` connections spread evenly over the server's worker processes.
+
+    The workers share one listening socket and whichever accepts first gets the connection, so
+    8 connections can all land on one of two workers (half the server idle). Each new connection
+    is kept only while its worker has less than its share; which worker holds it is read from
+    ``/proc`` (loopback, same machine). Gives up balancing after a few dozen tries.
+    """
+    share = -(-concurrency // max(len(workers), 1))
+    held: dict[int, int] = {}
+    kept: list[Connection] = []
+    for _attempt in range(concurrency * 8):
+        if len(kept) == concurrency:
+            return kept
+        connection = Connection(host, port)
+        await connection.__aenter__()
+        await connection.send(encode_request("GET", "/healthz", host, {}))  # accepted by now
+        inode = _server_end(port, connection.local_port)
+        owner = _owner(workers, inode) if inode is not None else None
+        if owner is None or held.get(owner, 0) < share:
+            held[owner or 0] = held.get(owner or 0, 0) + 1
+            kept.append(connection)
+            stack.push_async_exit(connection.__aexit__)
+        else:
+            await connection.__aexit__()
+    while len(kept) < concurrency:  # could not balance: take what comes
+        kept.append(await stack.enter_async_context(Connection(host, port)))
+    return kept
+
+
+async def _drive(
+    port: int, credential: str | None, customers: list[str], concurrency: int, seconds: float, tag: str,
+    workers: list[int],
+) -> dict[str, Any]:
     """recordContact over ``concurrency`` keep-alive connections for ``seconds``; every answer checked."""
     host = "127.0.0.1"
     headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {credential}"} if credential else {})
@@ -117,7 +178,7 @@ async def _drive(port: int, credential: str | None, customers: list[str], concur
     failures: list[str] = []
     counter = iter(range(10**9))
     async with contextlib.AsyncExitStack() as stack:
-        connections = [await stack.enter_async_context(Connection(host, port)) for _ in range(concurrency)]
+        connections = await _spread(stack, host, port, concurrency, workers)
         deadline = time.perf_counter() + seconds
 
         async def worker(connection: Connection) -> None:
@@ -147,10 +208,11 @@ async def _drive(port: int, credential: str | None, customers: list[str], concur
 
 
 def _hub_run(hub: HubProcess, credential: str | None, customers: list[str], concurrency: int, seconds: float) -> dict[str, Any]:
-    asyncio.run(_drive(hub.port, credential, customers, concurrency, 1.0, f"warm-{uuid.uuid4().hex[:8]}"))
+    pids = hub.worker_pids()
+    asyncio.run(_drive(hub.port, credential, customers, concurrency, 1.0, f"warm-{uuid.uuid4().hex[:8]}", pids))
     load = os.getloadavg()[0]
     cpu, workers = hub.cpu_seconds(), hub.worker_cpu()
-    result = asyncio.run(_drive(hub.port, credential, customers, concurrency, seconds, uuid.uuid4().hex[:12]))
+    result = asyncio.run(_drive(hub.port, credential, customers, concurrency, seconds, uuid.uuid4().hex[:12], pids))
     spent = hub.cpu_seconds() - cpu
     shares = sorted((hub.worker_cpu().get(pid, 0.0) - before for pid, before in workers.items()), reverse=True)
     return {
@@ -220,6 +282,9 @@ def measure_writes(url: str, credential: str | None, customers: list[str], *, po
     results: list[dict[str, Any]] = []
     for round_ in range(1, rounds + 1):
         with HubProcess(url, port) as hub:
+            # A new process's first seconds cost more (connections opened, statements prepared, caches
+            # filled): not measured.
+            asyncio.run(_drive(hub.port, credential, customers, 8, WARMUP_S, f"warm-{uuid.uuid4().hex[:8]}", hub.worker_pids()))
             for concurrency in (1, 8):
                 results.append({"round": round_, **_hub_run(hub, credential, customers, concurrency, seconds)})
                 print(json.dumps(results[-1]), flush=True)

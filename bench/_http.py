@@ -54,6 +54,12 @@ class Connection:
             except OSError:
                 pass
 
+    @property
+    def local_port(self) -> int:
+        """This end's port: with it, ``/proc/net/tcp`` tells which server process holds the other end."""
+        assert self._writer is not None, "use the connection as a context manager"
+        return int(self._writer.get_extra_info("sockname")[1])
+
     async def send(self, request: bytes) -> tuple[int, bytes]:
         """Send pre-encoded ``request``; (status, body) of a ``Content-Length`` or chunked answer."""
         assert self._reader is not None and self._writer is not None, "use the connection as a context manager"

@@ -1,8 +1,16 @@
-"""Contact events: latency from ``recordContact`` to subscriber delivery, and events accepted per second.
+"""Contact events: what ``recordContact`` costs against the bare SQL of the same writes, and the latency
+from ``recordContact`` to subscriber delivery.
 
-    python bench/events.py                                  # SQLite bench database (see bench/_load.py)
-    python bench/events.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench
+    python bench/events.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench   # both parts
+    python bench/events.py --database-url postgresql://... --only writes --seconds 15 --rounds 3
+    python bench/events.py --only delivery                  # SQLite bench database (see bench/_load.py)
 
+Writes (PostgreSQL; ``bench/_writes.py``): ``c360 serve`` in production mode with 2 workers,
+recordContact at concurrency 1 and 8 (mutations/s, latency percentiles, the server's CPU per
+mutation), the floor (the hub's own statement for a contact as bare SQL from 1 and 8 threads), and
+the ratio of the two at 8; in interleaved rounds.
+
+Delivery:
 The hub runs under uvicorn in a child process. 1 and then 100 subscribers
 connect over real WebSockets (graphql-transport-ws, the ``websockets``
 package directly) and subscribe after the log's current end. ``--warmup`` events are recorded first
@@ -35,6 +43,8 @@ import httpx  # noqa: E402
 import websockets  # noqa: E402
 
 from _load import DATA_DIR, BenchServer, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
+from _writes import measure_writes, summary  # noqa: E402
+from hub.db import is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 
 SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq } }"
@@ -179,12 +189,31 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="events recorded first and timed apart (cold start)")
     parser.add_argument("--burst", type=int, default=300, help="events recorded as fast as 8 writers can")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--only", choices=("writes", "delivery"), default=None, help="run one part (default: both)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="writes: length of each timed run")
+    parser.add_argument("--rounds", type=int, default=2, help="writes: interleaved rounds of hub and floor")
+    parser.add_argument("--writes-port", type=int, default=8767)
     args = parser.parse_args()
 
     url, _heavy = ensure_bench_database(args.size, args.database_url)
     upgrade(url)
-    customers = sample_customers(url, 50)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     credential = bench_credential(url, "bench-events", {"contact:write", "events:subscribe", "customer:read"})
+    if args.only != "delivery":
+        if not is_postgres(url):
+            print("writes: the floor is PostgreSQL's; give --database-url postgresql://... (skipped)")
+        else:
+            writes = measure_writes(
+                url, credential, sample_customers(url, 2000), port=args.writes_port, seconds=args.seconds, rounds=args.rounds
+            )
+            for line in summary(writes):
+                print(line)
+            out = DATA_DIR / f"events-writes-{args.size}.json"
+            out.write_text(json.dumps(writes, indent=1))
+            print(f"written {out}")
+    if args.only == "writes":
+        return
+    customers = sample_customers(url, 50)
     results = []
     with BenchServer(url, args.port) as server:
         for count in (int(n) for n in args.subscribers.split(",")):

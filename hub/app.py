@@ -28,7 +28,7 @@ from hub.config import Settings
 from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
-from hub.events import EventNotifier
+from hub.events import EventNotifier, EventWriter
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
@@ -55,6 +55,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         lookups: RateLimiter | None = None,
         audit: AuditWriter | None = None,
         read_engine: AsyncEngine | None = None,
+        writer: EventWriter | None = None,
     ) -> None:
         super().__init__(
             build_schema(),
@@ -68,6 +69,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._audit = audit
         self._reads = ViewReads()  # compiled view statements, shared by this app's requests
         self._read_engine = read_engine
+        self._writer = writer
         self.authenticator = Authenticator(settings.auth, sessions)
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -83,6 +85,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             audit=self._audit,
             reads=self._reads,
             read_engine=self._read_engine,
+            writer=self._writer,
         )
         context.lookups = self._lookups
         caller = request.scope.get(CALLER_KEY)
@@ -128,7 +131,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     )
     notifier = EventNotifier(settings.database_url)
     audit = AuditWriter(audit_rows_writer(sessions))  # one per process: group-commits the access audit
-    graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine)
+    writer = EventWriter(sessions)  # one per process: channel events, on a pool of its own on PostgreSQL
+    graphql = HubGraphQL(sessions, settings, notifier, audit=audit, read_engine=read_engine, writer=writer)
     gate = AuthGate(
         graphql,
         graphql.authenticator,
@@ -152,6 +156,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         await notifier.start()
         await revocations.start()
         await audit.start()
+        await writer.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall every request
         # and subscriber for ~100 ms now and then (docs/benchmarks.md, subscribers).
@@ -160,6 +165,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         try:
             yield
         finally:
+            await writer.stop()
             await audit.stop()  # queued audit rows are written before the engine goes
             await revocations.stop()
             await notifier.stop()
@@ -183,4 +189,5 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.notifier = notifier
     app.state.audit = audit
     app.state.revocations = revocations
+    app.state.writer = writer
     return app

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from hub.config import Settings
 from hub.db import create_db_engine
-from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
+from hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL, read_events
 from hub.identity import steward
 from hub.identity.explain import explain as explain_pair
 from hub.identity.matcher import Comparison
@@ -478,14 +478,8 @@ def do_steward(settings: Settings, operation: str, refs: Mapping[str, str], acto
 async def identity_events_page(
     sessions: async_sessionmaker[AsyncSession], after: int, first: int
 ) -> tuple[list[EventLogEntry], bool]:
-    statement = (
-        select(EventLogEntry)
-        .where(EventLogEntry.seq > after, EventLogEntry.type.in_(IDENTITY_EVENT_TYPES))
-        .order_by(EventLogEntry.seq)
-        .limit(first + 1)
-    )
-    async with sessions() as session:
-        rows = list((await session.execute(statement)).scalars())
+    """The identity events after the cursor, read as the contact feed reads the log (up to its committed horizon)."""
+    rows = await read_events(sessions, after, first + 1, types=IDENTITY_EVENT_TYPES)
     return rows[:first], len(rows) > first
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,18 +11,12 @@ from typing import Any
 
 import strawberry
 
-from hub.events import EventConflict
+from hub.events import CustomerInactive, EventConflict, EventWriter, ServiceRequestMissing
 from hub.models import utcnow
-from resolvers.contacts import (
-    ContactRequest,
-    ServiceRequestMissing,
-    ServiceRequestUpdate,
-    record_contact,
-    update_service_request,
-)
-from schema.context import Info
-from schema.errors import BadUserInput, Conflict, NotFound
+from resolvers.contacts import ContactRequest, ServiceRequestUpdate, record_contact, update_service_request
+from schema.context import HubContext, Info
 from schema.enums import Channel, ContactType, Direction, RequestStatus
+from schema.errors import BadUserInput, Conflict, NotFound
 from schema.feed import ContactEvent
 from schema.lookup import CustomerRef, resolve_customer
 
@@ -107,6 +102,19 @@ def _event_errors() -> Iterator[None]:
         raise NotFound("no service request with that id", field="input.serviceRequestId") from None
     except EventConflict:
         raise Conflict("idempotency key was already used with a different input", field="input.idempotencyKey") from None
+    except CustomerInactive:  # resolved a moment ago, gone since
+        raise NotFound("no customer with that reference", field="input.customer") from None
+
+
+def _writer(context: HubContext) -> EventWriter:
+    """The process's writer; a context built without one (the schema run directly) writes through its sessions."""
+    return context.writer if context.writer is not None else EventWriter(context.sessions)
+
+
+def _golden_id_alone(ref: CustomerRef) -> str | None:
+    """The golden id when the reference is that alone: the write checks it names an active customer itself."""
+    given = {name: value for name, value in vars(ref).items() if value not in (None, "")}
+    return str(given["id"]) if set(given) == {"id"} else None
 
 
 def _plain(value: Any) -> Any:
@@ -130,28 +138,37 @@ class ContactMutation:
         phone = _text("input.phone", input.phone, 32)
         key = _text("input.idempotencyKey", input.idempotency_key, MAX_KEY)
         request_id = _service_request_id("input.serviceRequestId", input.service_request_id)
-        customer = await resolve_customer(info, input.customer, "input.customer.")
-        request = {name: _plain(value) for name, value in vars(input).items()}
+        golden_id = _golden_id_alone(input.customer)
+        resolved = golden_id is None
+        if golden_id is None:
+            golden_id = (await resolve_customer(info, input.customer, "input.customer.")).id
+        contact = ContactRequest(
+            golden_id=golden_id,
+            channel=input.channel.value,
+            type=input.type.value,
+            occurred_at=occurred_at,
+            direction=input.direction.value,
+            agent=agent,
+            summary=summary,
+            outcome=outcome,
+            phone=phone,
+            service_request_id=request_id,
+            idempotency_key=key,
+            recorded_by=info.context.caller.name,
+            request={name: _plain(value) for name, value in vars(input).items()},
+            customer_resolved=resolved,
+        )
+        writer = _writer(info.context)
         with _event_errors():
-            event, new = await record_contact(
-                info.context.sessions,
-                info.context.notifier,
-                ContactRequest(
-                    golden_id=customer.id,
-                    channel=input.channel.value,
-                    type=input.type.value,
-                    occurred_at=occurred_at,
-                    direction=input.direction.value,
-                    agent=agent,
-                    summary=summary,
-                    outcome=outcome,
-                    phone=phone,
-                    service_request_id=request_id,
-                    idempotency_key=key,
-                    recorded_by=info.context.caller.name,
-                    request=request,
-                ),
-            )
+            try:
+                event, new = await record_contact(writer, info.context.notifier, contact)
+            except CustomerInactive:
+                if resolved:
+                    raise
+                # Not an active customer: resolving says why (NOT_FOUND, split) or finds the survivor of a merge.
+                survivor = await resolve_customer(info, input.customer, "input.customer.")
+                contact = dataclasses.replace(contact, golden_id=survivor.id, customer_resolved=True)
+                event, new = await record_contact(writer, info.context.notifier, contact)
         return EventPayload(event=ContactEvent.of(event), replayed=not new)
 
     @strawberry.mutation(description="Move a service request along (e.g. a complaint to resolved), from any channel.")
@@ -167,7 +184,7 @@ class ContactMutation:
             request.pop("at")  # "now" differs on every retry; the key must still match
         with _event_errors():
             event, new = await update_service_request(
-                info.context.sessions,
+                _writer(info.context),
                 info.context.notifier,
                 ServiceRequestUpdate(
                     service_request_id=request_id,

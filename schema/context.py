@@ -4,7 +4,8 @@ For a WebSocket the context lives as long as the connection, so it also
 counts the connection's open subscriptions. ``caller`` is who is asking, as
 authentication found it (``hub.auth``); ``lookups`` counts each caller's
 look-ups by phone or ID number (``schema.permissions``); ``audit`` is the app's
-audit writer (``hub.auth.audit_writer``), shared by all requests of the process.
+audit writer (``hub.auth.audit_writer``) and ``writer`` its writer of channel events
+(``hub.events.writer``), both shared by all requests of the process.
 ``db`` is the request's one database connection (``hub.db.request_connection``): the loaders read
 through it, and a mutation that wants its writes on it asks ``db.transaction()``; it is given back
 when the operation ends (``schema.build.RequestConnectionScope``). ``reads`` holds the app's compiled
@@ -28,6 +29,7 @@ from hub.auth.scopes import ANONYMOUS, Caller
 from hub.config import Settings
 from hub.db.request_connection import RequestConnection
 from hub.events.notify import EventNotifier
+from hub.events.writer import EventWriter
 from resolvers.loaders import Loaders, ViewReads
 from resolvers.plan import CustomerPlan
 
@@ -47,6 +49,7 @@ class HubContext:
     audit: AuditWriter | None = None  # the process's audit writer; None: audit rows are written inline
     reads: ViewReads | None = None  # the app's compiled view statements (None: this context's own)
     read_engine: AsyncEngine | None = None  # the app's engine of autocommit connections (None: the sessions' engine)
+    writer: EventWriter | None = None  # the process's event writer; None: events are written through ``sessions``
     db: RequestConnection = field(init=False)
     loaders: Loaders = field(init=False)
     plans: dict[Any, CustomerPlan] = field(default_factory=dict, init=False)  # by field path (schema.planning)

@@ -20,7 +20,7 @@ from typing import Any
 
 import strawberry
 
-from hub.events import count_events, event_exists, merged_aliases, read_events, touches
+from hub.events import LoggedEvent, count_events, event_exists, merged_aliases, read_events, touches
 from hub.models import EventLogEntry
 from resolvers.operations import IDENTITY_EVENT_TYPES
 from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
@@ -70,7 +70,7 @@ class ContactEvent:
     subject_id: strawberry.Private[str | None] = None
 
     @classmethod
-    def of(cls, row: EventLogEntry, subject_id: str | None = None) -> ContactEvent:
+    def of(cls, row: EventLogEntry | LoggedEvent, subject_id: str | None = None) -> ContactEvent:
         payload: dict[str, Any] = row.payload or {}
 
         def _id(name: str) -> strawberry.ID | None:

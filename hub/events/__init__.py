@@ -1,22 +1,29 @@
-"""The contact-event log: append (idempotent, in commit order), read after a cursor, wake subscribers."""
+"""The contact-event log: channel events written in commit order (idempotent), read after a cursor, subscribers woken."""
 
 from hub.events.aliases import merged_aliases, touches
-from hub.events.log import (
-    EventConflict,
-    NewEvent,
-    append_event,
-    count_events,
-    event_exists,
-    read_events,
-    request_hash,
-)
+from hub.events.log import count_events, event_exists, read_events, request_hash
 from hub.events.notify import EventNotifier
+from hub.events.writer import EventWriter
+from hub.events.writes import (
+    Appended,
+    ContactWrite,
+    CustomerInactive,
+    EventConflict,
+    LoggedEvent,
+    RequestUpdateWrite,
+    ServiceRequestMissing,
+)
 
 __all__ = [
+    "Appended",
+    "ContactWrite",
+    "CustomerInactive",
     "EventConflict",
     "EventNotifier",
-    "NewEvent",
-    "append_event",
+    "EventWriter",
+    "LoggedEvent",
+    "RequestUpdateWrite",
+    "ServiceRequestMissing",
     "count_events",
     "event_exists",
     "merged_aliases",

@@ -1,133 +1,42 @@
-"""Writing and reading the append-only event log.
+"""Reading the append-only event log, and what its writers share.
 
-Ordering. Subscribers resume from "seq > cursor", so a row must never
-become visible after a row with a higher ``seq``. SQLite serializes writers
-already. On PostgreSQL, sequence values are handed out before commit, so two
-concurrent transactions can commit out of order; every append therefore
-takes ``pg_advisory_xact_lock(EVENT_LOG_LOCK)`` first, which makes the
-append-and-commit of event-log rows strictly sequential. Throughput is one
-event transaction at a time, which is ample for contact events (see
-docs/api.md).
-
-Idempotency. ``append_event`` inserts with ON CONFLICT DO NOTHING on the
-unique ``idempotency_key``; when the key exists, the stored row is read back
-and its ``request_hash`` compared: same request -> the first row is returned,
-different request -> :class:`EventConflict`. ``extra`` runs in the same
-transaction for a new event only, so the facts written alongside an event
-exist exactly once.
+Ordering. Subscribers resume from "seq > cursor", so a row must never become visible after a
+row with a higher ``seq``. On PostgreSQL writers hold :data:`EVENT_LOG_LOCK` from before they
+draw a ``seq`` until they end, and :func:`read_events` reads only up to the horizon its barrier
+finds (``hub.events.order``): rows below it are final. SQLite serializes writers, so its rows
+commit in ``seq`` order. Channel events are written by ``hub.events.writer``, identity events by
+``hub.identity.golden.record_event``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.models import EventLogEntry, utcnow
+from hub.events.order import EVENT_LOG_LOCK, committed_horizon
+from hub.models import EventLogEntry
 
 __all__ = [
     "EVENT_LOG_LOCK",
     "NOTIFY_CHANNEL",
-    "EventConflict",
-    "NewEvent",
-    "append_event",
     "count_events",
     "event_exists",
     "read_events",
     "request_hash",
 ]
 
-EVENT_LOG_LOCK = 0x0C360E7  # fixed advisory-lock key for event-log appends
 NOTIFY_CHANNEL = "c360_events"
-
-
-class EventConflict(Exception):
-    """The idempotency key was used before with a different request."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__("idempotency key was already used with a different request")
-        self.key = key
 
 
 def request_hash(request: dict[str, Any]) -> str:
     """A stable hash of a request's canonical JSON (sorted keys, no whitespace)."""
     canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    type: str
-    golden_id: str | None
-    channel: str | None
-    occurred_at: datetime
-    payload: dict[str, Any]
-    recorded_by: str | None = None
-    idempotency_key: str | None = None
-    request: dict[str, Any] = field(default_factory=dict)  # what the hash covers
-
-
-Extra = Callable[[AsyncSession, EventLogEntry], Awaitable[None]]
-
-
-async def append_event(
-    sessions: async_sessionmaker[AsyncSession], event: NewEvent, extra: Extra | None = None
-) -> tuple[EventLogEntry, bool]:
-    """Append ``event`` (or find its earlier twin); returns the row and whether it is new.
-
-    Committed before returning. Raises :class:`EventConflict` for a reused key
-    with a different request.
-    """
-    digest = request_hash(event.request) if event.idempotency_key else None
-    async with sessions() as session:
-        async with session.begin():
-            dialect = session.bind.dialect.name
-            if dialect == "postgresql":
-                await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK})
-            values = {
-                "event_id": str(uuid.uuid4()),
-                "type": event.type,
-                "golden_id": event.golden_id,
-                "channel": event.channel,
-                "payload": event.payload,
-                "occurred_at": event.occurred_at,
-                "recorded_at": utcnow(),
-                "recorded_by": event.recorded_by,
-                "idempotency_key": event.idempotency_key,
-                "request_hash": digest,
-            }
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = (
-                insert(EventLogEntry)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(EventLogEntry.seq)
-            )
-            seq = (await session.execute(statement)).scalar_one_or_none()
-            if seq is None:
-                existing = (
-                    await session.execute(
-                        select(EventLogEntry).where(EventLogEntry.idempotency_key == event.idempotency_key)
-                    )
-                ).scalar_one()
-                if existing.request_hash != digest:
-                    raise EventConflict(event.idempotency_key or "")
-                return existing, False
-            row = (await session.execute(select(EventLogEntry).where(EventLogEntry.seq == seq))).scalar_one()
-            if extra is not None:
-                await extra(session, row)
-            if dialect == "postgresql":
-                # Delivered at commit; only a wake-up, the log stays the source of truth.
-                await session.execute(text("SELECT pg_notify(:channel, :seq)"), {"channel": NOTIFY_CHANNEL, "seq": str(seq)})
-        return row, True
 
 
 async def event_exists(sessions: async_sessionmaker[AsyncSession], seq: int) -> bool:
@@ -161,7 +70,8 @@ async def read_events(
     golden_ids: Sequence[str] = (),
     also: Sequence[str] = (),
 ) -> list[EventLogEntry]:
-    """Events with ``seq > after`` in ``seq`` order, at most ``limit``.
+    """Events with ``seq > after`` in ``seq`` order, at most ``limit``; on PostgreSQL only up to the
+    committed horizon, so no event can later appear below the last one returned.
 
     The filters are and-ed; events of the types in ``also`` pass whatever the filters say (the
     feed reads identity events alongside a customer's contact events, to follow merges live).
@@ -182,4 +92,7 @@ async def read_events(
         statement = statement.where(*wanted)
     statement = statement.order_by(EventLogEntry.seq).limit(limit)
     async with sessions() as session:
+        horizon = await committed_horizon(session)
+        if horizon is not None:
+            statement = statement.where(EventLogEntry.seq <= horizon)
         return list((await session.execute(statement)).scalars())

@@ -75,13 +75,13 @@ class Group:
 
 
 def record_event(session: Session, type_: str, golden_id: str, payload: dict[str, Any], actor: str | None = None) -> int:
-    """Append an identity event to the event log the way ``hub.events.log.append_event`` does, synchronously.
+    """Append an identity event to the event log, synchronously, in the caller's transaction.
 
-    On PostgreSQL the row is inserted under the event log's ordering lock
-    (``pg_advisory_xact_lock(EVENT_LOG_LOCK)``, held until this transaction
-    commits, so no row with a lower ``seq`` can become visible later) and a
-    ``pg_notify`` wake-up is queued for the commit. SQLite serializes writers
-    already. Returns the event's ``seq``.
+    On PostgreSQL the row is inserted under the event log's ordering lock, taken
+    exclusively (``pg_advisory_xact_lock(EVENT_LOG_LOCK)``, held until this
+    transaction ends, so readers wait for it before reading past its ``seq``:
+    ``hub.events.order``) and a ``pg_notify`` wake-up is queued for the commit.
+    SQLite serializes writers already. Returns the event's ``seq``.
     """
     now = utcnow()
     dialect = session.get_bind().dialect.name

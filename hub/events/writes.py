@@ -1,0 +1,166 @@
+"""What a channel's event writes, whichever database runs it (``hub.events.pg_writes``, ``hub.events.portable_writes``).
+
+A contact lands as a silo's record does, plus its place in the log: the ``event_log`` row (the
+feed), a ``source_record`` of source ``channel:<channel>``, kind ``contact`` and source key = the
+event id, and the ``contact`` fact hanging off it with ``event_seq``. A complaint or fault report
+that names no service request also opens one: its own source record (kind ``service_request``),
+the ``service_request`` fact (status ``open``) and the first step of its status history. A
+service-request update appends a status step, moves the request and logs the event.
+
+Everything of one event is one transaction. The outcome is :class:`Appended`, or one of the
+refusals below; nothing is stored when the writer refuses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hub.models import utcnow
+
+__all__ = [
+    "CONTACT_RECORDED",
+    "SERVICE_REQUEST_UPDATED",
+    "CLOSING_STATUSES",
+    "HUB_PARTY_SOURCE",
+    "IDEMPOTENCY_SCOPE",
+    "Appended",
+    "ContactWrite",
+    "LoggedEvent",
+    "CustomerInactive",
+    "EventConflict",
+    "RequestUpdateWrite",
+    "ServiceRequestMissing",
+    "channel_source",
+    "new_event_id",
+]
+
+CONTACT_RECORDED = "contact.recorded"
+SERVICE_REQUEST_UPDATED = "service_request.updated"
+CLOSING_STATUSES = frozenset({"resolved", "closed"})
+HUB_PARTY_SOURCE = "golden"  # facts written by the hub point at their party by golden id
+
+# The event_log columns whose values make two requests "the same request" for idempotency: the
+# columns of the unique constraint that ON CONFLICT names and the replay looks up. Scoping keys to
+# the credential that recorded them means a migration of that constraint and one more name here.
+IDEMPOTENCY_SCOPE: tuple[str, ...] = ("idempotency_key",)
+
+
+class EventConflict(Exception):
+    """The idempotency key was used before with a different request."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("idempotency key was already used with a different request")
+        self.key = key
+
+
+class ServiceRequestMissing(LookupError):
+    """No live service request has the id the event names."""
+
+
+class CustomerInactive(LookupError):
+    """The golden id is not an active customer (unknown, merged or split): resolve the reference, then write again."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """An ``event_log`` row as stored, as the writers answer it (no ORM instance: cheaper to build)."""
+
+    seq: int
+    event_id: str
+    type: str
+    golden_id: str | None
+    channel: str | None
+    payload: dict[str, Any]
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: str | None
+    idempotency_key: str | None
+    request_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    event: LoggedEvent  # the row as stored (the first one, when replayed)
+    new: bool  # False: an earlier request with the same idempotency key answered
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def channel_source(channel: str) -> str:
+    """The source name of what a channel writes through the hub."""
+    return f"channel:{channel}"
+
+
+@dataclass(frozen=True)
+class ContactWrite:
+    golden_id: str
+    channel: str
+    type: str
+    occurred_at: datetime
+    direction: str | None
+    agent: str | None
+    summary: str | None
+    outcome: str | None
+    phone: str | None
+    service_request_id: int | None  # link to this live request
+    opens_request: bool  # no link: open a request for this contact
+    recorded_by: str | None
+    idempotency_key: str | None
+    request_hash: str | None  # of the request as the channel sent it (None without a key)
+    # False: ``golden_id`` is the caller's own reference, written only if it is an active customer
+    # (else CustomerInactive). True: it was resolved from the reference, merges followed.
+    customer_resolved: bool = False
+    event_id: str = field(default_factory=new_event_id)
+    recorded_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def source(self) -> str:
+        return channel_source(self.channel)
+
+    def payload(self) -> dict[str, Any]:
+        """The event's payload before the writer adds the ids it draws; also the source records' ``raw``."""
+        return {
+            "customerId": self.golden_id,
+            "channel": self.channel,
+            "type": self.type,
+            "direction": self.direction,
+            "occurredAt": self.occurred_at.isoformat(),
+            "agent": self.agent,
+            "summary": self.summary,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass(frozen=True)
+class RequestUpdateWrite:
+    service_request_id: int
+    status: str
+    channel: str
+    at: datetime
+    agent: str | None
+    note: str | None
+    recorded_by: str | None
+    idempotency_key: str | None
+    request_hash: str | None
+    event_id: str = field(default_factory=new_event_id)
+    recorded_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return self.at if self.status in CLOSING_STATUSES else None
+
+    def payload(self, golden_id: str | None) -> dict[str, Any]:
+        return {
+            "serviceRequestId": self.service_request_id,
+            "customerId": golden_id,
+            "status": self.status,
+            "channel": self.channel,
+            "agent": self.agent,
+            "note": self.note,
+            "occurredAt": self.at.isoformat(),
+        }

@@ -121,9 +121,13 @@ def hub(tmp_path_factory: pytest.TempPathFactory, fresh_database_url: Any) -> It
             log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for this package's tests.
+
+    Package scope, not session: Playwright's sync API keeps an event loop running on the main
+    thread while it is open, and later tests that call ``asyncio.run`` would find it.
+    """
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (.ci/run does) to run the browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")

@@ -73,6 +73,8 @@ def serve_workers(app: str, host: str, port: int, workers: int, options: dict[st
     if reuseport_supported():
         run_workers(app, host, port, workers, options)
         return
+    import uvicorn  # imported when serving: other commands start without the web stack
+
     # A worker that has not finished starting within uvicorn's default 5 s is killed and restarted;
     # on a busy host the imports alone can take that long, and the restarts never end.
     uvicorn.run(

@@ -18,7 +18,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from hub.cli._console import console, err_console, error_line, fail, print_table, progress_bar
+from hub.cli._console import err_console, error_line, fail, print_table, progress_bar
 from hub.config import ConfigError, Settings, load_settings
 from hub.db import DatabaseError, create_db_engine
 from hub.db.migrate import ensure_current

@@ -11,8 +11,10 @@ sensitive kinds returned. Subscriptions are not views of a customer and are
 not audited per event (their start is logged).
 
 In the app the rows go to the process's :class:`~hub.auth.audit_writer.AuditWriter`
-(``context.audit``), which group-commits them in the background: the answer does not wait for the
-insert, and a failed insert is retried, not turned into an error. Without a running writer (schema
+(``context.audit``), which group-commits them in the background: a query's answer does not wait for
+the insert (a crash loses at most the writer's ``max_lag`` of answers), a mutation's waits for its
+group commit (an acknowledged write always has its row), and a failed insert is retried, not turned
+into an error. Without a running writer (schema
 tests, tools that execute the schema directly) the rows are written before the answer, which is
 withheld if that fails. Either way the insert itself is :meth:`AuditTrail.write`.
 """
@@ -111,7 +113,9 @@ class AuditTrail(SchemaExtension):
         ]
         writer = context.audit
         if writer is not None and writer.running:
-            await writer.submit(rows)  # waits only when the writer's queue is full
+            await writer.submit(rows)  # waits only when the writer's queue is full or behind
+            if action == "write":
+                await writer.flush()  # an acknowledged write always has its audit row
             return
         try:
             await self.write(context.sessions, rows)

@@ -9,20 +9,29 @@ logged (counts only, no personal data) and retried with a growing pause until it
 shutdown :meth:`stop` writes what is queued before the engine is disposed.
 
 The trade-off (docs/security.md, Audit): an answer is no longer withheld when its audit write
-fails, and rows from the last ~100 ms can be lost if the process crashes.
+fails, and rows accepted but not yet committed are lost if the process crashes. That loss is
+bounded in time, not only in rows: while the oldest uncommitted row is older than ``max_lag``
+(0.5 s), :meth:`submit` waits, so the rows a crash can take are those of at most ``max_lag`` of
+answers, however far a slow or unreachable database has let the writer fall behind. Mutations
+(``schema/audit_ext.py``) await :meth:`flush` before answering: an acknowledged write always has
+its audit row.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["AuditWriter", "WriteRows"]
+__all__ = ["DEFAULT_MAX_LAG", "AuditWriter", "WriteRows"]
 
 log = logging.getLogger(__name__)
+
+DEFAULT_MAX_LAG = 0.5  # seconds of answers a crash can cost the audit at most (docs/security.md)
 
 WriteRows = Callable[[list[dict[str, Any]]], Awaitable[None]]
 
@@ -36,6 +45,7 @@ class AuditWriter:
         *,
         max_rows: int = 10_000,
         interval: float = 0.1,
+        max_lag: float = DEFAULT_MAX_LAG,
         retry_initial: float = 0.1,
         retry_max: float = 5.0,
         stop_timeout: float = 30.0,
@@ -43,6 +53,7 @@ class AuditWriter:
         self._write = write
         self.max_rows = max_rows
         self.interval = interval
+        self.max_lag = max_lag
         self.retry_initial = retry_initial
         self.retry_max = retry_max
         self.stop_timeout = stop_timeout
@@ -50,6 +61,7 @@ class AuditWriter:
         self._in_flight = 0  # rows taken by the batch being written: they still hold queue space
         self._submitted = 0  # rows accepted so far
         self._committed = 0  # rows written so far (rows are written in the order accepted)
+        self._accepted: collections.deque[tuple[float, int]] = collections.deque()  # (monotonic time, rows) per submit not yet committed
         self._wake = asyncio.Event()  # flush, stop or a full queue: write now, do not wait for company
         self._stopping = False
         self._changed: asyncio.Condition | None = None
@@ -81,15 +93,23 @@ class AuditWriter:
         self._task = asyncio.create_task(self._run(), name="audit-writer")
 
     async def submit(self, rows: list[dict[str, Any]]) -> None:
-        """Queue ``rows``; waits only while the queue is full. Call it only while :attr:`running`."""
+        """Queue ``rows``; waits while the queue is full or behind by more than ``max_lag``.
+
+        Call it only while :attr:`running`.
+        """
         if not rows:
             return
         assert self._changed is not None, "AuditWriter.submit before start"
         async with self._changed:
+            if self._lagging():
+                self._wake.set()  # write what is queued now rather than wait for company
             # A single operation larger than the whole queue still goes in, alone.
-            await self._changed.wait_for(lambda: self._stopping or self._used() == 0 or self._used() + len(rows) <= self.max_rows)
+            await self._changed.wait_for(
+                lambda: self._stopping or self._used() == 0 or (self._used() + len(rows) <= self.max_rows and not self._lagging())
+            )
             self._queue.extend(rows)
             self._submitted += len(rows)
+            self._accepted.append((time.monotonic(), len(rows)))
             if self._used() >= self.max_rows:
                 self._wake.set()
             self._changed.notify_all()
@@ -127,6 +147,16 @@ class AuditWriter:
 
     def _used(self) -> int:
         return len(self._queue) + self._in_flight
+
+    def _lagging(self) -> bool:
+        """The oldest row not yet committed was accepted more than ``max_lag`` ago."""
+        return bool(self._accepted) and time.monotonic() - self._accepted[0][0] > self.max_lag
+
+    def _committed_rows(self, count: int) -> None:
+        """Forget the acceptance times of the ``count`` oldest rows (batches take whole submits, in order)."""
+        while count > 0 and self._accepted:
+            _, rows = self._accepted.popleft()
+            count -= rows
 
     async def _next_batch(self) -> list[dict[str, Any]] | None:
         """Wait for rows, then up to ``interval`` more for company (unless flushing, stopping or full)."""
@@ -176,4 +206,5 @@ class AuditWriter:
             async with self._changed:
                 self._in_flight = 0
                 self._committed += len(batch)
+                self._committed_rows(len(batch))
                 self._changed.notify_all()

@@ -132,3 +132,45 @@ def test_a_full_queue_makes_producers_wait_and_drops_nothing() -> None:
 
     asyncio.run(main())
     assert written == list(range(11))
+
+
+def test_a_writer_behind_by_more_than_its_lag_holds_new_rows_until_it_catches_up() -> None:
+    """What a crash can lose is bounded in time: rows older than ``max_lag`` uncommitted stop new answers."""
+    written: list[int] = []
+
+    async def main() -> None:
+        gate = asyncio.Event()
+
+        async def stuck(rows: list[dict[str, Any]]) -> None:
+            await gate.wait()  # a database that does not answer
+            written.extend(row["n"] for row in rows)
+
+        writer = AuditWriter(stuck, interval=0.01, max_lag=0.1)
+        await writer.start()
+        await writer.submit([{"n": 0}])  # accepted at once: nothing is behind yet
+        await asyncio.sleep(0.15)
+        late = asyncio.create_task(writer.submit([{"n": 1}]))
+        await asyncio.sleep(0.1)
+        assert not late.done()  # row 0 has waited longer than max_lag: the next operation waits with it
+        gate.set()
+        await late
+        await writer.stop()
+
+    asyncio.run(main())
+    assert written == [0, 1]
+
+
+def test_a_mutation_answers_only_after_its_audit_row_is_committed(settings: Settings, people: dict[str, str]) -> None:
+    engine = create_db_engine(settings.database_url)
+    key = create_key(engine, "app", {"customer:read", "contact:write"}).key
+    engine.dispose()
+    record = """mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq } } }"""
+    contact = {"customer": {"id": people["me"]}, "channel": "APP", "type": "INQUIRY",
+               "occurredAt": "2024-05-01T09:30:00+00:00", "summary": "asked about roaming"}  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        writer: AuditWriter = client.app.state.audit  # type: ignore[attr-defined]
+        writer.interval = 3600.0  # nothing is written in the background unless asked
+        response = client.post("/graphql", json={"query": record, "variables": {"input": contact}},
+                               headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+        assert response.json()["data"]["recordContact"]["event"]["seq"] > 0, response.json()
+        assert _audit_rows(settings.database_url, action="write", customer_id=people["me"]) == 1

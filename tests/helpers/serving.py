@@ -1,0 +1,43 @@
+"""``c360 serve`` as a child process on loopback, for tests that kill it, restart it or run it as another role."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.demo_process import stop_process
+
+__all__ = ["serving"]
+
+STARTUP_S = 60
+
+
+@contextmanager
+def serving(work_dir: Path, database_url: str, port: int, workers: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+    """The hub serving ``database_url`` on ``port`` until the block ends (stopped as Ctrl-C would), or killed."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
+    environment |= {"C360_DATABASE_URL": database_url, "C360_RATE_LIMIT": "1000000"}
+    with (work_dir / f"serve-{time.monotonic_ns()}.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "serve", "--workers", str(workers), "--port", str(port)],
+            cwd=work_dir, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + STARTUP_S
+            while True:
+                assert process.poll() is None and time.monotonic() < deadline, "the hub did not start"
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield process
+        finally:
+            if process.poll() is None:
+                stop_process(process)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import strawberry
@@ -20,6 +21,7 @@ from schema.pagination import DEFAULT_FIRST, Connection, Edge, PageInfo, built_c
 __all__ = ["CustomerRef", "LookupQuery", "SearchHit", "resolve_customer", "customer_by_id", "MAX_SEARCH_FIRST"]
 
 MAX_SEARCH_FIRST = 50
+_GOLDEN_ID_SHAPE = re.compile(r"G[0-9A-HJKMNP-TV-Z]{18}")  # hub.models.golden.new_golden_id
 
 
 @strawberry.input(
@@ -43,7 +45,10 @@ async def customer_by_id(info: Info, golden_id: str, field: str = "id", plan: Cu
             f"customer {golden_id} was split; ask for one of the customers it became", field=field, splitInto=list(found.into)
         )
     if found is None:
-        raise NotFound(f"no customer with id {golden_id}", field=field)
+        # Echo only what has the shape of a golden id: a phone or ID number typed into `id` stays out of
+        # the answer and of every log and proxy the error passes through.
+        named = f"id {golden_id}" if _GOLDEN_ID_SHAPE.fullmatch(golden_id) else "the id given"
+        raise NotFound(f"no customer with {named}", field=field)
     return found
 
 

@@ -14,7 +14,6 @@ import threading
 import time
 import urllib.error
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select

@@ -17,6 +17,8 @@ from hub.models import SourceRecord, SourceRecordVersion, Subscription, SyncRun
 from sync import run_stream
 from sync.history import ABANDONED
 
+pytestmark = pytest.mark.reliability
+
 CHILD = Path(__file__).with_name("sync_child.py")
 
 

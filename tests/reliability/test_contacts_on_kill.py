@@ -11,55 +11,29 @@ source record.
 from __future__ import annotations
 
 import json
-import os
 import queue
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.models import Contact, EventLogEntry, SourceRecord
 from tests.api import factory
-from tests.demo_process import free_port, stop_process
+from tests.demo_process import free_port
+from tests.helpers.serving import serving
+
+pytestmark = pytest.mark.reliability
 
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { replayed event { seq eventId } } }"
 KEYS = 240
 WRITERS = 8
-STARTUP_S = 60
-
-
-@contextmanager
-def _serving(work_dir: Path, database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-    environment |= {"C360_DATABASE_URL": database_url, "C360_RATE_LIMIT": "1000000"}
-    with (work_dir / f"serve-{time.monotonic_ns()}.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--workers", "1", "--port", str(port)],
-            cwd=work_dir, env=environment, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_S
-            while True:
-                assert process.poll() is None and time.monotonic() < deadline, "the hub did not start"
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            yield process
-        finally:
-            if process.poll() is None:
-                stop_process(process)
 
 
 def _send(port: int, credential: str, customer_id: str, key: str, patience: float = 30) -> dict[str, Any] | None:
@@ -143,15 +117,16 @@ def _facts(engine: Any) -> tuple[list[int], list[str]]:
 
 
 def test_sigkill_mid_burst_keeps_exactly_the_acknowledged_events(
-    work_dir: Path, database_url: str, engine: Any, seed: Any, full_access_key: str
+    work_dir: Path, database_url: str, engine: Any, full_access_key: str
 ) -> None:
-    customer_id = seed(lambda s: factory.customer(s, "张伟").id)
+    with Session(engine) as session, session.begin():
+        customer_id = factory.customer(session, "张伟").id
     keys = [f"burst-{i:04d}" for i in range(KEYS)]
     acked: dict[str, dict[str, Any]] = {}
     port = free_port()
     stop = threading.Event()
 
-    with _serving(work_dir, database_url, port) as hub:
+    with serving(work_dir, database_url, port) as hub:
         impatient = frozenset(keys[::5])
         sending = threading.Thread(target=lambda: _burst(port, full_access_key, customer_id, keys, acked, stop, impatient))
         sending.start()
@@ -175,7 +150,7 @@ def test_sigkill_mid_burst_keeps_exactly_the_acknowledged_events(
     assert sorted(seqs) == sorted(seq for seq, _ in stored.values())  # one contact per stored event, none without
     assert sorted(records) == sorted(event_id for _, event_id in stored.values())
 
-    with _serving(work_dir, database_url, port):
+    with serving(work_dir, database_url, port):
         retried: dict[str, dict[str, Any]] = {}
         left = [key for key in keys if key not in acknowledged]
         for _attempt in range(3):

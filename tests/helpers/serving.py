@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.demo_process import stop_process
 
-__all__ = ["serving"]
+__all__ = ["kill_mid_burst", "serving"]
 
 STARTUP_S = 60
 
@@ -41,3 +43,18 @@ def serving(work_dir: Path, database_url: str, port: int, workers: int = 1) -> I
         finally:
             if process.poll() is None:
                 stop_process(process)
+
+
+def kill_mid_burst(hub: subprocess.Popen[bytes], burst: Callable[[threading.Event], None], answered: Callable[[], int], at: int) -> None:
+    """Run ``burst`` (given a stop flag) in a thread, SIGKILL the hub once ``answered()`` reaches ``at``, then stop the burst."""
+    stop = threading.Event()
+    sending = threading.Thread(target=burst, args=(stop,))
+    sending.start()
+    deadline = time.monotonic() + 90
+    while answered() < at:
+        assert time.monotonic() < deadline and sending.is_alive(), f"{answered()} answered"
+        time.sleep(0.005)
+    hub.send_signal(signal.SIGKILL)
+    hub.wait(10)
+    stop.set()
+    sending.join(60)

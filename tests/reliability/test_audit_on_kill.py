@@ -9,7 +9,6 @@ is touched once, so each audit row names the answer it belongs to), and note whe
 from __future__ import annotations
 
 import itertools
-import signal
 import threading
 import time
 import urllib.error
@@ -23,7 +22,7 @@ from hub.auth.audit_writer import DEFAULT_MAX_LAG
 from hub.models import AuditEntry
 from tests.api import factory
 from tests.demo_process import free_port, post_graphql
-from tests.helpers.serving import serving
+from tests.helpers.serving import kill_mid_burst, serving
 
 pytestmark = pytest.mark.reliability
 
@@ -78,19 +77,9 @@ def test_sigkill_loses_no_audit_row_of_a_write_and_at_most_the_lag_bound_of_read
 ) -> None:
     customers = _customers(engine)
     answered: dict[str, tuple[str, float]] = {}
-    stop = threading.Event()
     port = free_port()
     with serving(work_dir, database_url, port) as hub:
-        sending = threading.Thread(target=_traffic, args=(port, full_access_key, customers, answered, stop))
-        sending.start()
-        deadline = time.monotonic() + 90
-        while len(answered) < CUSTOMERS // 3:  # mid-burst
-            assert time.monotonic() < deadline and sending.is_alive(), len(answered)
-            time.sleep(0.01)
-        hub.send_signal(signal.SIGKILL)
-        hub.wait(10)
-        stop.set()
-        sending.join(60)
+        kill_mid_burst(hub, lambda stop: _traffic(port, full_access_key, customers, answered, stop), answered.__len__, CUSTOMERS // 3)
     assert CUSTOMERS // 3 <= len(answered) < CUSTOMERS  # killed mid-burst
 
     with Session(engine) as session:

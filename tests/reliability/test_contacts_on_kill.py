@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import queue
-import signal
 import threading
 import time
 import urllib.error
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 from hub.models import Contact, EventLogEntry, SourceRecord
 from tests.api import factory
 from tests.demo_process import free_port
-from tests.helpers.serving import serving
+from tests.helpers.serving import kill_mid_burst, serving
 
 pytestmark = pytest.mark.reliability
 
@@ -124,20 +123,10 @@ def test_sigkill_mid_burst_keeps_exactly_the_acknowledged_events(
     keys = [f"burst-{i:04d}" for i in range(KEYS)]
     acked: dict[str, dict[str, Any]] = {}
     port = free_port()
-    stop = threading.Event()
 
     with serving(work_dir, database_url, port) as hub:
         impatient = frozenset(keys[::5])
-        sending = threading.Thread(target=lambda: _burst(port, full_access_key, customer_id, keys, acked, stop, impatient))
-        sending.start()
-        deadline = time.monotonic() + 60
-        while len(acked) < KEYS // 4:  # mid-burst: a quarter answered
-            assert time.monotonic() < deadline and sending.is_alive(), len(acked)
-            time.sleep(0.005)
-        hub.send_signal(signal.SIGKILL)
-        hub.wait(10)
-        stop.set()
-        sending.join(60)
+        kill_mid_burst(hub, lambda stop: _burst(port, full_access_key, customer_id, keys, acked, stop, impatient), acked.__len__, KEYS // 4)
     acknowledged = dict(acked)
     assert KEYS // 4 <= len(acknowledged) < KEYS  # killed mid-burst
     assert not [answer for answer in acknowledged.values() if "errors" in answer]

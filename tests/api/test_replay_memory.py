@@ -1,0 +1,96 @@
+"""A replay of a long backlog delivers every event once, in order, in memory that does not grow with the backlog.
+
+The replay reads the log in pages (``schema.feed.REPLAY_BATCH`` rows) and is pulled by the socket's
+sends, so a subscription holds one page at a time. graphql-core, though, kept an entry for every
+event delivered in a memo the subscription's executor shares with each event's executor (about
+2 kB an event, for as long as the subscription lives): ``schema.executor.HubExecutor`` gives each
+event its own. Memory is measured with tracemalloc in this process, where the server runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import websockets
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from hub.models import EventLogEntry
+from tests.api.test_subscriptions import _KEYS, Server, customer_id  # noqa: F401  (fixture)
+
+BACKLOG = 8000
+MEASURED_FROM = 1000  # the first pages warm caches (statements, documents); growth is measured after them
+GROWTH_LIMIT = 1_000_000  # bytes over the remaining 7000 events; the leak cost ~2 kB an event
+SUBSCRIBE = "subscription { contactEvents { seq summary } }"
+
+
+@pytest.fixture
+def backlog(engine: Any, customer_id: str) -> list[int]:  # noqa: F811
+    """BACKLOG contact events in the log; their seqs in order."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": str(uuid.uuid4()),
+            "type": "contact.recorded",
+            "golden_id": customer_id,
+            "channel": "app",
+            "payload": {"type": "inquiry", "summary": f"event {i} " + "x" * 200},
+            "occurred_at": now,
+            "recorded_at": now,
+        }
+        for i in range(BACKLOG)
+    ]
+    with Session(engine) as session, session.begin():
+        session.execute(insert(EventLogEntry), rows)
+        return list(session.scalars(select(EventLogEntry.seq).order_by(EventLogEntry.seq)))
+
+
+@pytest.fixture
+def traced() -> Iterator[None]:
+    tracemalloc.start()
+    try:
+        yield
+    finally:
+        tracemalloc.stop()
+
+
+def _traced_now() -> int:
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
+async def _replay(url: str, count: int) -> tuple[list[int], int]:
+    """Subscribe with no cursor and read ``count`` events; their seqs, and how much traced memory grew
+    between event MEASURED_FROM and the last one (the subscription still open)."""
+    key = _KEYS[url.split("/")[2]]
+    seqs: list[int] = []
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "replay", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+        start = 0
+        while len(seqs) < count:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 60))
+            assert message["type"] == "next" and "errors" not in message["payload"], message
+            seqs.append(message["payload"]["data"]["contactEvents"]["seq"])
+            if len(seqs) == MEASURED_FROM:
+                start = _traced_now()
+        grown = _traced_now() - start
+    return seqs, grown
+
+
+def test_replay_of_a_long_backlog_is_complete_ordered_and_bounded_in_memory(
+    database_url: str, backlog: list[int], traced: None
+) -> None:
+    with Server(database_url) as server:
+        seqs, grown = asyncio.run(_replay(server.ws_url, BACKLOG))
+    assert seqs == backlog  # every event, in order, exactly once
+    assert grown < GROWTH_LIMIT, f"memory grew by {grown} bytes over {BACKLOG - MEASURED_FROM} events"

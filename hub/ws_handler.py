@@ -13,7 +13,10 @@ import logging
 from typing import Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 
 from hub.auth.open_sockets import OpenSocket, OpenSockets
 
@@ -26,6 +29,7 @@ log = logging.getLogger(__name__)
 
 class CredentialBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
     watched: OpenSocket | None = None
+    credential_ended = False
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
@@ -37,10 +41,16 @@ class CredentialBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
     async def close_for(self, reason: str) -> None:
         """Stop every operation, then close the socket with 4403 and ``reason``."""
         log.info("closing a WebSocket of %s: %s", getattr(self.context.caller, "name", "?"), reason)
+        self.credential_ended = True
         for operation_id in list(self.operations):
             await self.cleanup_operation(operation_id)
         with contextlib.suppress(Exception):  # the client may have gone already
             await self.websocket.close(code=CREDENTIAL_ENDED, reason=reason)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.credential_ended:
+            return  # the socket is being closed: nothing starts on it any more
+        await super().handle_subscribe(message)
 
     async def shutdown(self) -> None:
         if self.watched is not None:

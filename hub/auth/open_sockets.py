@@ -77,9 +77,6 @@ class OpenSockets:
         self._closing: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
 
-    def __len__(self) -> int:
-        return len(self._open)
-
     def watch(self, caller: Caller, close: Close) -> OpenSocket:
         """Watch a socket that ``caller`` just authenticated; ``close(reason)`` closes it."""
         socket = OpenSocket(self, caller, close)

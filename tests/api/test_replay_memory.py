@@ -4,14 +4,19 @@ The replay reads the log in pages (``schema.feed.REPLAY_BATCH`` rows) and is pul
 sends, so a subscription holds one page at a time. graphql-core, though, kept an entry for every
 event delivered in a memo the subscription's executor shares with each event's executor (about
 2 kB an event, for as long as the subscription lives): ``schema.executor.HubExecutor`` gives each
-event its own. Memory is measured with tracemalloc in this process, where the server runs.
+event its own. Memory is measured with tracemalloc in this process, where the server runs; the
+pages the replay reads are counted by watching the statements sent to the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
+import secrets
+import socket
+import threading
 import tracemalloc
 import uuid
 from collections.abc import Iterator
@@ -20,10 +25,13 @@ from typing import Any
 
 import pytest
 import websockets
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from hub.models import EventLogEntry
+from schema.feed import REPLAY_BATCH
+from tests.api.test_slow_subscriber import _drain, _slow_subscriber
 from tests.api.test_subscriptions import _KEYS, Server, customer_id  # noqa: F401  (fixture)
 
 BACKLOG = 8000
@@ -42,7 +50,8 @@ def backlog(engine: Any, customer_id: str) -> list[int]:  # noqa: F811
             "type": "contact.recorded",
             "golden_id": customer_id,
             "channel": "app",
-            "payload": {"type": "inquiry", "summary": f"event {i} " + "x" * 200},
+            # random text: the test server compresses messages, and repeated text would shrink to nothing
+            "payload": {"type": "inquiry", "summary": f"event {i} " + secrets.token_hex(100)},
             "occurred_at": now,
             "recorded_at": now,
         }
@@ -94,3 +103,53 @@ def test_replay_of_a_long_backlog_is_complete_ordered_and_bounded_in_memory(
         seqs, grown = asyncio.run(_replay(server.ws_url, BACKLOG))
     assert seqs == backlog  # every event, in order, exactly once
     assert grown < GROWTH_LIMIT, f"memory grew by {grown} bytes over {BACKLOG - MEASURED_FROM} events"
+
+
+
+@contextlib.contextmanager
+def _small_send_buffers(database_url: str) -> Iterator[Server]:
+    """A test server whose sockets have a small kernel send buffer (accepted sockets inherit it from the
+    listening one): what the server sends a client that does not read piles up in the process, where
+    backpressure must stop it, not in megabytes of loopback buffers."""
+    server = Server(database_url)
+    listening = socket.socket()
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+    listening.bind(("127.0.0.1", server.port))
+    server.thread = threading.Thread(target=server.server.run, kwargs={"sockets": [listening]}, daemon=True)
+    try:
+        with server:
+            yield server
+    finally:
+        listening.close()
+
+
+def test_a_replay_nobody_reads_stops_reading_the_log(database_url: str, backlog: list[int]) -> None:
+    """Backpressure: a replaying subscriber that reads nothing holds the replay at a page or so of the
+    log (the socket's buffers fill, the sends wait, the generator waits); reading resumes it, from its
+    place, with nothing lost or repeated."""
+    pages: list[str] = []
+
+    def read(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "FROM event_log" in statement and "LIMIT" in statement:
+            pages.append(statement)
+
+    with _small_send_buffers(database_url) as server:
+
+        async def main() -> tuple[int, int, list[dict[str, Any]]]:
+            event.listen(Engine, "before_cursor_execute", read)
+            try:
+                slow = await _slow_subscriber(server.ws_url)
+                await asyncio.sleep(2)  # long enough to read the whole backlog, had nothing stopped it
+                stalled = len(pages)
+                await asyncio.sleep(1)
+                still = len(pages)
+                events = await _drain(slow, BACKLOG)
+                await slow.close()
+                return stalled, still, events
+            finally:
+                event.remove(Engine, "before_cursor_execute", read)
+
+        stalled, still, events = asyncio.run(main())
+    assert still == stalled, "the replay went on reading while nobody read its events"
+    assert stalled < BACKLOG / REPLAY_BATCH / 4, f"{stalled} pages read before the replay waited"
+    assert [e["seq"] for e in events] == backlog

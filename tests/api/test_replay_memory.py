@@ -17,6 +17,7 @@ import json
 import secrets
 import socket
 import threading
+import time
 import tracemalloc
 import uuid
 from collections.abc import Iterator
@@ -123,6 +124,19 @@ def _small_send_buffers(database_url: str) -> Iterator[Server]:
         listening.close()
 
 
+async def _settled(pages: list[str], quiet: float = 1.5, within: float = 30) -> int:
+    """How many pages were read once no page has been read for ``quiet`` seconds."""
+    deadline = time.monotonic() + within
+    seen, since = len(pages), time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+        if len(pages) != seen:
+            seen, since = len(pages), time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return seen
+    raise AssertionError("the replay never stopped reading the log")
+
+
 def test_a_replay_nobody_reads_stops_reading_the_log(database_url: str, backlog: list[int]) -> None:
     """Backpressure: a replaying subscriber that reads nothing holds the replay at a page or so of the
     log (the socket's buffers fill, the sends wait, the generator waits); reading resumes it, from its
@@ -135,21 +149,18 @@ def test_a_replay_nobody_reads_stops_reading_the_log(database_url: str, backlog:
 
     with _small_send_buffers(database_url) as server:
 
-        async def main() -> tuple[int, int, list[dict[str, Any]]]:
+        async def main() -> tuple[int, list[dict[str, Any]]]:
             event.listen(Engine, "before_cursor_execute", read)
             try:
                 slow = await _slow_subscriber(server.ws_url)
-                await asyncio.sleep(2)  # long enough to read the whole backlog, had nothing stopped it
-                stalled = len(pages)
-                await asyncio.sleep(1)
-                still = len(pages)
+                stalled = await _settled(pages)
                 events = await _drain(slow, BACKLOG)
                 await slow.close()
-                return stalled, still, events
+                return stalled, events
             finally:
                 event.remove(Engine, "before_cursor_execute", read)
 
-        stalled, still, events = asyncio.run(main())
-    assert still == stalled, "the replay went on reading while nobody read its events"
+        stalled, events = asyncio.run(main())
+    # Had nothing stopped it, the replay would have read all BACKLOG / REPLAY_BATCH pages before waiting.
     assert stalled < BACKLOG / REPLAY_BATCH / 4, f"{stalled} pages read before the replay waited"
     assert [e["seq"] for e in events] == backlog

@@ -30,7 +30,7 @@ from hub.db import create_db_engine
 SUBSCRIBE = "subscription($f: ContactEventFilter) { contactEvents(filter: $f) { customerId summary } }"
 RECORD = """mutation($id: ID!, $s: String) { recordContact(input: {customer: {id: $id}, channel: APP, type: INQUIRY,
     occurredAt: "2024-05-01T09:30:00+00:00", summary: $s}) { event { seq } } }"""
-CLOSE_WAIT = 8.0  # seconds a socket is given to be closed (the polling interval is 1 s on SQLite)
+CLOSE_WAIT = 10.0  # seconds a socket is given to be closed (the polling interval is 1 s on SQLite)
 
 
 @contextlib.contextmanager
@@ -129,7 +129,7 @@ async def _record(url: str, writer: str, customer_id: str, summary: str) -> None
 
 
 def test_a_socket_is_closed_when_its_token_expires(settings: Settings, people: dict[str, str]) -> None:
-    token = issue_token(settings.auth, people["me"], ttl=timedelta(seconds=3))
+    token = issue_token(settings.auth, people["me"], ttl=timedelta(seconds=5))
     writer, _ = _issue(settings, "contact:write")
 
     async def main(url: str) -> tuple[str, list[str], int | None]:

@@ -23,12 +23,14 @@ from hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_fro
 from hub.auth.audit_writer import AuditWriter
 from hub.auth.key_cache import RevocationListener
 from hub.auth.middleware import CALLER_KEY, AuthGate
+from hub.auth.open_sockets import OpenSockets
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine
 from hub.db.migrate import current_revision, ensure_current
 from hub.events import EventNotifier, EventWriter
+from hub.ws_handler import CredentialBoundHandler
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
@@ -44,8 +46,11 @@ class HubGraphQL(GraphQL[HubContext, None]):
     """Strawberry's ASGI app with a typed context built fresh for each request.
 
     HTTP callers are authenticated by :class:`hub.auth.middleware.AuthGate`
-    before they get here; WebSocket callers in ``connection_init``.
+    before they get here; WebSocket callers in ``connection_init``, and their sockets are then
+    closed when the credential expires or is revoked (:mod:`hub.ws_handler`).
     """
+
+    graphql_transport_ws_handler_class = CredentialBoundHandler
 
     def __init__(
         self,
@@ -71,6 +76,8 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._read_engine = read_engine
         self._writer = writer
         self.authenticator = Authenticator(settings.auth, sessions)
+        # A revocation reaches the sockets as fast as it reaches the key cache (hub.auth.key_cache).
+        self.open_sockets = OpenSockets(sessions.kw["bind"], poll_seconds=max(1.0, settings.auth.key_cache_seconds))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()  # served with its assets from the hub: no CDN, works offline
@@ -149,12 +156,13 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
         return JSONResponse(body)
 
-    revocations = RevocationListener(settings.database_url, graphql.authenticator.keys)
+    revocations = RevocationListener(settings.database_url, graphql.authenticator.keys, graphql.open_sockets.revoked)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
         await revocations.start()
+        await graphql.open_sockets.start()
         await audit.start()
         await writer.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
@@ -167,6 +175,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         finally:
             await writer.stop()
             await audit.stop()  # queued audit rows are written before the engine goes
+            await graphql.open_sockets.stop()
             await revocations.stop()
             await notifier.stop()
             await read_engine.dispose()

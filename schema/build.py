@@ -15,6 +15,7 @@ from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
 from schema.errors import ErrorCodes
+from schema.executor import HubExecutor
 from schema.feed import FeedQuery, FeedSubscription
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
@@ -125,6 +126,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map={Protected: PROTECTED_SCALAR}),
+        execution_context_class=HubExecutor,
         extensions=[
             ErrorCodes,
             AuditTrail,

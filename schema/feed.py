@@ -192,18 +192,21 @@ class FeedSubscription:
         self, info: Info, after: str | None = None, filter: ContactEventFilter | None = None
     ) -> AsyncGenerator[ContactEvent, None]:
         context = info.context
+        # Check and count in one step, before any await: subscribe frames sent back to back run
+        # their generators concurrently, and each must see the others already counted.
         if context.open_subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION:
             raise LimitExceeded(
                 f"at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection",
                 limit=MAX_SUBSCRIPTIONS_PER_CONNECTION,
             )
-        seq = await _start(info, after)
-        chosen = await _filter(info, filter)
-        also = IDENTITY_EVENT_TYPES if chosen.requested else ()  # to see merges of the filtered customers live
-        notifier = context.notifier
-        waiter = notifier.waiter() if notifier is not None else None
         context.open_subscriptions += 1
+        notifier = context.notifier
+        waiter = None
         try:
+            seq = await _start(info, after)
+            chosen = await _filter(info, filter)
+            also = IDENTITY_EVENT_TYPES if chosen.requested else ()  # to see merges of the filtered customers live
+            waiter = notifier.waiter() if notifier is not None else None
             while True:
                 if notifier is None or waiter is None:
                     rows = await read_events(context.sessions, seq, REPLAY_BATCH, **chosen.reads(), also=also)

@@ -12,7 +12,8 @@ for a caller bound to one golden customer (a self-service token), checks every
 customer. Nothing runs per field for the other fields: an extension ``resolve``
 hook would wrap every field of every response (see docs/benchmarks.md).
 Subscription and feed filters of a bound caller must name only its customer.
-It also counts look-ups by phone or ID number per caller (each alias counts)
+It also counts look-ups by phone or ID number per caller, by ``customerBy`` or by a search for a whole
+number (``schema.lookup_budget``; each alias counts),
 and :class:`AccessControl`, in production mode, refuses introspection without ``schema:introspect``.
 """
 
@@ -43,6 +44,7 @@ from hub.auth import scopes as S
 from schema.customer import Customer
 from schema.errors import Forbidden, LimitExceeded
 from schema.feed import ContactEvent
+from schema.lookup_budget import LOOKUP_ARGUMENTS, lookup_cost
 from schema.masking import DISCLOSURE
 
 __all__ = ["PERMISSIONS", "AccessControl", "install_access_control", "LOOKUP_ARGUMENTS", "INTROSPECTION_FIELDS", "refusal"]
@@ -72,8 +74,6 @@ PERMISSIONS: dict[tuple[str, str], str | None] = {
     ("Subscription", "contactEvents"): S.EVENTS_SUBSCRIBE,
 }
 
-# customerBy arguments whose use is counted against the caller's look-up budget.
-LOOKUP_ARGUMENTS = ("idNumber", "phone")  # as GraphQL names them (the hook sees raw arguments)
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
@@ -107,8 +107,8 @@ def _root_check(parent: str, root: Any, info: GraphQLResolveInfo, kwargs: dict[s
         ids = [str(i) for i in raw or []]
         if ids != [caller.customer_id]:
             raise Forbidden("a self-service credential must filter on its own customer id (filter.customerIds)", scope="customer binding")
-    if name == "customerBy" and context.lookups is not None:
-        cost = sum(1 for arg in LOOKUP_ARGUMENTS if kwargs.get(arg))
+    if context.lookups is not None and parent == "Query":
+        cost = lookup_cost(name, kwargs)
         if cost and context.lookups.take(caller.name, cost):
             raise LimitExceeded(
                 f"too many look-ups by phone or ID number; the limit is {context.lookups.per_minute} a minute"

@@ -9,9 +9,11 @@ ids are not kept, so guessed ids cannot fill it. One cache per app (the
 Revocation. ``c360 keys revoke`` / ``rotate`` (any process, any host) announce the key id on the
 PostgreSQL channel ``c360_keys`` in their transaction; :class:`RevocationListener` (one LISTEN
 connection per app) drops it from the cache as soon as the revocation commits, so every worker
-refuses the key at once. Should the listener lose its connection, the cache is emptied and
-revocations again take effect within ``ttl``; on SQLite (one host, no NOTIFY) they always do
-(``[auth] key_cache_seconds``, default 5; 0 reads the key on every request).
+refuses the key at once, and hands the key id to ``on_revoked`` (the app's
+:class:`~hub.auth.open_sockets.OpenSockets`, which closes the key's WebSockets). Should the listener
+lose its connection, the cache is emptied and revocations again take effect within ``ttl``; on
+SQLite (one host, no NOTIFY) they always do (``[auth] key_cache_seconds``, default 5; 0 reads the
+key on every request).
 """
 
 from __future__ import annotations
@@ -85,8 +87,10 @@ class KeyCache:
 class RevocationListener:
     """``LISTEN c360_keys`` on a connection of its own (PostgreSQL only); each revocation empties its key's entry."""
 
-    def __init__(self, database_url: str, cache: KeyCache) -> None:
+    def __init__(self, database_url: str, cache: KeyCache, on_revoked: Callable[[str | None], None] | None = None) -> None:
+        """``on_revoked(key_id)`` is told of each revocation heard; ``on_revoked(None)`` when some may have been missed."""
         self.cache = cache
+        self.on_revoked = on_revoked
         self._conninfo = (
             make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
             if is_postgres(database_url)
@@ -107,6 +111,13 @@ class RevocationListener:
                 await self._task
             self._task = None
 
+    def _revoked(self, key_id: str | None) -> None:
+        if self.on_revoked is not None:
+            try:
+                self.on_revoked(key_id)
+            except Exception:  # never let a listener's consumer stop the listening
+                log.exception("a key revocation could not be passed on")
+
     async def _listen(self) -> None:
         import psycopg
 
@@ -118,10 +129,12 @@ class RevocationListener:
                 ) as connection:
                     await connection.execute(f"LISTEN {REVOCATION_CHANNEL}")
                     self.cache.forget()  # anything revoked while nobody listened
+                    self._revoked(None)
                     self.listening.set()
                     delay = 0.5
                     async for notify in connection.notifies():
                         self.cache.forget(notify.payload)
+                        self._revoked(notify.payload)
             except psycopg.Error as exc:
                 self.listening.clear()
                 self.cache.forget()

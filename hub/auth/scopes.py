@@ -9,6 +9,7 @@ hub knows, so a key cannot be created with a typo.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 __all__ = [
     "Caller",
@@ -79,6 +80,7 @@ class Caller:
     scopes: frozenset[str] = field(default_factory=frozenset)
     customer_id: str | None = None
     key_id: str | None = None
+    expires_at: datetime | None = None  # a token's exp: a WebSocket it opened is closed then (hub.auth.open_sockets)
 
     @property
     def can_unmask(self) -> bool:

@@ -60,7 +60,8 @@ def verify_token(settings: AuthSettings, token: str) -> Caller | str:
         return "malformed token"
     subject = str(claims["sub"])
     granted = frozenset(str(claims.get("scope", " ".join(DEFAULT_SELF_SERVICE_SCOPES))).split()) & SELF_SERVICE_SCOPES
-    return Caller(name=f"self:{subject}", kind="self-service", scopes=granted, customer_id=subject)
+    expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+    return Caller(name=f"self:{subject}", kind="self-service", scopes=granted, customer_id=subject, expires_at=expires_at)
 
 
 def issue_token(

@@ -319,6 +319,8 @@ async def _identity(call: Any, *args: Any) -> Any:
         raise BadUserInput(exc.argument, str(exc)) from None
     except ops.UnknownRef as exc:
         raise NotFound(str(exc), field=exc.argument) from None
+    except ops.KeptApart as exc:
+        raise Conflict(str(exc), keptApart=[str(r) for r in exc.records]) from None
 
 
 def _finite(value: float) -> float | None:

@@ -98,22 +98,28 @@ def record_event(session: Session, type_: str, golden_id: str, payload: dict[str
     return seq
 
 
-def _choose_ids(groups: list[Group], before: Mapping[int, str], leaving: Collection[int] = ()) -> list[str | None]:
+def _choose_ids(
+    groups: list[Group], before: Mapping[int, str], leaving: Collection[int] = (), staying: Collection[int] = (),
+) -> list[str | None]:
     """Greedy, deterministic: the (group, golden) pairs sharing most anchors keep their id.
 
     ``leaving``: records a steward took out of their customer; they do not vote for the id they
-    had, so the records that stay keep it, and a group of leaving records alone gets a new one.
+    had, so a group of leaving records alone gets a new one. ``staying``: the records that
+    remain in it; their votes count first, so they keep its id even when the matcher brings
+    them a record (one a never-merge kept apart only while the leaving record was with them).
     """
-    pairs: list[tuple[int, str, int]] = []
+    stay = set(staying)
+    pairs: list[tuple[int, int, str, int]] = []
     for index, group in enumerate(groups):
         if leaving and not group.anchors.isdisjoint(leaving):
             counts = _held(group.anchors.difference(leaving), before)
         else:
             counts = _held(group.anchors, before) or _held(group.members, before)
-        pairs.extend((-count, gid, index) for gid, count in counts.items())
+        firsts = _held(stay.intersection(group.anchors), before) if stay else {}
+        pairs.extend((-firsts.get(gid, 0), -count, gid, index) for gid, count in counts.items())
     chosen: list[str | None] = [None] * len(groups)
     taken: set[str] = set()
-    for _, gid, index in sorted(pairs, key=lambda p: (p[0], p[1], groups[p[2]].members[0])):
+    for _, _, gid, index in sorted(pairs, key=lambda p: (p[0], p[1], p[2], groups[p[3]].members[0])):
         if chosen[index] is None and gid not in taken:
             chosen[index] = gid
             taken.add(gid)
@@ -133,19 +139,21 @@ def _held(members: Iterable[int], before: Mapping[int, str]) -> dict[str, int]:
 def apply_partition(
     session: Session, groups: list[Group], rules: SurvivorshipRules = DEFAULT_RULES, actor: str | None = None,
     *, dirty: Collection[int] | None = None, rows: Mapping[int, Any] | None = None, leaving: Collection[int] = (),
+    staying: Collection[int] = (),
 ) -> set[int]:
     """Write xrefs/goldens for ``groups`` (which must hold every member of every golden they touch).
 
     ``dirty``: records whose content changed since their golden was last survived
     (``None``: treat every record so, re-surviving every golden touched).
     ``rows``: party rows already read in this transaction (``store.party_rows``), not read again.
-    ``leaving``: records a steward moved out of their customer (``_choose_ids``).
+    ``leaving``, ``staying``: records a steward moved out of their customer, and those that
+    remain in it and keep its id (``_choose_ids``).
     Returns the ids of records whose golden changed.
     """
     members = [m for g in groups for m in g.members]
     stored = current_links(session, members)
     before = {m: row[0] for m, row in stored.items()}
-    chosen = _choose_ids(groups, before, leaving)
+    chosen = _choose_ids(groups, before, leaving, staying)
     now = utcnow()
     after: dict[int, str] = {}
     fresh: set[str] = set()

@@ -325,10 +325,10 @@ class IdentityResolver:
     ) -> ResolutionStats:
         """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward).
 
-        ``leaving``: records a steward takes out of their customer (the others keep its id).
-        ``together``: records that stay one customer; where the clustering would part them
-        (their links ran through a leaving record), merges joining them are added to the
-        steward merges and returned in ``pinned`` for the caller to store.
+        ``leaving``: records a steward takes out of their customer.
+        ``together``: the records that stay in it: one customer, which keeps its id. Where the
+        clustering would part them (their links ran through a leaving record), merges joining
+        them are added to the steward merges and returned in ``pinned`` for the caller to store.
         """
         hold_identity_lock(session)
         with self._mutex:
@@ -497,7 +497,9 @@ class IdentityResolver:
                 groups[target].links[rid] = Link("event_time", None, {"by": how})
         if not groups:
             return ResolutionStats()
-        changed = apply_partition(session, groups, self.rules, actor, dirty=dirty, rows=graph.rows, leaving=leaving)
+        changed = apply_partition(
+            session, groups, self.rules, actor, dirty=dirty, rows=graph.rows, leaving=leaving, staying=together,
+        )
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed), pinned=pinned)
 
     def _holder(

@@ -3,6 +3,12 @@
 Each decision is stored (``steward_decision``), audited (who, when, why) and
 applied at once by re-resolving the records it concerns. An unknown record
 id raises ``UnknownRecord`` before anything is written.
+
+A decision moves only the records it names: a merge joins two customers whole;
+an unmerge (or a never-merge of two records in one customer) takes the named
+record out while the others keep the customer and its id (``golden._choose_ids``
+with ``leaving``), held together by recorded merges where their links ran
+through it. A steward can then tell from the records alone where they went.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hub.identity import steward
 from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.models import AuditEntry, GoldenCustomer, SourceRecord, StewardDecision
+from hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
 from tests.helpers.identity import land, party, ric
 from tests.identity.index_checks import follow, golden_ids, index_problems, issued_id_problems
 
@@ -133,11 +133,50 @@ def test_a_merge_that_would_tear_a_never_merge_pair_apart_is_refused(engine: Eng
     assert {golden_ids(engine)[r] for r in (a, twin, twin_other)} == {customer}
 
 
+def test_after_an_unmerge_the_matcher_may_bring_back_a_record_and_the_customer_keeps_its_id(engine: Engine) -> None:
+    a, twin, twin_other = _population(engine, 2, twins=True)
+    customer = _merge(engine, twin, a)
+    _steward(engine, steward.never_merge, a, twin_other)  # twin_other leaves: kept apart from a, so from twin too
+    apart = golden_ids(engine)[twin_other]
+    assert apart != customer and {golden_ids(engine)[r] for r in (a, twin)} == {customer}
+
+    moved = _unmerge(engine, a)  # nothing keeps twin_other from its other silo's record any more
+
+    after = golden_ids(engine)
+    assert after[a] == moved not in {customer, apart}
+    assert after[twin] == after[twin_other] == customer, "the record that stayed keeps the id; the matcher brings it the other"
+    with Session(engine) as session:
+        assert follow(session, apart) == {customer}
+    resolve_full(engine)
+    assert golden_ids(engine) == after
+
+
 def test_unmerging_a_record_alone_in_its_customer_keeps_its_id(engine: Engine) -> None:
     (a,) = _population(engine, 1)
     before = golden_ids(engine)[a]
     assert _unmerge(engine, a) == before
     assert issued_id_problems(engine) == []
+
+
+def test_cli_unmerge_and_a_refused_merge(engine: Engine, database_url: str, work_dir: object,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from hub.cli.main import app
+
+    monkeypatch.setenv("C360_DATABASE_URL", database_url)
+    a, b, c = _population(engine, 3)
+    customer = _merge(engine, a, b)
+    result = CliRunner().invoke(app, ["steward", "unmerge", str(a), "--actor", "steward.li", "--reason", "wrong merge"])
+    assert result.exit_code == 0, result.output
+    after = golden_ids(engine)
+    assert after[b] == customer and after[a] != customer and f"unmerged into {after[a]}" in result.output
+
+    _steward(engine, steward.never_merge, a, c)
+    _merge(engine, b, c)
+    result = CliRunner().invoke(app, ["steward", "merge", str(a), str(b), "--actor", "steward.li"])
+    assert result.exit_code == 2 and f"records {min(a, c)} and {max(a, c)}" in result.output and "never-merge" in result.output
+    assert golden_ids(engine)[a] == after[a]
 
 
 # --- the property: any sequence keeps ids usable and moves only what the steward named --------------------------
@@ -166,11 +205,19 @@ def test_steward_sequences_keep_ids_live_and_move_only_named_records(engine: Eng
     for name, args in operations:
         before = golden_ids(engine)
         issued = _issued(engine)
-        moved = _apply(engine, name, args, records, before)
+        named, kept = _apply(engine, name, args, records, before)
         after = golden_ids(engine)
         changed = {r for r in before if after[r] != before[r]}
         event(f"{name}: {'moved records' if changed else 'moved nothing'}")  # --hypothesis-show-statistics
-        assert changed <= moved, f"{name}{args} moved records the steward did not name: {sorted(changed - moved)}"
+        joined = changed - named
+        if joined and kept is not None:  # free to match again once the record kept apart from them left
+            event(f"{name}: the matcher joined a record to the customer that stayed")
+            methods = _methods(engine, joined)
+            joined = {r for r in joined if after[r] != kept or methods[r] == "steward"}
+        assert not joined, f"{name}{args} moved records the steward did not name: {sorted(joined)}"
+        if kept is not None:
+            stayed = {r for r, gid in before.items() if gid == kept} - named
+            assert {after[r] for r in stayed} <= {kept}, "the records that stay keep the customer's id"
         if name == "unmerge":
             rid = records[args]
             alone = all(before[r] != before[rid] for r in before if r != rid)
@@ -186,29 +233,38 @@ def _issued(engine: Engine) -> set[str]:
         return set(session.scalars(select(GoldenCustomer.id)))
 
 
-def _apply(engine: Engine, name: str, args: object, records: list[int], before: dict[int, str]) -> set[int]:
-    """Run one operation; returns the records it may move."""
+def _methods(engine: Engine, records: set[int]) -> dict[int, str]:
+    """How each record is linked to its customer (``steward``, ``deterministic``, …)."""
+    with Session(engine) as session:
+        rows = session.execute(select(CrossReference.source_record_id, CrossReference.method)
+                               .where(CrossReference.source_record_id.in_(sorted(records))))
+        return {rid: method for rid, method in rows}
+
+
+def _apply(engine: Engine, name: str, args: object, records: list[int], before: dict[int, str]) -> tuple[set[int], str | None]:
+    """Run one operation; returns the records it may move, and the id of a customer a record was taken out of."""
     if name == "merge":
         left, right = (records[i] for i in args)  # type: ignore[union-attr]
         try:
             customer = _merge(engine, left, right)
         except steward.KeptApart:
             event("merge refused: kept apart")
-            return set()
+            return set(), None
         joined = {r for r, gid in before.items() if gid in {before[left], before[right]}}
         after = golden_ids(engine)
         assert customer in {before[left], before[right]} and {after[r] for r in joined} == {customer}
-        return joined
+        return joined, None
     if name == "never_merge":
         left, right = (records[i] for i in args)  # type: ignore[union-attr]
         _steward(engine, steward.never_merge, left, right)
-        return {right} if before[left] == before[right] else set()
+        return ({right}, before[right]) if before[left] == before[right] else (set(), None)
     if name == "unmerge":
-        _unmerge(engine, records[args])  # type: ignore[index]
-        return {records[args]}  # type: ignore[index]
+        rid = records[args]  # type: ignore[index]
+        _unmerge(engine, rid)
+        return {rid}, before[rid]
     if name == "resolve":
         with Session(engine) as session, session.begin():
             IdentityResolver().resolve_records(session, [records[args]])  # type: ignore[index]
-        return set()
+        return set(), None
     resolve_full(engine)
-    return set()
+    return set(), None

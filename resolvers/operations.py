@@ -60,6 +60,7 @@ __all__ = [
     "StreamsBusy",
     "TriggerOutcome",
     "UnknownRef",
+    "KeptApart",
     "UnknownTarget",
     "connector_status",
     "do_explain",
@@ -87,6 +88,14 @@ class BadRef(ValueError):
     def __init__(self, argument: str, ref: str) -> None:
         super().__init__(f"not a record reference: use a source record id or source:kind:sourceKey (got {ref[:80]!r})")
         self.argument = argument
+
+
+class KeptApart(ValueError):
+    """A steward merge refused: the two customers hold a pair marked never-merge (``records``)."""
+
+    def __init__(self, message: str, records: list[int]) -> None:
+        super().__init__(message)
+        self.records = records
 
 
 class UnknownRef(LookupError):
@@ -401,6 +410,8 @@ def _named(refs: Mapping[str, str], ids: Mapping[str, int]) -> Iterator[None]:
     except steward.UnknownRecord as exc:
         argument = next((name for name, rid in ids.items() if rid == exc.record_id), next(iter(refs)))
         raise UnknownRef(argument, refs[argument]) from None
+    except steward.KeptApart as exc:
+        raise KeptApart(str(exc), [exc.left, exc.right]) from None
 
 
 def do_explain(settings: Settings, left: str, right: str) -> tuple[Comparison, RecordInfo, RecordInfo]:

@@ -319,6 +319,8 @@ async def _identity(call: Any, *args: Any) -> Any:
         raise BadUserInput(exc.argument, str(exc)) from None
     except ops.UnknownRef as exc:
         raise NotFound(str(exc), field=exc.argument) from None
+    except ops.KeptApart as exc:
+        raise Conflict(str(exc), keptApart=[str(r) for r in exc.records]) from None
 
 
 def _finite(value: float) -> float | None:
@@ -472,19 +474,22 @@ class OperationsMutation:
             source_record_ids=[strawberry.ID(str(i)) for i in result.source_record_ids],
         )
 
-    @strawberry.mutation(description="Force two party records into one customer (audited; wins over the matcher).")
+    @strawberry.mutation(description="Join the customers of two party records into one (audited; wins over the matcher). "
+                                     "CONFLICT (keptApart) when they hold a pair marked never-merge.")
     async def steward_merge(self, info: Info, left: strawberry.ID, right: strawberry.ID, reason: str | None = None) -> StewardResult:
         actor, why = steward_actor(info.context), _reason(reason)
         done = await _identity(ops.do_steward, info.context.settings, "merge", {"left": str(left), "right": str(right)}, actor, why)
         return _steward_result(done, actor, why)
 
-    @strawberry.mutation(description="Keep two party records apart for good (splits them now if together; audited).")
+    @strawberry.mutation(description="Keep two party records apart for good (audited). If they are in one customer, "
+                                     "right is taken out of it; the others keep its id.")
     async def steward_never_merge(self, info: Info, left: strawberry.ID, right: strawberry.ID, reason: str | None = None) -> StewardResult:
         actor, why = steward_actor(info.context), _reason(reason)
         done = await _identity(ops.do_steward, info.context.settings, "never_merge", {"left": str(left), "right": str(right)}, actor, why)
         return _steward_result(done, actor, why)
 
-    @strawberry.mutation(description="Take one party record out of its customer into a customer of its own (audited).")
+    @strawberry.mutation(description="Take one party record out of its customer into a new customer (audited); "
+                                     "the others keep the customer and its id.")
     async def steward_unmerge(self, info: Info, record: strawberry.ID, reason: str | None = None) -> StewardResult:
         actor, why = steward_actor(info.context), _reason(reason)
         done = await _identity(ops.do_steward, info.context.settings, "unmerge", {"record": str(record)}, actor, why)

@@ -134,7 +134,7 @@ def _steward(action: str, refs: list[str], actor: str, reason: str | None) -> No
                     console.print("recorded: never merge")
                 else:
                     console.print(f"unmerged into {steward_ops.unmerge(session, ids[0], actor=actor, reason=reason)}")
-            except steward_ops.UnknownRecord as exc:
+            except (steward_ops.UnknownRecord, steward_ops.KeptApart) as exc:
                 fail(str(exc))
     finally:
         engine.dispose()

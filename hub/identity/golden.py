@@ -98,15 +98,28 @@ def record_event(session: Session, type_: str, golden_id: str, payload: dict[str
     return seq
 
 
-def _choose_ids(groups: list[Group], before: Mapping[int, str]) -> list[str | None]:
-    """Greedy, deterministic: the (group, golden) pairs sharing most anchors keep their id."""
-    pairs: list[tuple[int, str, int]] = []
+def _choose_ids(
+    groups: list[Group], before: Mapping[int, str], leaving: Collection[int] = (), staying: Collection[int] = (),
+) -> list[str | None]:
+    """Greedy, deterministic: the (group, golden) pairs sharing most anchors keep their id.
+
+    ``leaving``: records a steward took out of their customer; they do not vote for the id they
+    had, so a group of leaving records alone gets a new one. ``staying``: the records that
+    remain in it; their votes count first, so they keep its id even when the matcher brings
+    them a record (one a never-merge kept apart only while the leaving record was with them).
+    """
+    stay = set(staying)
+    pairs: list[tuple[int, int, str, int]] = []
     for index, group in enumerate(groups):
-        counts = _held(group.anchors, before) or _held(group.members, before)
-        pairs.extend((-count, gid, index) for gid, count in counts.items())
+        if leaving and not group.anchors.isdisjoint(leaving):
+            counts = _held(group.anchors.difference(leaving), before)
+        else:
+            counts = _held(group.anchors, before) or _held(group.members, before)
+        firsts = _held(stay.intersection(group.anchors), before) if stay else {}
+        pairs.extend((-firsts.get(gid, 0), -count, gid, index) for gid, count in counts.items())
     chosen: list[str | None] = [None] * len(groups)
     taken: set[str] = set()
-    for _, gid, index in sorted(pairs, key=lambda p: (p[0], p[1], groups[p[2]].members[0])):
+    for _, _, gid, index in sorted(pairs, key=lambda p: (p[0], p[1], p[2], groups[p[3]].members[0])):
         if chosen[index] is None and gid not in taken:
             chosen[index] = gid
             taken.add(gid)
@@ -125,19 +138,22 @@ def _held(members: Iterable[int], before: Mapping[int, str]) -> dict[str, int]:
 
 def apply_partition(
     session: Session, groups: list[Group], rules: SurvivorshipRules = DEFAULT_RULES, actor: str | None = None,
-    *, dirty: Collection[int] | None = None, rows: Mapping[int, Any] | None = None,
+    *, dirty: Collection[int] | None = None, rows: Mapping[int, Any] | None = None, leaving: Collection[int] = (),
+    staying: Collection[int] = (),
 ) -> set[int]:
     """Write xrefs/goldens for ``groups`` (which must hold every member of every golden they touch).
 
     ``dirty``: records whose content changed since their golden was last survived
     (``None``: treat every record so, re-surviving every golden touched).
     ``rows``: party rows already read in this transaction (``store.party_rows``), not read again.
+    ``leaving``, ``staying``: records a steward moved out of their customer, and those that
+    remain in it and keep its id (``_choose_ids``).
     Returns the ids of records whose golden changed.
     """
     members = [m for g in groups for m in g.members]
     stored = current_links(session, members)
     before = {m: row[0] for m, row in stored.items()}
-    chosen = _choose_ids(groups, before)
+    chosen = _choose_ids(groups, before, leaving, staying)
     now = utcnow()
     after: dict[int, str] = {}
     fresh: set[str] = set()
@@ -178,12 +194,21 @@ def _stale(groups: list[Group], after: Mapping[int, str], before: Mapping[int, s
 
 
 def _retire(session: Session, before: Mapping[int, str], after: Mapping[int, str], actor: str | None) -> None:
-    """Goldens that lost members: merged (all went one way) or split (several ways)."""
+    """Goldens that lost members: merged (all went one way) or split (several ways).
+
+    A golden that keeps some members and loses others (a steward's unmerge) stays live, with
+    ``split`` redirects to where the others went. The ids that led to a golden that lost
+    members are pointed where those members went too (``_forward``), so every id ever issued
+    is live or redirects straight to live ids.
+    """
     kept = set(after.values())
     went: dict[str, set[str]] = defaultdict(set)
     for rid, old in before.items():
         if after.get(rid, old) != old:
             went[old].add(after[rid])
+    if not went:
+        return
+    leading = _leading(session, sorted(went))  # read before this partition's own redirects are written
     for old, targets in sorted(went.items()):
         if old not in kept and len(targets) == 1:
             (target,) = targets
@@ -196,6 +221,66 @@ def _retire(session: Session, before: Mapping[int, str], after: Mapping[int, str
             for target in sorted(targets):
                 session.add(GoldenRedirect(from_id=old, to_id=target, reason="split"))
             record_event(session, "customer.split", old, {"from": old, "kept": old in kept, "to": sorted(targets)}, actor)
+    session.flush()
+    for old, targets in sorted(went.items()):
+        if old in leading:
+            merged = old not in kept and len(targets) == 1
+            _forward(session, old, targets | ({old} if old in kept else set()), leading[old], merged=merged)
+
+
+_REDIRECTS: Table = GoldenRedirect.__table__  # type: ignore[assignment]
+
+
+@dataclass
+class _Leading:
+    """What led to one golden: redirect rows (row id, from id, reason) and ids merged into it."""
+
+    rows: list[tuple[int, str, str]] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+
+
+def _leading(session: Session, golden_ids: Sequence[str]) -> dict[str, _Leading]:
+    out: dict[str, _Leading] = defaultdict(_Leading)
+    for part in chunked(golden_ids):
+        query = select(_REDIRECTS.c.id, _REDIRECTS.c.from_id, _REDIRECTS.c.to_id, _REDIRECTS.c.reason).where(
+            _REDIRECTS.c.to_id.in_(part)
+        )
+        for row_id, from_id, to_id, reason in session.execute(query):
+            out[to_id].rows.append((row_id, from_id, reason))
+        for alias, into in session.execute(select(_GOLDENS.c.id, _GOLDENS.c.merged_into).where(_GOLDENS.c.merged_into.in_(part))):
+            out[into].aliases.add(alias)
+    return dict(out)
+
+
+def _forward(session: Session, old: str, targets: set[str], leading: _Leading, *, merged: bool) -> None:
+    """Point what led to ``old`` at ``targets``, the live customers its records are in now.
+
+    ``merged``: ``old`` was merged into its one target, so its aliases become the target's.
+    Otherwise ``old`` was split, or kept some records and lost others (``old`` is then among
+    ``targets``): an id that stood for it now stands for several customers, so an alias of
+    ``old`` becomes a split id with a redirect to each part. Which records an alias once held
+    is not stored, so it points at every part.
+    """
+    aliases = sorted(leading.aliases)
+    if aliases and merged:
+        (target,) = targets
+        session.execute(update(GoldenCustomer).where(GoldenCustomer.id.in_(aliases)).values(merged_into=target))
+    elif aliases:
+        session.execute(update(GoldenCustomer).where(GoldenCustomer.id.in_(aliases)).values(status=GOLDEN_SPLIT, merged_into=None))
+        session.execute(update(GoldenRedirect).where(GoldenRedirect.from_id.in_(aliases)).values(reason="split"))
+    if old not in targets:
+        session.execute(delete(GoldenRedirect).where(GoldenRedirect.id.in_(sorted(r for r, _, _ in leading.rows))))
+    reasons = {from_id: reason if merged else "split" for _, from_id, reason in leading.rows}
+    reasons.update({alias: "merge" if merged else "split" for alias in aliases if alias not in reasons})
+    held = {(from_id, to_id) for from_id, to_id in session.execute(
+        select(_REDIRECTS.c.from_id, _REDIRECTS.c.to_id).where(_REDIRECTS.c.from_id.in_(sorted(reasons)))
+    )}
+    now = utcnow()
+    insert_many(session, _REDIRECTS, [
+        {"from_id": from_id, "to_id": target, "reason": reason, "note": None, "created_at": now}
+        for from_id, reason in sorted(reasons.items()) for target in sorted(targets)
+        if from_id != target and (from_id, target) not in held
+    ])
 
 
 def _write_xrefs(

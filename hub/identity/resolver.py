@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, select
@@ -77,6 +77,7 @@ class ResolutionStats:
     clusters: int = 0
     changed: int = 0
     learned: LearnedWeights | None = None  # weights learned by ``resolve_full(..., learn=True)``
+    pinned: list[tuple[int, int]] = field(default_factory=list)  # steward merges added to keep records together
 
 
 class _Graph:
@@ -318,14 +319,24 @@ class IdentityResolver:
             out.update(found)
         return out
 
-    def resolve_records(self, session: Session, seeds: Iterable[int], actor: str | None = None) -> ResolutionStats:
-        """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward)."""
+    def resolve_records(
+        self, session: Session, seeds: Iterable[int], actor: str | None = None, *,
+        leaving: Collection[int] = (), together: Collection[int] = (),
+    ) -> ResolutionStats:
+        """Re-cluster the link components around ``seeds`` (party record ids); ``actor`` records the events (a steward).
+
+        ``leaving``: records a steward takes out of their customer.
+        ``together``: the records that stay in it: one customer, which keeps its id. Where the
+        clustering would part them (their links ran through a leaving record), merges joining
+        them are added to the steward merges and returned in ``pinned`` for the caller to store.
+        """
         hold_identity_lock(session)
         with self._mutex:
             plan_lists_as_bound(session)
             self.resident.begin(session)
             self.config = self.stored.config(session)
-            stats = self._resolve(session, _Graph(session, self.config, self.resident), seeds, actor, None)
+            graph = _Graph(session, self.config, self.resident)
+            stats = self._resolve(session, graph, seeds, actor, None, leaving=leaving, together=together)
             self.resident.commit(session)
             return stats
 
@@ -388,7 +399,7 @@ class IdentityResolver:
 
     def _resolve(
         self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
-        handled: set[int] | None = None,
+        handled: set[int] | None = None, *, leaving: Collection[int] = (), together: Collection[int] = (),
     ) -> ResolutionStats:
         """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``).
 
@@ -433,7 +444,7 @@ class IdentityResolver:
             frontier = nxt - closure - events
         if handled is not None:
             handled |= events
-        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty)
+        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty, leaving, together)
 
     def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
         """Possible holders of these callers' phones (identifier rows and subscriptions), looked up in one go."""
@@ -448,13 +459,18 @@ class IdentityResolver:
     def _apply(
         self, session: Session, graph: _Graph, closure: set[int], events: set[int],
         links: list[PairLink], evidence: dict[int, Link], merges: list[tuple[int, int]], never: list[tuple[int, int]],
-        actor: str | None = None, dirty: Collection[int] | None = None,
+        actor: str | None = None, dirty: Collection[int] | None = None, leaving: Collection[int] = (),
+        together: Collection[int] = (),
     ) -> ResolutionStats:
         profiles = graph.profiles
         resolvable = {rid for rid in closure if graph.keys(rid)}
         traits = {rid: (profiles[rid].party_type, hard_ids(profiles[rid])) for rid in closure}
         pair_links = [l for l in links if l.left in resolvable and l.right in resolvable]
         clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
+        pinned = _pins(clusters, together)
+        if pinned:
+            merges = [*merges, *pinned]
+            clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
         steward_pairs = {frozenset(p) for p in merges}
         stewarded = {r for p in merges for r in p}  # only these can be in a steward pair
         groups: list[Group] = []
@@ -481,8 +497,10 @@ class IdentityResolver:
                 groups[target].links[rid] = Link("event_time", None, {"by": how})
         if not groups:
             return ResolutionStats()
-        changed = apply_partition(session, groups, self.rules, actor, dirty=dirty, rows=graph.rows)
-        return ResolutionStats(len(closure) + len(events), len(groups), len(changed))
+        changed = apply_partition(
+            session, groups, self.rules, actor, dirty=dirty, rows=graph.rows, leaving=leaving, staying=together,
+        )
+        return ResolutionStats(len(closure) + len(events), len(groups), len(changed), pinned=pinned)
 
     def _holder(
         self, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group],
@@ -536,6 +554,16 @@ class IdentityResolver:
 
 # A number on more records than this (over all time) is not looked at for a caller: a placeholder
 _MOST_HOLDERS_LOOKED_AT = 60
+
+
+def _pins(clusters: Sequence[Sequence[int]], together: Collection[int]) -> list[tuple[int, int]]:
+    """Merges that join the clusters holding records of ``together``: the first such record of the
+    first cluster with the first of each other (none when they are in one cluster already)."""
+    wanted = set(together)
+    if not wanted:
+        return []
+    firsts = [next(m for m in members if m in wanted) for members in clusters if not wanted.isdisjoint(members)]
+    return [(firsts[0], other) for other in firsts[1:]]
 
 
 def _first(item: tuple[int, Window]) -> int:

@@ -62,7 +62,11 @@ class GoldenCustomer(Base):
 
 
 class GoldenRedirect(Base):
-    """Where an id went after a merge or split, so old ids keep resolving."""
+    """Where an id went after a merge or split, so old ids keep resolving.
+
+    Kept one hop long: when a target stops being live (or loses records), the rows and
+    ``merged_into`` that led to it are pointed at where its records went (``hub.identity.golden``).
+    """
 
     __tablename__ = "golden_redirect"
 
@@ -73,4 +77,4 @@ class GoldenRedirect(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_golden_redirect_from_id", "from_id"),)
+    __table_args__ = (Index("ix_golden_redirect_from_id", "from_id"), Index("ix_golden_redirect_to_id", "to_id"))

@@ -262,3 +262,50 @@ def test_explain_steward_review_and_identity_events(client: TestClient, engine: 
     assert _error(client, UNMERGE, {"r": "not a ref"})["field"] == "record"
     assert _error(client, EVENTS, {"after": "bogus"})["field"] == "after"
     assert _error(client, REVIEW, {"after": "bogus"})["field"] == "after"
+
+
+CUSTOMER = """query($id: ID!) { customer(id: $id) { id } }"""
+
+
+def _records_in_other_customers(client: TestClient, engine: Any, count: int) -> list[tuple[int, str]]:
+    """``count`` boss party records, each in a customer of its own among them: (record id, customer id)."""
+    chosen: list[tuple[int, str]] = []
+    for rid, _, _ in _parties(engine):
+        customer = _data(client, EXPLAIN, {"l": str(rid), "r": str(rid)})["explain"]["left"]["customerId"]
+        if customer not in {gid for _, gid in chosen}:
+            chosen.append((rid, customer))
+        if len(chosen) == count:
+            return chosen
+    raise AssertionError("too few customers synced")
+
+
+def test_steward_unmerge_through_graphql_keeps_the_survivors_id_and_splits_the_merged_away_id(
+    client: TestClient, engine: Any,
+) -> None:
+    from hub.auth.keys import create_key
+
+    client.keys["reader"] = create_key(engine, "reader", frozenset({"customer:read"})).key  # type: ignore[attr-defined]
+    _sync_customers(client)
+    (a, a_customer), (b, b_customer), (c, _) = _records_in_other_customers(client, engine, 3)
+
+    survivor = _data(client, MERGE, {"l": str(a), "r": str(b)}, actor="steward.li")["stewardMerge"]["customerId"]
+    merged_away = ({a_customer, b_customer} - {survivor}).pop()
+    unmerged = _data(client, UNMERGE, {"r": str(b), "why": "wrong merge"}, actor="steward.li")["stewardUnmerge"]
+    moved = unmerged["customerId"]
+
+    assert moved not in {survivor, merged_away}
+    assert {r["id"]: r["customerId"] for r in unmerged["records"]} == {str(b): moved}
+    assert _data(client, CUSTOMER, {"id": survivor}, actor="reader")["customer"]["id"] == survivor
+    assert _data(client, CUSTOMER, {"id": moved}, actor="reader")["customer"]["id"] == moved
+    answer = _post(client, CUSTOMER, {"id": merged_away}, actor="reader")
+    assert answer["data"] in (None, {"customer": None})
+    assert answer["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "id", "splitInto": sorted([survivor, moved])}
+    customer_of = _data(client, EXPLAIN, {"l": str(a), "r": str(b)})["explain"]
+    assert (customer_of["left"]["customerId"], customer_of["right"]["customerId"]) == (survivor, moved)
+
+    _data(client, NEVER, {"l": str(a), "r": str(c)})
+    _data(client, MERGE, {"l": str(b), "r": str(c)})
+    refused = _post(client, MERGE, {"l": str(a), "r": str(b)})  # b's customer now holds c, kept apart from a
+    conflict = refused["errors"][0]["extensions"]
+    assert conflict["code"] == "CONFLICT" and set(conflict["keptApart"]) == {str(a), str(c)}
+    assert _data(client, EXPLAIN, {"l": str(a), "r": str(b)})["explain"]["left"]["customerId"] == survivor

@@ -11,7 +11,7 @@ from hub.models import FACT_MODELS, CrossReference, GoldenCustomer, GoldenRedire
 from hub.models.golden import GOLDEN_ACTIVE
 from hub.transfer.xref_export import xref_rows
 
-__all__ = ["partition", "index_problems", "golden_ids", "follow"]
+__all__ = ["partition", "index_problems", "golden_ids", "follow", "issued_id_problems"]
 
 
 def partition(engine: Engine) -> dict[str, frozenset[str]]:
@@ -50,6 +50,30 @@ def follow(session: Session, golden_id: str, hops: int = 32) -> set[str]:
         return {live for target in sorted(targets) for live in walk(target, (*path, gid))}
 
     return walk(golden_id, ())
+
+
+def issued_id_problems(engine: Engine) -> list[str]:
+    """Golden ids that are neither live (active, with records) nor one redirect away from live ids only."""
+    problems: list[str] = []
+    with Session(engine) as session:
+        status = {gid: state for gid, state in session.execute(select(GoldenCustomer.id, GoldenCustomer.status))}
+        merged = select(GoldenCustomer.id, GoldenCustomer.merged_into).where(GoldenCustomer.merged_into.is_not(None))
+        merged_into = {gid: into for gid, into in session.execute(merged)}
+        held = set(session.scalars(select(CrossReference.golden_id).distinct()))
+        went: dict[str, set[str]] = defaultdict(set)
+        for from_id, to_id in session.execute(select(GoldenRedirect.from_id, GoldenRedirect.to_id)):
+            went[from_id].add(to_id)
+    for gid, state in sorted(status.items()):
+        if state == GOLDEN_ACTIVE:
+            if gid not in held:
+                problems.append(f"{gid} is active without records")
+            continue
+        targets = {merged_into[gid]} if gid in merged_into else went.get(gid, set())
+        if not targets:
+            problems.append(f"{gid} is {state} and leads nowhere")
+        elif any(status.get(t) != GOLDEN_ACTIVE for t in targets):
+            problems.append(f"{gid} is {state} and leads to {sorted(targets)}, not all live")
+    return problems
 
 
 def index_problems(engine: Engine) -> list[str]:

@@ -23,7 +23,7 @@ from hub.db.id_lists import any_of, plan_lists_as_bound
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
-from hub.identity.keys_table import IdentityKey
+from hub.models.identity_key import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, fits, hard_ids
 from hub.identity.normalize import msisdn_spellings
 from hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap

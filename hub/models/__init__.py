@@ -22,6 +22,7 @@ from hub.models.facts import (
     Subscription,
 )
 from hub.models.golden import GoldenCustomer, GoldenRedirect, new_golden_id
+from hub.models.identity_key import IdentityKey
 from hub.models.matching import MatchWeights, ReviewCandidate, ReviewSeen, ReviewState
 from hub.models.ops import QuarantinedRecord, StewardDecision, SyncRun, SyncState
 from hub.models.source import CrossReference, Identifier, SourceRecord, SourceRecordVersion
@@ -42,6 +43,7 @@ __all__ = [
     "EventLogEntry",
     "GoldenCustomer",
     "GoldenRedirect",
+    "IdentityKey",
     "Identifier",
     "IdentityEpoch",
     "MatchWeights",

@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hub.identity.keys_table import IdentityKey
+from hub.models.identity_key import IdentityKey
 from hub.identity.review import forget
 from hub.models import (
     AuditEntry,

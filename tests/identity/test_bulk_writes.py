@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hub.db.bulk_writes import insert_many
 from hub.identity.golden import refresh_landed_facts
-from hub.identity.keys_table import IdentityKey
+from hub.models.identity_key import IdentityKey
 from hub.identity.profile import block_keys
 from hub.identity.resident import ResidentState
 from hub.identity.resolver import IdentityResolver

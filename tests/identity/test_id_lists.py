@@ -9,7 +9,7 @@ from sqlalchemy import Column, Engine, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hub.db.id_lists import any_of
-from hub.identity.keys_table import IdentityKey
+from hub.models.identity_key import IdentityKey
 from hub.models import SourceRecord
 
 _SOURCE, _KEYS = SourceRecord.__table__, IdentityKey.__table__

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.identity.keys_table import IdentityKey
+from hub.models.identity_key import IdentityKey
 from hub.models import (
     FACT_MODELS,
     AuditEntry,

@@ -1,4 +1,5 @@
-"""The blocking-key index: which exact keys each party source record can be found by.
+"""The blocking-key index: which exact keys each party source record can be found by (a model like the others, so
+migrations and the model comparison see it whoever imports what).
 
 Identity resolution looks candidates up by these keys (one indexed range
 per key), and counts holders per key to find generic values such as a

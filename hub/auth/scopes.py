@@ -71,7 +71,8 @@ class Caller:
     """Who is asking, as authentication found it.
 
     ``customer_id`` is set for a self-service caller: it may see that golden
-    customer and nothing else, whatever it asks for.
+    customer and nothing else, whatever it asks for. ``channels`` are the channels
+    a channel key may record contacts for (``hub.auth.channels``); None: any.
     """
 
     name: str = "anonymous"
@@ -79,6 +80,11 @@ class Caller:
     scopes: frozenset[str] = field(default_factory=frozenset)
     customer_id: str | None = None
     key_id: str | None = None
+    channels: frozenset[str] | None = None
+
+    def records(self, channel: str) -> bool:
+        """Whether this caller may record an event of ``channel`` (a canonical name, e.g. ``call_center``)."""
+        return self.channels is None or channel in self.channels
 
     @property
     def can_unmask(self) -> bool:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 
-from graphql import DocumentNode
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from schema.audit_ext import AuditTrail
+from schema.documents import DOCUMENT_CACHE_SIZE, VALID_DOCUMENTS
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
 from schema.errors import ErrorCodes
@@ -30,7 +29,6 @@ __all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDo
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
-DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and known valid, per process
 
 # The depth and alias limits as validation rules, built once (strawberry's limiter extensions build a
 # new rule class for every request, which would also defeat any cache keyed on the rules).
@@ -38,25 +36,6 @@ LIMIT_RULES = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 )
-
-
-class _Documents:
-    """An LRU of query text -> parsed document that passed validation (invalid ones are never kept)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.valid: OrderedDict[str, DocumentNode] = OrderedDict()
-
-    def get(self, query: str) -> DocumentNode | None:
-        document = self.valid.get(query)
-        if document is not None:
-            self.valid.move_to_end(query)
-        return document
-
-    def keep(self, query: str, document: DocumentNode) -> None:
-        self.valid[query] = document
-        if len(self.valid) > self.size:
-            self.valid.popitem(last=False)
 
 
 class RequestConnectionScope(SchemaExtension):
@@ -77,7 +56,7 @@ class PreparedDocuments(SchemaExtension):
     (access rules run at execution), so a cached verdict holds for every later request.
     """
 
-    documents = _Documents(DOCUMENT_CACHE_SIZE)
+    documents = VALID_DOCUMENTS
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context

@@ -8,6 +8,7 @@ from hub.privacy.erase import (
     UnknownSourceRecord,
     allow_restore,
     erase_customer,
+    forget_erased_values,
     mask_msisdn,
     resolve_customer,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "UnknownSourceRecord",
     "allow_restore",
     "erase_customer",
+    "forget_erased_values",
     "mask_msisdn",
     "resolve_customer",
 ]

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.schema.config import StrawberryConfig
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 
+import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import validate_document
 
 from schema.audit_ext import AuditTrail
-from schema.documents import DOCUMENT_CACHE_SIZE, VALID_DOCUMENTS
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
+from schema.documents import DOCUMENT_CACHE_SIZE, VALID_DOCUMENTS
 from schema.errors import ErrorCodes
 from schema.feed import FeedQuery, FeedSubscription
+from schema.list_fields import install_list_resolvers
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
-from schema.permissions import AccessControl, install_access_control
-from schema.list_fields import install_list_resolvers
-from schema.planning import install_planning
+from schema.moments import DATETIME_SCALAR
 from schema.operations import OperationsMutation, OperationsQuery
+from schema.permissions import AccessControl, install_access_control
+from schema.planning import install_planning
 from schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from schema.status import StatusQuery
 
@@ -103,7 +105,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        config=StrawberryConfig(scalar_map={Protected: PROTECTED_SCALAR}),
+        config=StrawberryConfig(scalar_map={Protected: PROTECTED_SCALAR, datetime: DATETIME_SCALAR}),
         extensions=[
             ErrorCodes,
             AuditTrail,

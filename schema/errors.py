@@ -32,6 +32,7 @@ from graphql import (
     ListValueNode,
     Node,
     ObjectValueNode,
+    StringValueNode,
     Visitor,
     visit,
 )
@@ -98,7 +99,10 @@ def _coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQ
     )
 
 
-_INPUT_MESSAGES = ("has invalid value", "got invalid value", "Expected value of type", "does not exist in '", "Argument '")
+_INPUT_MESSAGES = (
+    "has invalid value", "got invalid value", "Expected value of type", "does not exist in '", "Argument '",
+    "Value cannot represent a",  # a scalar literal written into the document that does not parse (a DateTime)
+)
 # "Variable '$input' has invalid value at .channel: ..." names the variable and the path in its value.
 _VARIABLE = re.compile(r"^Variable '\$(\w+)' (?:has|got) invalid value(?: at \.?([^:;]+))?")
 
@@ -112,15 +116,25 @@ def _input_field(message: str) -> dict[str, str]:
     return {"field": f"{name}.{path.strip()}" if path else name}
 
 
-def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None) -> dict[str, str]:
-    """``extensions.field`` for a value written into the document: the argument and the path in it."""
-    if document is None or not nodes:
+# "Value cannot represent a DateTime: \"…\". …": a scalar's own refusal, raised without the node.
+_SCALAR_VALUE = re.compile(r'^Value cannot represent a \w+: "(.*?)"\.')
+
+
+def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None, message: str = "") -> dict[str, str]:
+    """``extensions.field`` for a value written into the document: the argument and the path in it.
+
+    The wrong value is the error's node; a scalar's refusal comes without one, and then the string
+    literal it quotes is looked for (the first one written, should the same text appear twice).
+    """
+    scalar = _SCALAR_VALUE.match(message)
+    if document is None or not (nodes or scalar):
         return {}
-    wrong = nodes[0]
+    wrong = nodes[0] if nodes else None
+    text = scalar.group(1) if scalar else None
     found: list[str] = []
 
     def walk(value: Node, path: str) -> bool:
-        if value is wrong:
+        if value is wrong or (wrong is None and isinstance(value, StringValueNode) and value.value == text):
             found.append(path)
             return True
         if isinstance(value, ObjectValueNode):
@@ -147,7 +161,9 @@ def classify(error: GraphQLError, document: DocumentNode | None = None) -> Graph
         # Found before execution: a malformed document or a value that does not fit its type.
         if any(part in error.message for part in _INPUT_MESSAGES):
             coded = _coded(error, "BAD_USER_INPUT")
-            coded.extensions.update(_input_field(error.message) or _literal_field(document, error.nodes))  # type: ignore[union-attr]
+            coded.extensions.update(  # type: ignore[union-attr]
+                _input_field(error.message) or _literal_field(document, error.nodes, error.message)
+            )
             return coded
         return _coded(error, "GRAPHQL_VALIDATION_FAILED")
     log.error("unexpected error in GraphQL resolver", exc_info=original)

@@ -6,8 +6,10 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -26,18 +28,21 @@ from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.console import graphiql_page, web_routes
-from hub.db import DatabaseError, create_async_db_engine, create_db_engine
-from hub.db.migrate import current_revision, ensure_current
+from hub.db import DatabaseError, SchemaOutdated, create_async_db_engine, create_db_engine
+from hub.db.migrate import current_revision, ensure_current, head_revision
 from hub.events import EventNotifier, EventWriter
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
 
-__all__ = ["create_app", "HubGraphQL"]
+__all__ = ["CONNECTION_INIT_TIMEOUT", "HubGraphQL", "create_app"]
 
 log = logging.getLogger(__name__)
 
 READ_POOL_SIZE = 10  # per process; overflow up to 10 more (SQLAlchemy's default)
+# A WebSocket that has not sent connection_init by then is closed (4408): an idle socket that never
+# authenticates holds a connection slot for nothing (strawberry's default is 60 s).
+CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
@@ -61,6 +66,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             build_schema(),
             graphql_ide=None if settings.auth.production else "graphiql",
             subscription_protocols=("graphql-transport-ws",),
+            connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         )
         self._sessions = sessions
         self._settings = settings
@@ -107,11 +113,28 @@ async def healthz(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "version": __version__})
 
 
-def _readiness(url: str) -> dict[str, Any]:
-    engine = create_db_engine(url)
+def _readiness(url: str) -> tuple[int, dict[str, Any]]:
+    """Whether the database answers and is migrated, for anyone to see: no host, port, user or database name.
+
+    Why it is not ready (the driver's message names the server) goes to the log only.
+    """
+    try:
+        engine = create_db_engine(url)
+    except DatabaseError as exc:
+        log.warning("not ready: %s", exc)
+        return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database is not configured correctly"}
     try:
         ensure_current(engine)
-        return {"status": "ready", "schema_revision": current_revision(engine)}
+        return 200, {"status": "ready", "schema": "current", "schema_revision": current_revision(engine)}
+    except SchemaOutdated as exc:
+        log.warning("not ready: %s", exc)
+        return 503, {
+            "status": "unavailable", "schema": "outdated", "schema_revision": current_revision(engine),
+            "expected_revision": head_revision(), "reason": "the database schema is not current; run `c360 db upgrade`",
+        }
+    except (DatabaseError, SQLAlchemyError) as exc:
+        log.warning("not ready: %s", exc if isinstance(exc, DatabaseError) else type(exc).__name__)
+        return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database does not answer"}
     finally:
         engine.dispose()
 
@@ -143,11 +166,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
 
     async def readyz(_request: Request) -> JSONResponse:
         """Readiness: the database is reachable and migrated to the revision this code expects."""
-        try:
-            body = await run_in_threadpool(_readiness, settings.database_url)
-        except DatabaseError as exc:
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
-        return JSONResponse(body)
+        status, body = await run_in_threadpool(_readiness, settings.database_url)
+        return JSONResponse(body, status_code=status)
 
     revocations = RevocationListener(settings.database_url, graphql.authenticator.keys)
 

@@ -14,7 +14,9 @@
 code too: GraphQL validation errors become GRAPHQL_VALIDATION_FAILED (or
 BAD_USER_INPUT when a variable's value is wrong, e.g. an unknown enum, with
 ``extensions.field`` naming the variable and the path in it: ``input.channel``), and
-anything unexpected is masked to "Unexpected error." with INTERNAL_SERVER_ERROR.
+anything unexpected is masked to "Unexpected error." with INTERNAL_SERVER_ERROR. In production
+mode messages suggest nothing ("Did you mean 'hub'?"): with introspection off, suggestions would
+spell out the schema field by field.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "Forbidden",
     "LimitExceeded",
     "ErrorCodes",
+    "without_suggestion",
 ]
 
 log = logging.getLogger(__name__)
@@ -151,6 +154,22 @@ def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None, 
     return {"field": found[0]} if found else {}
 
 
+# graphql-core ends a message with its suggestion: " Did you mean 'x'?", "... the enum value 'WEB'?",
+# "... to use an inline fragment on 'T'?".
+_SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
+
+
+def without_suggestion(error: GraphQLError) -> GraphQLError:
+    """``error`` with any "Did you mean …?" cut from its message (extensions kept)."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message=message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+        original_error=error.original_error, extensions=error.extensions,
+    )
+
+
 def classify(error: GraphQLError, document: DocumentNode | None = None) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubError):
@@ -179,4 +198,8 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if errors:
             document = self.execution_context.graphql_document
-            result.errors = [classify(error, document) for error in errors]  # type: ignore[union-attr]
+            coded = [classify(error, document) for error in errors]
+            settings = getattr(self.execution_context.context, "settings", None)
+            if settings is not None and settings.auth.production:
+                coded = [without_suggestion(error) for error in coded]
+            result.errors = coded  # type: ignore[union-attr]

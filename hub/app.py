@@ -28,8 +28,8 @@ from hub.auth.middleware import CALLER_KEY, AuthGate
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.console import graphiql_page, web_routes
-from hub.db import DatabaseError, SchemaOutdated, create_async_db_engine, create_db_engine
-from hub.db.migrate import current_revision, ensure_current, head_revision
+from hub.db import DatabaseError, create_async_db_engine, create_db_engine, ping
+from hub.db.migrate import current_revision, head_revision
 from hub.events import EventNotifier, EventWriter
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
@@ -124,17 +124,19 @@ def _readiness(url: str) -> tuple[int, dict[str, Any]]:
         log.warning("not ready: %s", exc)
         return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database is not configured correctly"}
     try:
-        ensure_current(engine)
-        return 200, {"status": "ready", "schema": "current", "schema_revision": current_revision(engine)}
-    except SchemaOutdated as exc:
-        log.warning("not ready: %s", exc)
-        return 503, {
-            "status": "unavailable", "schema": "outdated", "schema_revision": current_revision(engine),
-            "expected_revision": head_revision(), "reason": "the database schema is not current; run `c360 db upgrade`",
-        }
+        ping(engine)
+        current, expected = current_revision(engine), head_revision()
     except (DatabaseError, SQLAlchemyError) as exc:
         log.warning("not ready: %s", exc if isinstance(exc, DatabaseError) else type(exc).__name__)
         return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database does not answer"}
+    else:
+        if current == expected:
+            return 200, {"status": "ready", "schema": "current", "schema_revision": current}
+        log.warning("not ready: the database is at schema revision %s, this code expects %s", current, expected)
+        return 503, {
+            "status": "unavailable", "schema": "outdated", "schema_revision": current, "expected_revision": expected,
+            "reason": "the database schema is not current; run `c360 db upgrade`",
+        }
     finally:
         engine.dispose()
 

@@ -28,6 +28,7 @@ from hub.models import ApiKey, AuditEntry, utcnow
 __all__ = ["IssuedKey", "KeyError_", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
 
 PREFIX = "c360k_"
+MAX_NAME = 100  # "key:" + name + ":" + 12-character key id fits event_log.recorded_by (128)
 
 # A key's row, read once per key id and kept by the authenticator's KeyCache for a few seconds.
 _BY_KEY_ID = select(
@@ -113,6 +114,9 @@ def create_key(
         raise UnknownScope(unknown)
     if not name.strip():
         raise KeyError_("a key needs a name (the channel it is for)")
+    if len(name.strip()) > MAX_NAME:
+        # The caller's identity key:<name>:<key id> is stored with every event it records (128 characters).
+        raise KeyError_(f"a key name has at most {MAX_NAME} characters")
     bound = _key_channels(name.strip(), channels)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         issued = _issue(session, name.strip(), tuple(sorted(scopes)), bound)

@@ -4,8 +4,8 @@ Runs before GraphQL sees the request. Refusals are plain JSON with the
 GraphQL error shape: 401 (UNAUTHENTICATED, with ``WWW-Authenticate``), 413
 (body too large), 400 (a JSON array: batching is off; a JSON body that is not an
 object, e.g. ``null``), 429 (with ``Retry-After``) and 503 (SERVICE_UNAVAILABLE, with
-``Retry-After``: the database could not be asked whether the API key is valid). The caller found is put in the ASGI scope under
-``c360.caller`` for the GraphQL context. WebSockets pass through: they are
+``Retry-After``: the database could not be asked whether the API key is valid). The caller
+found is put in the ASGI scope under ``c360.caller`` for the GraphQL context. WebSockets pass through: they are
 authenticated in ``connection_init`` (see :mod:`hub.app`). An admitted request goes to the
 GraphQL view with the body the gate read.
 

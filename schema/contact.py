@@ -54,7 +54,9 @@ class RecordContactInput:
         default=None, description="Link to an open service request; a complaint without one opens a new request."
     )
     idempotency_key: str | None = strawberry.field(
-        default=None, description="The same key with the same input returns the first result and records once."
+        default=None,
+        description="The same key with the same input returns the first result and records once. A key is the "
+        "caller's own: another API key using the same text has a key of its own.",
     )
 
 
@@ -72,7 +74,9 @@ class UpdateServiceRequestInput:
 @strawberry.type(description="The event a mutation recorded (or the first one recorded under its idempotency key).")
 class EventPayload:
     event: ContactEvent
-    replayed: bool = strawberry.field(description="True when an earlier request with the same idempotency key answered.")
+    replayed: bool = strawberry.field(
+        description="True when an earlier request of this caller with the same idempotency key answered."
+    )
 
 
 def _text(field: str, value: str | None, limit: int) -> str | None:

@@ -192,6 +192,18 @@ def classify(error: GraphQLError, document: DocumentNode | None = None) -> Graph
 class ErrorCodes(SchemaExtension):
     """Give every error a code; mask the unexpected ones."""
 
+    def _production(self) -> bool:
+        settings = getattr(self.execution_context.context, "settings", None)
+        return settings is not None and settings.auth.production
+
+    def on_validate(self) -> Iterator[None]:
+        # A subscription's validation errors go over the WebSocket without on_operation seeing them, in the
+        # very list validation filled (strawberry has already wrapped it): changed in place, not replaced.
+        yield
+        errors = self.execution_context.pre_execution_errors
+        if errors and self._production():
+            errors[:] = [without_suggestion(error) for error in errors]
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
@@ -199,7 +211,6 @@ class ErrorCodes(SchemaExtension):
         if errors:
             document = self.execution_context.graphql_document
             coded = [classify(error, document) for error in errors]
-            settings = getattr(self.execution_context.context, "settings", None)
-            if settings is not None and settings.auth.production:
+            if self._production():
                 coded = [without_suggestion(error) for error in coded]
             result.errors = coded  # type: ignore[union-attr]

@@ -4,10 +4,13 @@ sends connection_init is closed within 10 s, and production mode suggests no fie
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
+import uvicorn
 import websockets
 from starlette.testclient import TestClient
 
@@ -84,3 +87,27 @@ def test_production_suggests_no_names(clients: dict[str, TestClient], query: str
     production = answers["production"]["errors"]
     assert production and not any("Did you mean" in error["message"] for error in production)
     assert production[0]["extensions"]["code"] == answers["development"]["errors"][0]["extensions"]["code"]
+
+
+def test_production_suggests_no_names_over_websocket_either(database_url: str) -> None:
+    """A subscription's validation errors take another way out than a query's: they are cut too."""
+    server = Server(database_url)  # a port and a key; served here in production mode
+    settings = Settings(database_url=database_url, auth=AuthSettings(mode="production"))
+    server.server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=server.port, log_level="warning", ws="websockets-sansio")
+    )
+    server.thread = threading.Thread(target=server.server.run, daemon=True)
+
+    async def subscribe(url: str) -> dict[str, object]:
+        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
+            await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {server.key}"}}))
+            assert json.loads(await asyncio.wait_for(socket.recv(), 5))["type"] == "connection_ack"
+            query = "subscription { contactEvent { seq } }"
+            await socket.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": query}}))
+            return json.loads(await asyncio.wait_for(socket.recv(), 5))  # type: ignore[no-any-return]
+
+    with server:
+        answer = asyncio.run(subscribe(server.ws_url))
+    assert answer["type"] == "error"
+    message = answer["payload"][0]["message"]  # type: ignore[index]
+    assert "contactEvent" in message and "Did you mean" not in message

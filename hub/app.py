@@ -31,9 +31,11 @@ from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine, ping
 from hub.db.migrate import current_revision, head_revision
 from hub.events import EventNotifier, EventWriter
+from hub.privacy import ErasureListener, forget_erased_values
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
+from schema.documents import VALID_DOCUMENTS
 
 __all__ = ["CONNECTION_INIT_TIMEOUT", "HubGraphQL", "create_app"]
 
@@ -141,6 +143,12 @@ def _readiness(url: str) -> tuple[int, dict[str, Any]]:
         engine.dispose()
 
 
+def _forget_erased() -> None:
+    """Another process erased someone: drop this one's memos of raw values and its parsed query texts."""
+    forget_erased_values()
+    VALID_DOCUMENTS.clear()
+
+
 def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Starlette:
     """Build the hub's ASGI app; the database engine is created on startup and disposed on shutdown."""
     own_engine = engine is None
@@ -172,11 +180,13 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         return JSONResponse(body, status_code=status)
 
     revocations = RevocationListener(settings.database_url, graphql.authenticator.keys)
+    erasures = ErasureListener(settings.database_url, _forget_erased)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
         await revocations.start()
+        await erasures.start()
         await audit.start()
         await writer.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
@@ -189,6 +199,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         finally:
             await writer.stop()
             await audit.stop()  # queued audit rows are written before the engine goes
+            await erasures.stop()
             await revocations.stop()
             await notifier.stop()
             await read_engine.dispose()
@@ -211,5 +222,6 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.notifier = notifier
     app.state.audit = audit
     app.state.revocations = revocations
+    app.state.erasures = erasures
     app.state.writer = writer
     return app

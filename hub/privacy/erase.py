@@ -28,7 +28,8 @@ or split into it) in one transaction:
 Names of staff (``agent``) are not the customer's personal data and stay.
 
 The identifier normalizers memoize raw values per process; once an erasure has committed, the
-caller empties them with :func:`forget_erased_values` (``resolvers.privacy``, ``c360 erase``).
+caller empties them with :func:`forget_erased_values` (``resolvers.privacy``, ``c360 erase``), and
+other hub processes do when told (``hub.privacy.forget``, PostgreSQL).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from hub.models import (
 )
 from hub.models.epoch import advance_epoch, hold_identity_lock
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
+from hub.privacy.forget import announce_erasure
 
 __all__ = [
     "ErasureError",
@@ -318,6 +320,7 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         profile={}, display_name=None, name_key=None, updated_at=now))
 
     advance_epoch(session)  # payloads and keys changed under every resolver's resident state
+    announce_erasure(session)  # other hub processes empty their memos of raw values when this commits
     entry = AuditEntry(
         at=now, actor=actor[:128], action="erase", operation=operation[:128], customer_id=gid, fields=list(ERASED_KINDS),
         detail={

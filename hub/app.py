@@ -6,8 +6,10 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,19 +29,24 @@ from hub.auth.open_sockets import OpenSockets
 from hub.auth.ratelimit import caller_limiter
 from hub.config import Settings
 from hub.console import graphiql_page, web_routes
-from hub.db import DatabaseError, create_async_db_engine, create_db_engine
-from hub.db.migrate import current_revision, ensure_current
+from hub.db import DatabaseError, create_async_db_engine, create_db_engine, ping
+from hub.db.migrate import current_revision, head_revision
 from hub.events import EventNotifier, EventWriter
 from hub.ws_handler import CredentialBoundHandler
+from hub.privacy import ErasureListener, forget_erased_values
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
+from schema.documents import VALID_DOCUMENTS
 
-__all__ = ["create_app", "HubGraphQL"]
+__all__ = ["CONNECTION_INIT_TIMEOUT", "HubGraphQL", "create_app"]
 
 log = logging.getLogger(__name__)
 
 READ_POOL_SIZE = 10  # per process; overflow up to 10 more (SQLAlchemy's default)
+# A WebSocket that has not sent connection_init by then is closed (4408): an idle socket that never
+# authenticates holds a connection slot for nothing (strawberry's default is 60 s).
+CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
@@ -66,6 +73,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
             build_schema(),
             graphql_ide=None if settings.auth.production else "graphiql",
             subscription_protocols=("graphql-transport-ws",),
+            connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         )
         self._sessions = sessions
         self._settings = settings
@@ -114,13 +122,38 @@ async def healthz(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "version": __version__})
 
 
-def _readiness(url: str) -> dict[str, Any]:
-    engine = create_db_engine(url)
+def _readiness(url: str) -> tuple[int, dict[str, Any]]:
+    """Whether the database answers and is migrated, for anyone to see: no host, port, user or database name.
+
+    Why it is not ready (the driver's message names the server) goes to the log only.
+    """
     try:
-        ensure_current(engine)
-        return {"status": "ready", "schema_revision": current_revision(engine)}
+        engine = create_db_engine(url)
+    except DatabaseError as exc:
+        log.warning("not ready: %s", exc)
+        return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database is not configured correctly"}
+    try:
+        ping(engine)
+        current, expected = current_revision(engine), head_revision()
+    except (DatabaseError, SQLAlchemyError) as exc:
+        log.warning("not ready: %s", exc if isinstance(exc, DatabaseError) else type(exc).__name__)
+        return 503, {"status": "unavailable", "schema": "unknown", "reason": "the database does not answer"}
+    else:
+        if current == expected:
+            return 200, {"status": "ready", "schema": "current", "schema_revision": current}
+        log.warning("not ready: the database is at schema revision %s, this code expects %s", current, expected)
+        return 503, {
+            "status": "unavailable", "schema": "outdated", "schema_revision": current, "expected_revision": expected,
+            "reason": "the database schema is not current; run `c360 db upgrade`",
+        }
     finally:
         engine.dispose()
+
+
+def _forget_erased() -> None:
+    """Another process erased someone: drop this one's memos of raw values and its parsed query texts."""
+    forget_erased_values()
+    VALID_DOCUMENTS.clear()
 
 
 def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Starlette:
@@ -150,19 +183,18 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
 
     async def readyz(_request: Request) -> JSONResponse:
         """Readiness: the database is reachable and migrated to the revision this code expects."""
-        try:
-            body = await run_in_threadpool(_readiness, settings.database_url)
-        except DatabaseError as exc:
-            return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
-        return JSONResponse(body)
+        status, body = await run_in_threadpool(_readiness, settings.database_url)
+        return JSONResponse(body, status_code=status)
 
     revocations = RevocationListener(settings.database_url, graphql.authenticator.keys, graphql.open_sockets.revoked)
+    erasures = ErasureListener(settings.database_url, _forget_erased)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await notifier.start()
         await revocations.start()
         await graphql.open_sockets.start()
+        await erasures.start()
         await audit.start()
         await writer.start()
         # Everything built at startup (schema, models, imported modules) lives as long as the process:
@@ -176,6 +208,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
             await writer.stop()
             await audit.stop()  # queued audit rows are written before the engine goes
             await graphql.open_sockets.stop()
+            await erasures.stop()
             await revocations.stop()
             await notifier.stop()
             await read_engine.dispose()
@@ -198,5 +231,6 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.notifier = notifier
     app.state.audit = audit
     app.state.revocations = revocations
+    app.state.erasures = erasures
     app.state.writer = writer
     return app

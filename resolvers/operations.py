@@ -47,6 +47,7 @@ from sync import (
     run_stream,
     select_streams,
 )
+from sync.history import SUCCEEDED, SUCCEEDED_WITH_WARNINGS
 from sync.targets import is_enabled
 
 __all__ = [
@@ -125,10 +126,22 @@ def sync_engine(settings: Settings) -> Iterator[Engine]:
 # --- run history and quarantine (async keyset pages, newest first by id) -------------------------------------
 
 
-def sync_run_filters(connector: str | None, stream: str | None, status: str | None) -> list[Any]:
-    """The ``syncRuns`` filters, shared by its pages and its ``totalCount``."""
+def sync_run_filters(
+    connector: str | None, stream: str | None, status: str | None, outcome: str | None = None
+) -> list[Any]:
+    """The ``syncRuns`` filters, shared by its pages and its ``totalCount``.
+
+    ``outcome`` (``sync.history.run_outcome``) splits ``succeeded`` by whether the run quarantined records.
+    """
     wanted = ((SyncRun.connector, connector), (SyncRun.stream, stream), (SyncRun.status, status))
-    return [column == value for column, value in wanted if value is not None]
+    conditions = [column == value for column, value in wanted if value is not None]
+    if outcome == SUCCEEDED_WITH_WARNINGS:
+        conditions += [SyncRun.status == SUCCEEDED, SyncRun.records_quarantined > 0]
+    elif outcome == SUCCEEDED:
+        conditions += [SyncRun.status == SUCCEEDED, SyncRun.records_quarantined == 0]
+    elif outcome is not None:
+        conditions.append(SyncRun.status == outcome)
+    return conditions
 
 
 async def sync_runs_page(
@@ -139,8 +152,11 @@ async def sync_runs_page(
     connector: str | None,
     stream: str | None,
     status: str | None,
+    outcome: str | None = None,
 ) -> tuple[list[SyncRun], bool]:
-    statement = select(SyncRun).where(*sync_run_filters(connector, stream, status)).order_by(SyncRun.id.desc()).limit(first + 1)
+    statement = (
+        select(SyncRun).where(*sync_run_filters(connector, stream, status, outcome)).order_by(SyncRun.id.desc()).limit(first + 1)
+    )
     if before_id is not None:
         statement = statement.where(SyncRun.id < before_id)
     async with sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hub.config import Settings
-from hub.privacy import ErasureResult, erase_customer
+from hub.privacy import ErasureResult, erase_customer, forget_erased_values
 from resolvers.operations import sync_engine
 
 __all__ = ["do_erase"]
@@ -14,4 +14,6 @@ __all__ = ["do_erase"]
 def do_erase(settings: Settings, customer_id: str, actor: str, reason: str) -> ErasureResult:
     """Erase one customer's personal data (worker thread); raises ``hub.privacy.ErasureError`` with nothing changed."""
     with sync_engine(settings) as engine, Session(engine) as session, session.begin():
-        return erase_customer(session, customer_id, actor=actor, reason=reason, operation="mutation:eraseCustomer")
+        done = erase_customer(session, customer_id, actor=actor, reason=reason, operation="mutation:eraseCustomer")
+    forget_erased_values()  # committed: nothing of the person may stay in this process's memos
+    return done

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.schema.config import StrawberryConfig
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 
-from graphql import DocumentNode
+import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import validate_document
 
 from schema.audit_ext import AuditTrail
 from schema.auditing import AuditQuery
 from schema.contact import ContactMutation
+from schema.documents import DOCUMENT_CACHE_SIZE, VALID_DOCUMENTS
 from schema.errors import ErrorCodes
 from schema.executor import HubExecutor
 from schema.feed import FeedQuery, FeedSubscription
+from schema.list_fields import install_list_resolvers
 from schema.lookup import LookupQuery
 from schema.masking import PROTECTED_SCALAR, Protected
-from schema.permissions import AccessControl, install_access_control
-from schema.list_fields import install_list_resolvers
-from schema.planning import install_planning
+from schema.moments import DATETIME_SCALAR
 from schema.operations import OperationsMutation, OperationsQuery
+from schema.permissions import AccessControl, install_access_control
+from schema.planning import install_planning
 from schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from schema.status import StatusQuery
 
@@ -31,7 +32,6 @@ __all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDo
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
-DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and known valid, per process
 
 # The depth and alias limits as validation rules, built once (strawberry's limiter extensions build a
 # new rule class for every request, which would also defeat any cache keyed on the rules).
@@ -39,25 +39,6 @@ LIMIT_RULES = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 )
-
-
-class _Documents:
-    """An LRU of query text -> parsed document that passed validation (invalid ones are never kept)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.valid: OrderedDict[str, DocumentNode] = OrderedDict()
-
-    def get(self, query: str) -> DocumentNode | None:
-        document = self.valid.get(query)
-        if document is not None:
-            self.valid.move_to_end(query)
-        return document
-
-    def keep(self, query: str, document: DocumentNode) -> None:
-        self.valid[query] = document
-        if len(self.valid) > self.size:
-            self.valid.popitem(last=False)
 
 
 class RequestConnectionScope(SchemaExtension):
@@ -78,7 +59,7 @@ class PreparedDocuments(SchemaExtension):
     (access rules run at execution), so a cached verdict holds for every later request.
     """
 
-    documents = _Documents(DOCUMENT_CACHE_SIZE)
+    documents = VALID_DOCUMENTS
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -125,7 +106,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        config=StrawberryConfig(scalar_map={Protected: PROTECTED_SCALAR}),
+        config=StrawberryConfig(scalar_map={Protected: PROTECTED_SCALAR, datetime: DATETIME_SCALAR}),
         execution_context_class=HubExecutor,
         extensions=[
             ErrorCodes,

@@ -1,4 +1,8 @@
-"""Contact events in: ``recordContact`` from any channel and ``updateServiceRequest``."""
+"""Contact events in: ``recordContact`` from any channel and ``updateServiceRequest``.
+
+A key bound to channels (``hub.auth.channels``) records only those: another channel is FORBIDDEN,
+checked before anything is read or written.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from typing import Any
 
 import strawberry
 
+from hub.auth.channels import api_name
 from hub.events import CustomerInactive, EventConflict, EventWriter, ServiceRequestMissing
 from hub.models import utcnow
 from resolvers.contacts import ContactRequest, ServiceRequestUpdate, record_contact, update_service_request
 from schema.context import HubContext, Info
 from schema.enums import Channel, ContactType, Direction, RequestStatus
-from schema.errors import BadUserInput, Conflict, NotFound
+from schema.errors import BadUserInput, Conflict, Forbidden, NotFound
 from schema.feed import ContactEvent
 from schema.lookup import CustomerRef, resolve_customer
 
@@ -49,7 +54,9 @@ class RecordContactInput:
         default=None, description="Link to an open service request; a complaint without one opens a new request."
     )
     idempotency_key: str | None = strawberry.field(
-        default=None, description="The same key with the same input returns the first result and records once."
+        default=None,
+        description="The same key with the same input returns the first result and records once. A key is the "
+        "caller's own: another API key using the same text has a key of its own.",
     )
 
 
@@ -67,7 +74,9 @@ class UpdateServiceRequestInput:
 @strawberry.type(description="The event a mutation recorded (or the first one recorded under its idempotency key).")
 class EventPayload:
     event: ContactEvent
-    replayed: bool = strawberry.field(description="True when an earlier request with the same idempotency key answered.")
+    replayed: bool = strawberry.field(
+        description="True when an earlier request of this caller with the same idempotency key answered."
+    )
 
 
 def _text(field: str, value: str | None, limit: int) -> str | None:
@@ -82,6 +91,19 @@ def _moment(field: str, value: datetime) -> datetime:
     if value > utcnow() + CLOCK_SKEW:
         raise BadUserInput(field, "is in the future")
     return value.astimezone(UTC)
+
+
+def _own_channel(context: HubContext, channel: Channel) -> str:
+    """The channel's stored name, if the caller may record it; else FORBIDDEN naming the channels it may."""
+    caller = context.caller
+    if not caller.records(channel.value):
+        allowed = [api_name(name) for name in sorted(caller.channels or ())]
+        raise Forbidden(
+            f"this key records only channel {', '.join(allowed)}, not {channel.name}",
+            field="input.channel",
+            channels=allowed,
+        )
+    return channel.value
 
 
 def _service_request_id(field: str, value: strawberry.ID | None) -> int | None:
@@ -131,6 +153,7 @@ def _plain(value: Any) -> Any:
 class ContactMutation:
     @strawberry.mutation(description="Record a contact from any channel; committed to the event log before answering.")
     async def record_contact(self, info: Info, input: RecordContactInput) -> EventPayload:
+        channel = _own_channel(info.context, input.channel)
         occurred_at = _moment("input.occurredAt", input.occurred_at)
         summary = _text("input.summary", input.summary, MAX_SUMMARY)
         agent = _text("input.agent", input.agent, MAX_SHORT)
@@ -144,7 +167,7 @@ class ContactMutation:
             golden_id = (await resolve_customer(info, input.customer, "input.customer.")).id
         contact = ContactRequest(
             golden_id=golden_id,
-            channel=input.channel.value,
+            channel=channel,
             type=input.type.value,
             occurred_at=occurred_at,
             direction=input.direction.value,
@@ -173,6 +196,7 @@ class ContactMutation:
 
     @strawberry.mutation(description="Move a service request along (e.g. a complaint to resolved), from any channel.")
     async def update_service_request(self, info: Info, input: UpdateServiceRequestInput) -> EventPayload:
+        channel = _own_channel(info.context, input.channel)
         at = _moment("input.at", input.at) if input.at is not None else utcnow()
         agent = _text("input.agent", input.agent, MAX_SHORT)
         note = _text("input.note", input.note, MAX_SUMMARY)
@@ -189,7 +213,7 @@ class ContactMutation:
                 ServiceRequestUpdate(
                     service_request_id=request_id,
                     status=input.status.value,
-                    channel=input.channel.value,
+                    channel=channel,
                     at=at,
                     agent=agent,
                     note=note,

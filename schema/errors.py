@@ -14,7 +14,9 @@
 code too: GraphQL validation errors become GRAPHQL_VALIDATION_FAILED (or
 BAD_USER_INPUT when a variable's value is wrong, e.g. an unknown enum, with
 ``extensions.field`` naming the variable and the path in it: ``input.channel``), and
-anything unexpected is masked to "Unexpected error." with INTERNAL_SERVER_ERROR.
+anything unexpected is masked to "Unexpected error." with INTERNAL_SERVER_ERROR. In production
+mode messages suggest nothing ("Did you mean 'hub'?"): with introspection off, suggestions would
+spell out the schema field by field.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from graphql import (
     ListValueNode,
     Node,
     ObjectValueNode,
+    StringValueNode,
     Visitor,
     visit,
 )
@@ -46,6 +49,7 @@ __all__ = [
     "Forbidden",
     "LimitExceeded",
     "ErrorCodes",
+    "without_suggestion",
 ]
 
 log = logging.getLogger(__name__)
@@ -98,7 +102,10 @@ def _coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQ
     )
 
 
-_INPUT_MESSAGES = ("has invalid value", "got invalid value", "Expected value of type", "does not exist in '", "Argument '")
+_INPUT_MESSAGES = (
+    "has invalid value", "got invalid value", "Expected value of type", "does not exist in '", "Argument '",
+    "Value cannot represent a",  # a scalar literal written into the document that does not parse (a DateTime)
+)
 # "Variable '$input' has invalid value at .channel: ..." names the variable and the path in its value.
 _VARIABLE = re.compile(r"^Variable '\$(\w+)' (?:has|got) invalid value(?: at \.?([^:;]+))?")
 
@@ -112,15 +119,25 @@ def _input_field(message: str) -> dict[str, str]:
     return {"field": f"{name}.{path.strip()}" if path else name}
 
 
-def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None) -> dict[str, str]:
-    """``extensions.field`` for a value written into the document: the argument and the path in it."""
-    if document is None or not nodes:
+# "Value cannot represent a DateTime: \"…\". …": a scalar's own refusal, raised without the node.
+_SCALAR_VALUE = re.compile(r'^Value cannot represent a \w+: "(.*?)"\.')
+
+
+def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None, message: str = "") -> dict[str, str]:
+    """``extensions.field`` for a value written into the document: the argument and the path in it.
+
+    The wrong value is the error's node; a scalar's refusal comes without one, and then the string
+    literal it quotes is looked for (the first one written, should the same text appear twice).
+    """
+    scalar = _SCALAR_VALUE.match(message)
+    if document is None or not (nodes or scalar):
         return {}
-    wrong = nodes[0]
+    wrong = nodes[0] if nodes else None
+    text = scalar.group(1) if scalar else None
     found: list[str] = []
 
     def walk(value: Node, path: str) -> bool:
-        if value is wrong:
+        if value is wrong or (wrong is None and isinstance(value, StringValueNode) and value.value == text):
             found.append(path)
             return True
         if isinstance(value, ObjectValueNode):
@@ -137,6 +154,22 @@ def _literal_field(document: DocumentNode | None, nodes: Sequence[Node] | None) 
     return {"field": found[0]} if found else {}
 
 
+# graphql-core ends a message with its suggestion: " Did you mean 'x'?", "... the enum value 'WEB'?",
+# "... to use an inline fragment on 'T'?".
+_SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
+
+
+def without_suggestion(error: GraphQLError) -> GraphQLError:
+    """``error`` with any "Did you mean …?" cut from its message (extensions kept)."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message=message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+        original_error=error.original_error, extensions=error.extensions,
+    )
+
+
 def classify(error: GraphQLError, document: DocumentNode | None = None) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubError):
@@ -147,7 +180,9 @@ def classify(error: GraphQLError, document: DocumentNode | None = None) -> Graph
         # Found before execution: a malformed document or a value that does not fit its type.
         if any(part in error.message for part in _INPUT_MESSAGES):
             coded = _coded(error, "BAD_USER_INPUT")
-            coded.extensions.update(_input_field(error.message) or _literal_field(document, error.nodes))  # type: ignore[union-attr]
+            coded.extensions.update(  # type: ignore[union-attr]
+                _input_field(error.message) or _literal_field(document, error.nodes, error.message)
+            )
             return coded
         return _coded(error, "GRAPHQL_VALIDATION_FAILED")
     log.error("unexpected error in GraphQL resolver", exc_info=original)
@@ -157,10 +192,25 @@ def classify(error: GraphQLError, document: DocumentNode | None = None) -> Graph
 class ErrorCodes(SchemaExtension):
     """Give every error a code; mask the unexpected ones."""
 
+    def _production(self) -> bool:
+        settings = getattr(self.execution_context.context, "settings", None)
+        return settings is not None and settings.auth.production
+
+    def on_validate(self) -> Iterator[None]:
+        # A subscription's validation errors go over the WebSocket without on_operation seeing them, in the
+        # very list validation filled (strawberry has already wrapped it): changed in place, not replaced.
+        yield
+        errors = self.execution_context.pre_execution_errors
+        if errors and self._production():
+            errors[:] = [without_suggestion(error) for error in errors]
+
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
             document = self.execution_context.graphql_document
-            result.errors = [classify(error, document) for error in errors]  # type: ignore[union-attr]
+            coded = [classify(error, document) for error in errors]
+            if self._production():
+                coded = [without_suggestion(error) for error in coded]
+            result.errors = coded  # type: ignore[union-attr]

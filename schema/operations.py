@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from hub.models import EventLogEntry, QuarantinedRecord, SyncRun as SyncRunRow
 from hub.identity.review import ReviewPair as ReviewRow
 from resolvers import operations as ops
+from sync.history import FAILED, RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, run_outcome
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, decode_cursor, encode_cursor
 from schema.context import ANONYMOUS, HubContext, Info
 from schema.errors import BadUserInput, Conflict, NotFound
@@ -78,6 +79,16 @@ class SyncRunStatus(enum.Enum):
     FAILED = "failed"
 
 
+@strawberry.enum(
+    description="How a sync run ended, telling a success that quarantined records (SUCCEEDED_WITH_WARNINGS) from a clean one."
+)
+class SyncRunOutcome(enum.Enum):
+    RUNNING = RUNNING
+    SUCCEEDED = SUCCEEDED
+    SUCCEEDED_WITH_WARNINGS = SUCCEEDED_WITH_WARNINGS
+    FAILED = FAILED
+
+
 @strawberry.enum(description="Whether a quarantined record still waits for a retry.")
 class QuarantineStatus(enum.Enum):
     OPEN = "open"
@@ -92,6 +103,10 @@ class SyncRun:
     stream: str
     full: bool
     status: str = strawberry.field(description="running, succeeded or failed")
+    outcome: SyncRunOutcome = strawberry.field(
+        description="The status, with SUCCEEDED_WITH_WARNINGS for a run that succeeded but quarantined records "
+        "(`recordsQuarantined` > 0; see `quarantine`). `status` stays `succeeded` for those runs."
+    )
     started_at: datetime
     finished_at: datetime | None
     records_read: int
@@ -104,7 +119,8 @@ class SyncRun:
     def of(cls, row: SyncRunRow) -> SyncRun:
         return cls(
             id=strawberry.ID(str(row.id)), connector=row.connector, stream=row.stream, full=row.full,
-            status=row.status, started_at=row.started_at, finished_at=row.finished_at,
+            status=row.status, outcome=SyncRunOutcome(run_outcome(row.status, row.records_quarantined)),
+            started_at=row.started_at, finished_at=row.finished_at,
             records_read=row.records_read, records_written=row.records_written,
             records_quarantined=row.records_quarantined, records_deleted=row.records_deleted, error=row.error,
         )
@@ -351,17 +367,21 @@ def _review_cursor(pair: ReviewRow) -> str:
 
 @strawberry.type
 class OperationsQuery:
-    @strawberry.field(description="Sync runs, newest first.")
+    @strawberry.field(description="Sync runs, newest first. `outcome: SUCCEEDED_WITH_WARNINGS` finds the runs that "
+                                  "quarantined records; `status: SUCCEEDED` finds every run that succeeded, as always.")
     async def sync_runs(
         self, info: Info, connector: str | None = None, stream: str | None = None,
         status: SyncRunStatus | None = None, first: int | None = None, after: str | None = None,
+        outcome: SyncRunOutcome | None = None,
     ) -> Connection[SyncRun]:
         count, before = _first(first), _after_id(after, "syncRun")
         wanted = status.value if status else None
+        ended = outcome.value if outcome else None
         rows, more = await ops.sync_runs_page(
             info.context.sessions, first=count, before_id=before, connector=connector, stream=stream, status=wanted,
+            outcome=ended,
         )
-        total = _counted(info, SyncRunRow, ops.sync_run_filters(connector, stream, wanted))
+        total = _counted(info, SyncRunRow, ops.sync_run_filters(connector, stream, wanted, ended))
         return _connection(rows, more, lambda r: encode_cursor(["syncRun", r.id]), SyncRun.of, total)
 
     @strawberry.field(description="Configured connectors and streams, their schedules and latest runs.")

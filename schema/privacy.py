@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from hub.privacy import ErasureError, UnknownCustomer
 from resolvers.privacy import do_erase
 from schema.context import Info
+from schema.documents import VALID_DOCUMENTS
 from schema.errors import BadUserInput, HubError, NotFound
 from schema.operations import steward_actor
 
@@ -60,6 +61,8 @@ class PrivacyMutation:
             raise NotFound(str(exc), field="id") from None
         except ErasureError as exc:
             raise BadUserInput("id", str(exc)) from None
+        # Parsed query texts are kept by text, literals included (customerBy(phone: "…")): drop them too.
+        VALID_DOCUMENTS.clear()
         return ErasureResult(
             customer_id=strawberry.ID(done.customer_id), erased_at=done.erased_at, actor=done.actor, reason=done.reason,
             audit_id=strawberry.ID(str(done.audit_id)), aliases=[strawberry.ID(a) for a in done.aliases],

@@ -1,4 +1,11 @@
-"""Run history: one ``sync_run`` row per run of a stream, committed when it starts and when it ends."""
+"""Run history: one ``sync_run`` row per run of a stream, committed when it starts and when it ends.
+
+A run's stored ``status`` is running, succeeded or failed, as every consumer has always read it. Its
+*outcome* (:func:`run_outcome`) tells one more thing: a run that succeeded but quarantined records
+*succeeded with warnings* (the rest landed; the quarantined ones wait for ``c360 quarantine``). It is
+derived from the status and the run's quarantine count, so nothing stored changes and a filter or a
+script on ``status = succeeded`` still finds every run that finished.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,8 @@ __all__ = [
     "RUNNING",
     "SUCCEEDED",
     "FAILED",
+    "SUCCEEDED_WITH_WARNINGS",
+    "OUTCOMES",
     "ABANDONED",
     "RunCounts",
     "start_run",
@@ -24,9 +33,12 @@ __all__ = [
     "add_counts",
     "latest_runs",
     "one_line",
+    "run_outcome",
 ]
 
 RUNNING, SUCCEEDED, FAILED = "running", "succeeded", "failed"
+SUCCEEDED_WITH_WARNINGS = "succeeded_with_warnings"  # an outcome, never a stored status
+OUTCOMES = (RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, FAILED)
 ABANDONED = "abandoned: the process running it stopped before it finished"
 _MAX_ERROR = 500
 
@@ -37,6 +49,11 @@ class RunCounts:
     written: int = 0
     quarantined: int = 0
     deleted: int = 0
+
+
+def run_outcome(status: str, records_quarantined: int) -> str:
+    """The status, with a success that quarantined records told apart as ``succeeded_with_warnings``."""
+    return SUCCEEDED_WITH_WARNINGS if status == SUCCEEDED and records_quarantined > 0 else status
 
 
 def one_line(exc: BaseException) -> str:

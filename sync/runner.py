@@ -26,7 +26,16 @@ from hub.models import utcnow
 from hub.models.epoch import hold_identity_lock
 from hub.records import CanonicalRecord, InvalidRecord
 from sync._contract import ConnectorError, Page, RetriableError, Stream
-from sync.history import FAILED, SUCCEEDED, RunCounts, add_counts, finish_run, one_line, start_run
+from sync.history import (
+    FAILED,
+    SUCCEEDED,
+    RunCounts,
+    add_counts,
+    finish_run,
+    one_line,
+    run_outcome,
+    start_run,
+)
 from sync.lock import stream_lock
 from sync.quarantine import map_raw, quarantine
 from sync.retry import RetryPolicy
@@ -59,7 +68,13 @@ class RunOutcome:
 
     @property
     def ok(self) -> bool:
+        """It finished: every record landed or was quarantined (see :attr:`outcome` for which)."""
         return self.status == SUCCEEDED
+
+    @property
+    def outcome(self) -> str:
+        """running, succeeded, succeeded_with_warnings (records were quarantined) or failed."""
+        return run_outcome(self.status, self.counts.quarantined)
 
 
 @dataclass

@@ -1,6 +1,12 @@
 """Access control: who is calling (API keys, self-service tokens) and what they may do."""
 
-from hub.auth.authenticate import Authenticator, Unauthenticated, credential_from_headers, credential_from_params
+from hub.auth.authenticate import (
+    Authenticator,
+    CredentialsUnavailable,
+    Unauthenticated,
+    credential_from_headers,
+    credential_from_params,
+)
 from hub.auth.keys import IssuedKey, create_key, list_keys, revoke_key, rotate_key, verify_key
 from hub.auth.ratelimit import RateLimiter
 from hub.auth.scopes import ALL_SCOPES, ANONYMOUS, CHANNEL_SCOPES, SELF_SERVICE_SCOPES, Caller
@@ -13,6 +19,7 @@ __all__ = [
     "SELF_SERVICE_SCOPES",
     "Authenticator",
     "Caller",
+    "CredentialsUnavailable",
     "IssuedKey",
     "RateLimiter",
     "Unauthenticated",

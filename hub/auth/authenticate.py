@@ -3,7 +3,9 @@
 Credentials come in the ``Authorization: Bearer ...`` header (key or token)
 or ``X-API-Key``; over WebSocket in the ``connection_init`` payload as
 ``{"authorization": "Bearer ..."}`` or ``{"apiKey": "..."}``. A refusal is
-:class:`Unauthenticated` with a short reason and nothing else.
+:class:`Unauthenticated` with a short reason and nothing else. A key that cannot be checked
+because the database does not answer is :class:`CredentialsUnavailable`: the caller is not
+refused, it is asked to come back (503).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.auth.key_cache import KeyCache
@@ -19,13 +22,17 @@ from hub.auth.scopes import Caller
 from hub.auth.tokens import looks_like_jwt, verify_token
 from hub.config import AuthSettings
 
-__all__ = ["Authenticator", "Unauthenticated", "credential_from_headers", "credential_from_params"]
+__all__ = ["Authenticator", "CredentialsUnavailable", "Unauthenticated", "credential_from_headers", "credential_from_params"]
 
 MISSING = "authentication required: send an API key or token as 'Authorization: Bearer <credential>'"
 
 
 class Unauthenticated(Exception):
     """No usable credential; the message says why (never echoes the credential)."""
+
+
+class CredentialsUnavailable(Exception):
+    """The credential could not be checked: the database did not answer. Says nothing of the credential."""
 
 
 def credential_from_headers(headers: Mapping[str, str]) -> str | None:
@@ -63,7 +70,10 @@ class Authenticator:
         if credential is None:
             raise Unauthenticated(MISSING)
         if credential.startswith(PREFIX):
-            found = await verify_key(self.sessions.kw["bind"], credential, self.keys)
+            try:
+                found = await verify_key(self.sessions.kw["bind"], credential, self.keys)
+            except (SQLAlchemyError, OSError) as exc:  # the driver's message may name the host: not passed on
+                raise CredentialsUnavailable(type(exc).__name__) from exc
         elif looks_like_jwt(credential):
             found = verify_token(self.settings, credential)
         else:

@@ -2,9 +2,10 @@
 
 Runs before GraphQL sees the request. Refusals are plain JSON with the
 GraphQL error shape: 401 (UNAUTHENTICATED, with ``WWW-Authenticate``), 413
-(body too large), 400 (a JSON array: batching is off) and 429 (with
-``Retry-After``). The caller found is put in the ASGI scope under
-``c360.caller`` for the GraphQL context. WebSockets pass through: they are
+(body too large), 400 (a JSON array: batching is off; a JSON body that is not an
+object, e.g. ``null``), 429 (with ``Retry-After``) and 503 (SERVICE_UNAVAILABLE, with
+``Retry-After``: the database could not be asked whether the API key is valid). The caller
+found is put in the ASGI scope under ``c360.caller`` for the GraphQL context. WebSockets pass through: they are
 authenticated in ``connection_init`` (see :mod:`hub.app`). An admitted request goes to the
 GraphQL view with the body the gate read.
 
@@ -16,21 +17,34 @@ refused by the GraphQL view itself.
 from __future__ import annotations
 
 import logging
+
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.auth.authenticate import Authenticator, Unauthenticated, credential_from_headers
+from hub.auth.authenticate import (
+    Authenticator,
+    CredentialsUnavailable,
+    Unauthenticated,
+    credential_from_headers,
+)
 from hub.auth.ratelimit import RateLimiter
 
 __all__ = ["AuthGate", "CALLER_KEY"]
 
 CALLER_KEY = "c360.caller"
+UNAVAILABLE_RETRY_SECONDS = 5  # Retry-After when the key cannot be checked
 log = logging.getLogger(__name__)
 
 
 def _refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status, headers=headers)
+
+
+def _json_body(headers: Headers) -> bool:
+    """Whether the body is meant as JSON: said so, or not said (the GraphQL view reads it as JSON then)."""
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media in ("", "application/json") or media.endswith("+json")
 
 
 class AuthGate:
@@ -73,14 +87,26 @@ class AuthGate:
             if len(body) > self.max_body_bytes:
                 await _refusal(413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body_bytes} bytes")(scope, receive, send)
                 return
-        if body.lstrip()[:1] == b"[":
+        start = body.lstrip()[:1]
+        if start == b"[":
             await _refusal(400, "BAD_REQUEST", "batched requests (a JSON array) are not accepted")(scope, receive, send)
+            return
+        if scope["method"] == "POST" and start != b"{" and _json_body(headers):
+            # null, "x", 1, true: valid JSON the GraphQL view would fail on with a 500
+            await _refusal(400, "BAD_REQUEST", "the request body must be a JSON object with a 'query'")(scope, receive, send)
             return
         try:
             caller = await self.authenticator.caller(credential_from_headers(headers))
         except Unauthenticated as exc:
             log.info("refused unauthenticated request: %s", exc)
             await _refusal(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="c360"'})(scope, receive, send)
+            return
+        except CredentialsUnavailable as exc:
+            log.warning("could not check an API key: the database did not answer (%s)", exc)
+            await _refusal(
+                503, "SERVICE_UNAVAILABLE", "the hub cannot check credentials right now; retry later",
+                {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+            )(scope, receive, send)
             return
         wait = self.limiter.take(caller.name)
         if wait:

@@ -72,7 +72,8 @@ class Caller:
     """Who is asking, as authentication found it.
 
     ``customer_id`` is set for a self-service caller: it may see that golden
-    customer and nothing else, whatever it asks for.
+    customer and nothing else, whatever it asks for. ``channels`` are the channels
+    a channel key may record contacts for (``hub.auth.channels``); None: any.
     """
 
     name: str = "anonymous"
@@ -81,6 +82,11 @@ class Caller:
     customer_id: str | None = None
     key_id: str | None = None
     expires_at: datetime | None = None  # a token's exp: a WebSocket it opened is closed then (hub.auth.open_sockets)
+    channels: frozenset[str] | None = None
+
+    def records(self, channel: str) -> bool:
+        """Whether this caller may record an event of ``channel`` (a canonical name, e.g. ``call_center``)."""
+        return self.channels is None or channel in self.channels
 
     @property
     def can_unmask(self) -> bool:

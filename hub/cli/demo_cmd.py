@@ -109,7 +109,7 @@ def _print_credentials(settings: Settings, engine: object, host: str, port: int)
     console.print("[bold]API keys[/]  (one per channel, shown once; `c360 keys list` shows them without the secret)")
     keys = {}
     for channel in DEMO_CHANNELS:
-        keys[channel] = create_key(engine, f"demo-{channel}", CHANNEL_SCOPES, actor="demo").key  # type: ignore[arg-type]
+        keys[channel] = create_key(engine, f"demo-{channel}", CHANNEL_SCOPES, actor="demo", channels=[channel]).key  # type: ignore[arg-type]
         console.print(f"  {channel:14} {keys[channel]}", highlight=False, soft_wrap=True)
     sample = _sample_person(engine)
     if sample is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hub.cli._console import console, fail
 from hub.cli.sync_cmd import checked_engine
-from hub.privacy import ErasureError, allow_restore, erase_customer, resolve_customer
+from hub.privacy import ErasureError, allow_restore, erase_customer, forget_erased_values, resolve_customer
 
 __all__ = ["erase_command"]
 
@@ -56,6 +56,7 @@ def erase_command(
                 result = erase_customer(session, customer, actor=actor, reason=reason, operation="cli:erase")
         except ErasureError as exc:
             fail(str(exc))
+        forget_erased_values()
     console.print(
         f"erased customer {result.customer_id}: {result.party_records} party records, {result.fact_records} fact records, "
         f"{result.identifiers} identifiers, {result.identity_keys} identity keys, {result.events} events scrubbed "

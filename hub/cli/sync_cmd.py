@@ -63,7 +63,7 @@ def _when(value: datetime | None) -> str:
 
 
 def _status_table(engine: Engine) -> Table:
-    from sync.history import latest_runs
+    from sync.history import SUCCEEDED_WITH_WARNINGS, latest_runs, run_outcome
 
     table = Table(title="Latest run per stream")
     table.add_column("stream", min_width=12)
@@ -74,12 +74,14 @@ def _status_table(engine: Engine) -> Table:
     table.add_column("error")
     with Session(engine) as session:
         runs = latest_runs(session)
-    colours = {"succeeded": "green", "failed": "red", "running": "yellow"}
+    colours = {"succeeded": "green", "failed": "red", "running": "yellow", SUCCEEDED_WITH_WARNINGS: "yellow"}
     for run in runs:
         took = "" if run.finished_at is None else f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
+        outcome = run_outcome(run.status, run.records_quarantined)
+        shown = "succeeded with warnings" if outcome == SUCCEEDED_WITH_WARNINGS else outcome  # still reads "succeeded…"
         table.add_row(
             f"{run.connector}.{run.stream}" + (" (full)" if run.full else ""),
-            f"[{colours.get(run.status, 'white')}]{run.status}[/]",
+            f"[{colours.get(outcome, 'white')}]{shown}[/]",
             _when(run.started_at),
             took,
             f"{run.records_read}/{run.records_written}/{run.records_quarantined}/{run.records_deleted}",
@@ -91,7 +93,10 @@ def _status_table(engine: Engine) -> Table:
 def run_with_progress(
     engine: Engine, connectors: Mapping[str, object], target: str | None, full: bool, handler: LandedRecordsHandler
 ) -> int:
-    """Run the selected streams one after another with a progress bar; returns how many did not succeed."""
+    """Run the selected streams one after another with a progress bar; returns how many did not succeed.
+
+    A stream that quarantined records succeeded with warnings: it is named on stderr, not counted.
+    """
     from connectors.base import Connector
     from sync import AlreadyRunning, UnknownTarget, run_stream, select_streams
 
@@ -127,6 +132,9 @@ def run_with_progress(
             if not outcome.ok:
                 error_line(f"{label} failed: {outcome.error}")
                 problems += 1
+            elif done.quarantined:  # landed what it could: a warning, not a failure (the exit code stays 0)
+                err_console.print(f"[yellow]{label} succeeded with warnings:[/] {done.quarantined} records quarantined; "
+                                  "see `c360 quarantine list`", highlight=False)
     return problems
 
 

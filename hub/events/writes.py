@@ -43,9 +43,10 @@ CLOSING_STATUSES = frozenset({"resolved", "closed"})
 HUB_PARTY_SOURCE = "golden"  # facts written by the hub point at their party by golden id
 
 # The event_log columns whose values make two requests "the same request" for idempotency: the
-# columns of the unique constraint that ON CONFLICT names and the replay looks up. Scoping keys to
-# the credential that recorded them means a migration of that constraint and one more name here.
-IDEMPOTENCY_SCOPE: tuple[str, ...] = ("idempotency_key",)
+# columns of the unique constraint that ON CONFLICT names and the replay looks up. A key belongs to
+# the credential that recorded it: another caller reusing the same text neither gets the first
+# caller's event back nor is blocked by it.
+IDEMPOTENCY_SCOPE: tuple[str, ...] = ("recorded_by", "idempotency_key")
 
 
 class EventConflict(Exception):
@@ -91,6 +92,12 @@ def new_event_id() -> str:
     return str(uuid.uuid4())
 
 
+def _check_scope(idempotency_key: str | None, recorded_by: str | None) -> None:
+    # NULLs never collide in a unique constraint: a key without its caller would not be idempotent at all.
+    if idempotency_key is not None and recorded_by is None:
+        raise ValueError("an idempotency key needs the caller it belongs to (recorded_by)")
+
+
 def channel_source(channel: str) -> str:
     """The source name of what a channel writes through the hub."""
     return f"channel:{channel}"
@@ -117,6 +124,9 @@ class ContactWrite:
     customer_resolved: bool = False
     event_id: str = field(default_factory=new_event_id)
     recorded_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        _check_scope(self.idempotency_key, self.recorded_by)
 
     @property
     def source(self) -> str:
@@ -149,6 +159,9 @@ class RequestUpdateWrite:
     request_hash: str | None
     event_id: str = field(default_factory=new_event_id)
     recorded_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        _check_scope(self.idempotency_key, self.recorded_by)
 
     @property
     def closed_at(self) -> datetime | None:

@@ -21,6 +21,8 @@ class ApiKey(Base):
     salt: Mapped[str] = mapped_column(String(64))
     key_hash: Mapped[str] = mapped_column(String(128))
     scopes: Mapped[list[str]] = mapped_column(default=list)
+    # The channels the key may record contacts for (hub.auth.channels); NULL: every channel.
+    channels: Mapped[list[str] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -3,6 +3,9 @@
 ``seq`` is the monotonic cursor subscribers resume from. The log is the
 source of truth; any wake-up channel (LISTEN/NOTIFY, a broker) only says
 "look again".
+
+An idempotency key belongs to the caller that used it (``recorded_by``, the credential's identity):
+another caller's key of the same text is another key.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.models.base import Base, BigIntId, utcnow
@@ -30,10 +33,11 @@ class EventLogEntry(Base):
     occurred_at: Mapped[datetime]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[str | None] = mapped_column(String(128))
-    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
     request_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_event_log_golden_seq", "golden_id", "seq"),
         Index("ix_event_log_type_seq", "type", "seq"),
+        UniqueConstraint("recorded_by", "idempotency_key"),
     )

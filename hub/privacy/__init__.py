@@ -8,18 +8,24 @@ from hub.privacy.erase import (
     UnknownSourceRecord,
     allow_restore,
     erase_customer,
+    forget_erased_values,
     mask_msisdn,
     resolve_customer,
 )
+from hub.privacy.forget import ERASURE_CHANNEL, ErasureListener, announce_erasure
 
 __all__ = [
+    "ERASURE_CHANNEL",
     "ErasureError",
+    "ErasureListener",
     "ErasureResult",
     "RestoreResult",
     "UnknownCustomer",
     "UnknownSourceRecord",
     "allow_restore",
+    "announce_erasure",
     "erase_customer",
+    "forget_erased_values",
     "mask_msisdn",
     "resolve_customer",
 ]

@@ -11,13 +11,13 @@ or split into it) in one transaction:
   (``source_record_version``) deleted. They are pinned together (steward
   merges, ``pin_together``) so a later full resolution keeps them in this
   customer instead of splitting them into anonymous singletons;
-* its facts lose personal free text and numbers: contact and service-request
-  summaries, status notes, caller names and phones; a subscription's MSISDN is
+* its facts lose personal free text and numbers: contact summaries and
+  outcomes, service-request summaries, status notes, caller names and phones; a subscription's MSISDN is
   masked (``138****8000``); bills, payments, balances, accounts, orders,
   contracts, analysis and a subscription's plan and status stay. The fact's
   source record is scrubbed the same way;
 * its event-log payloads (its id and every id merged into it) lose the same
-  free text (``summary``, ``note``) and any contact detail;
+  free text (``summary``, ``outcome``, ``note``) and any contact detail;
 * the golden row (and every golden merged into it) loses ``profile``,
   ``display_name`` and ``name_key``;
 * every source record touched gets ``erased_at``, so a later sync of the same
@@ -26,6 +26,10 @@ or split into it) in one transaction:
 * one ``audit_log`` row (action ``erase``) records actor, reason and counts.
 
 Names of staff (``agent``) are not the customer's personal data and stay.
+
+The identifier normalizers memoize raw values per process; once an erasure has committed, the
+caller empties them with :func:`forget_erased_values` (``resolvers.privacy``, ``c360 erase``), and
+other hub processes do when told (``hub.privacy.forget``, PostgreSQL).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.models.identity_key import IdentityKey
+from hub.identity.normalize import forget_cached_values
 from hub.identity.review import forget
 from hub.models import (
     AuditEntry,
@@ -59,6 +64,7 @@ from hub.models import (
 )
 from hub.models.epoch import advance_epoch, hold_identity_lock
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
+from hub.privacy.forget import announce_erasure
 
 __all__ = [
     "ErasureError",
@@ -67,6 +73,7 @@ __all__ = [
     "ErasureResult",
     "RestoreResult",
     "erase_customer",
+    "forget_erased_values",
     "allow_restore",
     "resolve_customer",
     "pin_together",
@@ -80,8 +87,12 @@ __all__ = [
 # Party payload fields that identify or describe the person; blanked (lists emptied).
 PARTY_PERSONAL = ("name", "id_number", "gender", "birth_date", "address")
 PARTY_LISTS = ("phones", "emails")
-# Fact and event payload fields that carry personal data or free text about the person.
-FACT_PERSONAL = ("summary", "note", "caller_name", "caller_phone", "phone", "callerName", "callerPhone", "email", "name", "id_number", "idNumber", "address")
+# Fact and event payload fields that carry personal data or free text about the person. Free text
+# (summary, outcome, note) can hold anything, a phone or an ID number included: blanked, not filtered.
+FACT_PERSONAL = (
+    "summary", "outcome", "note", "caller_name", "caller_phone", "phone", "callerName", "callerPhone", "email", "name",
+    "id_number", "idNumber", "address",
+)
 ERASED_KINDS = ["name", "ric", "phone", "email", "address", "birth_date", "gender", "free_text", "msisdn"]
 _MAX_HOPS = 16
 
@@ -277,7 +288,7 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
     # Facts with personal free text or numbers, and their source records.
     fact_records: set[int] = set()
     for contact in session.scalars(select(Contact).where(Contact.golden_id == gid)):
-        contact.summary, contact.phone = None, None
+        contact.summary, contact.outcome, contact.phone = None, None, None
         fact_records.add(contact.source_record_id)
     requests = list(session.scalars(select(ServiceRequest).where(ServiceRequest.golden_id == gid)))
     for request in requests:
@@ -309,6 +320,7 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         profile={}, display_name=None, name_key=None, updated_at=now))
 
     advance_epoch(session)  # payloads and keys changed under every resolver's resident state
+    announce_erasure(session)  # other hub processes empty their memos of raw values when this commits
     entry = AuditEntry(
         at=now, actor=actor[:128], action="erase", operation=operation[:128], customer_id=gid, fields=list(ERASED_KINDS),
         detail={
@@ -321,6 +333,11 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
     session.flush()
     result.audit_id = entry.id
     return result
+
+
+def forget_erased_values() -> None:
+    """After an erasure commits: drop this process's memo of normalized values (raw ID numbers, phones, names)."""
+    forget_cached_values()
 
 
 def pin_together(session: Session, record_ids: Iterable[int], actor: str) -> int:

@@ -1,0 +1,75 @@
+"""Requests that used to end in a 500: a JSON body that is not an object, a database that does not answer
+the key check, a time with no UTC equivalent. Each is now a clean 400, 503 or BAD_USER_INPUT."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.config import AuthSettings, Settings
+from tests.api import factory
+from tests.api.conftest import Api
+from tests.api.test_bad_input import RECORD, _contact, _stored
+
+EDGES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
+
+
+@pytest.fixture
+def customer_id(seed: Any) -> str:
+    return seed(lambda s: factory.customer(s, "张伟").id)
+
+
+@pytest.fixture(params=["development", "production"])
+def client(request: pytest.FixtureRequest, database_url: str, auth_headers: dict[str, str]) -> Iterator[TestClient]:
+    settings = Settings(database_url=database_url, auth=AuthSettings(mode=request.param))
+    with TestClient(create_app(settings), headers=auth_headers, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.mark.parametrize("body", [b"null", b'"x"', b"1", b"true", b"  null  ", b""])
+def test_a_json_body_that_is_not_an_object_is_400(client: TestClient, body: bytes) -> None:
+    for content_type in ("application/json", "application/json; charset=utf-8"):
+        response = client.post("/graphql", content=body, headers={"Content-Type": content_type})
+        assert response.status_code == 400, response.text
+        assert response.json() == {"errors": [{"message": "the request body must be a JSON object with a 'query'",
+                                               "extensions": {"code": "BAD_REQUEST"}}]}
+    assert client.post("/graphql", json={"query": "{ hub { version } }"}).status_code == 200  # an object still passes
+
+
+def _unreachable(kind: str, tmp_path: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'no-such-folder' / 'c360.db'}"
+    return "postgresql://c360:secret@127.0.0.1:1/c360"  # nothing listens on port 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_key_that_cannot_be_checked_is_503_with_retry_after(kind: str, tmp_path: Path) -> None:
+    key = "c360k_0123456789ab_" + "s" * 43
+    settings = Settings(database_url=_unreachable(kind, tmp_path))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.post("/graphql", json={"query": "{ hub { version } }"}, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+    assert "127.0.0.1" not in response.text and "secret" not in response.text and "no-such-folder" not in response.text
+
+
+@pytest.mark.parametrize("moment", EDGES)
+def test_a_time_with_no_utc_equivalent_is_bad_user_input(api: Api, engine: Any, customer_id: str, moment: str) -> None:
+    assert api.error(RECORD, {"input": _contact(customer_id, occurredAt=moment)}) == {
+        "code": "BAD_USER_INPUT", "field": "input.occurredAt"}
+    literal = f"""mutation {{ recordContact(input: {{customer: {{id: "{customer_id}"}}, channel: APP, type: INQUIRY,
+      occurredAt: "{moment}"}}) {{ event {{ seq }} }} }}"""
+    assert api.error(literal) == {"code": "BAD_USER_INPUT", "field": "input.occurredAt"}
+    orders = "query($id: ID!, $since: DateTime) { customer(id: $id) { orders(since: $since) { nodes { id } } } }"
+    assert api.error(orders, {"id": customer_id, "since": moment}) == {"code": "BAD_USER_INPUT", "field": "since"}
+    assert _stored(engine) == (0, 0, 0, 0)
+    # The same edges in UTC are fine to parse (and refused for what they are: in the future, or accepted).
+    assert api.error(RECORD, {"input": _contact(customer_id, occurredAt="9999-12-31T23:59:59+00:00")})["field"] == "input.occurredAt"
+    assert api.data(orders, {"id": customer_id, "since": "0001-01-01T00:00:00+00:00"})["customer"]["orders"]["nodes"] == []

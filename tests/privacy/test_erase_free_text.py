@@ -1,0 +1,52 @@
+"""Free text a channel wrote through the API (a contact's outcome and summary, a step's note) is gone after an
+erasure, and nothing of the person stays in the process's memos of normalized values or parsed queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.testclient import TestClient
+
+from hub.app import create_app
+from hub.auth import create_key
+from hub.config import Settings
+from hub.identity.normalize import VALUE_CACHES, normalize_phone, normalize_ric
+from schema.documents import VALID_DOCUMENTS
+from tests.privacy.conftest import OTHER_PHONE, RIC, World
+from tests.privacy.test_erase import _dump
+
+CALLBACK = "13612345678"  # a number the agent wrote down as free text, known to no silo
+RECORD = """mutation($input: RecordContactInput!) { recordContact(input: $input) { event { serviceRequestId } } }"""
+UPDATE = """mutation($input: UpdateServiceRequestInput!) { updateServiceRequest(input: $input) { event { seq } } }"""
+ERASE = "mutation($id: ID!) { eraseCustomer(id: $id, reason: \"DSR-7\") { events } }"
+
+
+def _post(client: TestClient, key: str, query: str, variables: dict[str, Any]) -> Any:
+    answer = client.post("/graphql", json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {key}"}).json()
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+def test_outcome_and_notes_written_through_the_api_are_erased(engine: Engine, database_url: str, world: World) -> None:
+    steward = create_key(engine, "dpo-desk", {"steward", "customer:lookup"}).key
+    channel = create_key(engine, "call-center", {"customer:read", "contact:write"}).key
+    contact = {"customer": {"id": world.me}, "channel": "CALL_CENTER", "type": "COMPLAINT", "occurredAt": "2024-06-02T09:00:00+08:00",
+               "summary": "no signal at home", "outcome": f"call back on {CALLBACK}", "phone": CALLBACK, "idempotencyKey": "c-1"}
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        opened = _post(client, channel, RECORD, {"input": contact})["recordContact"]["event"]
+        _post(client, channel, UPDATE, {"input": {"serviceRequestId": opened["serviceRequestId"], "status": "RESOLVED",
+                                                  "channel": "CALL_CENTER", "note": f"reached him on {CALLBACK}"}})
+        lookup = f'{{ customerBy(idNumber: "{RIC}") {{ id }} }}'  # a literal ID number in a query text
+        client.post("/graphql", json={"query": lookup}, headers={"Authorization": f"Bearer {steward}"})
+        normalize_phone(CALLBACK), normalize_ric(RIC)
+        assert CALLBACK in _dump(engine) and any(lookup == text for text in VALID_DOCUMENTS.valid)
+        assert all(cached.cache_info().currsize for cached in (normalize_phone, normalize_ric))
+
+        assert _post(client, steward, ERASE, {"id": world.me})["eraseCustomer"]["events"] >= 2
+
+    after = _dump(engine)
+    assert CALLBACK not in after and "call back on" not in after and "reached him" not in after
+    assert OTHER_PHONE in after  # the bystander is untouched
+    assert [cached.__name__ for cached in VALUE_CACHES if cached.cache_info().currsize] == []
+    assert not any(RIC in text for text in VALID_DOCUMENTS.valid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -150,10 +150,16 @@ def _readiness(url: str) -> tuple[int, dict[str, Any]]:
         engine.dispose()
 
 
-def _forget_erased() -> None:
-    """Another process erased someone: drop this one's memos of raw values and its parsed query texts."""
-    forget_erased_values()
-    VALID_DOCUMENTS.clear()
+def _forgetting_erased(notifier: EventNotifier) -> Callable[[], None]:
+    """What to do when another process erased someone: drop this one's memos of raw values, its parsed
+    query texts and the subscribers' shared tail of events (their erased text as it was)."""
+
+    def forget() -> None:
+        forget_erased_values()
+        VALID_DOCUMENTS.clear()
+        notifier.forget()
+
+    return forget
 
 
 def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Starlette:
@@ -187,7 +193,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         return JSONResponse(body, status_code=status)
 
     revocations = RevocationListener(settings.database_url, graphql.authenticator.keys, graphql.open_sockets.revoked)
-    erasures = ErasureListener(settings.database_url, _forget_erased)
+    erasures = ErasureListener(settings.database_url, _forgetting_erased(notifier))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

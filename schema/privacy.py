@@ -61,8 +61,11 @@ class PrivacyMutation:
             raise NotFound(str(exc), field="id") from None
         except ErasureError as exc:
             raise BadUserInput("id", str(exc)) from None
-        # Parsed query texts are kept by text, literals included (customerBy(phone: "…")): drop them too.
+        # Parsed query texts are kept by text, literals included (customerBy(phone: "…")): drop them too,
+        # and the subscribers' shared tail, which holds the erased events as they were.
         VALID_DOCUMENTS.clear()
+        if info.context.notifier is not None:
+            info.context.notifier.forget()
         return ErasureResult(
             customer_id=strawberry.ID(done.customer_id), erased_at=done.erased_at, actor=done.actor, reason=done.reason,
             audit_id=strawberry.ID(str(done.audit_id)), aliases=[strawberry.ID(a) for a in done.aliases],

@@ -96,6 +96,14 @@ class EventNotifier:
         for waiter in list(self._waiters):
             waiter.ring()
 
+    def forget(self) -> None:
+        """Drop the shared tail: an erasure blanked rows it holds, which must not reach a subscriber as they were.
+
+        The next read refills it from the log (as erased), like a process that has just started."""
+        self._tail = []
+        self._tail_from = None
+        self._covered = -1
+
     def stale(self) -> None:
         """Make the next :meth:`events_after` re-read the log (after a poll timeout: a wake-up may have been lost)."""
         self.generation += 1

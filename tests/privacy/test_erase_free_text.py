@@ -50,3 +50,26 @@ def test_outcome_and_notes_written_through_the_api_are_erased(engine: Engine, da
     assert OTHER_PHONE in after  # the bystander is untouched
     assert [cached.__name__ for cached in VALUE_CACHES if cached.cache_info().currsize] == []
     assert not any(RIC in text for text in VALID_DOCUMENTS.valid)
+
+
+def test_subscribers_shared_tail_holds_no_erased_text(engine: Engine, database_url: str, world: World) -> None:
+    """Woken subscribers are served from one in-memory tail of the newest events: an erasure must not leave
+    the erased text there for a subscriber that resumes from it."""
+    steward = create_key(engine, "dpo-desk", {"steward", "customer:lookup"}).key
+    channel = create_key(engine, "call-center", {"customer:read", "contact:write"}).key
+    contact = {"customer": {"id": world.me}, "channel": "CALL_CENTER", "type": "INQUIRY", "occurredAt": "2024-06-02T09:00:00+08:00",
+               "summary": f"asked to be called on {CALLBACK}", "idempotencyKey": "c-2"}  # fmt: skip
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        notifier = client.app.state.notifier  # type: ignore[attr-defined]
+        sessions = client.app.state.sessions  # type: ignore[attr-defined]
+
+        def tail_text() -> str:
+            rows = client.portal.call(lambda: notifier.events_after(sessions, 0, 100, generation=notifier.generation))
+            return str([row.payload for row in rows])
+
+        tail_text()  # the tail starts at the log's beginning
+        _post(client, channel, RECORD, {"input": contact})
+        notifier.wake()
+        assert CALLBACK in tail_text()
+        _post(client, steward, ERASE, {"id": world.me})
+        assert CALLBACK not in tail_text()

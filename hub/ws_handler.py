@@ -3,7 +3,9 @@
 Once ``connection_init`` is accepted the socket is watched by the app's
 :class:`~hub.auth.open_sockets.OpenSockets`; when its token expires or its key is revoked the
 socket's operations are cancelled (nothing more is sent) and it is closed with 4403, the code a
-refused ``connection_init`` gets. The client must connect again with a valid credential.
+refused ``connection_init`` gets. The client must connect again with a valid credential. A
+``connection_init`` whose credential cannot be checked (the database does not answer) is closed with
+1013 ("try again later"), as HTTP answers 503: the credential may well be good.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from hub.auth.authenticate import CredentialsUnavailable
 from hub.auth.open_sockets import OpenSocket, OpenSockets
 
-__all__ = ["CREDENTIAL_ENDED", "CredentialBoundHandler"]
+__all__ = ["CREDENTIAL_ENDED", "CREDENTIALS_UNAVAILABLE", "CredentialBoundHandler"]
 
 CREDENTIAL_ENDED = 4403  # as for a refused connection_init: the credential is no good (any more)
+CREDENTIALS_UNAVAILABLE = 1013  # RFC 6455 "try again later": the credential could not be checked
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,13 @@ class CredentialBoundHandler(BaseGraphQLTransportWSHandler[Any, None]):
     credential_ended = False
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
+        try:
+            await super().handle_connection_init(message)
+        except CredentialsUnavailable as exc:
+            log.warning("could not check a WebSocket's credential: the database did not answer (%s)", type(exc).__name__)
+            with contextlib.suppress(Exception):  # the client may have gone already
+                await self.websocket.close(code=CREDENTIALS_UNAVAILABLE, reason="the hub cannot check credentials right now; retry later")
+            return
         sockets: OpenSockets | None = getattr(self.view, "open_sockets", None)
         caller = getattr(self.context, "caller", None)
         if self.connection_acknowledged and self.watched is None and sockets is not None and caller is not None:

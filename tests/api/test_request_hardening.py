@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from hub.app import create_app
 from hub.config import AuthSettings, Settings
@@ -73,3 +74,17 @@ def test_a_time_with_no_utc_equivalent_is_bad_user_input(api: Api, engine: Any, 
     # The same edges in UTC are fine to parse (and refused for what they are: in the future, or accepted).
     assert api.error(RECORD, {"input": _contact(customer_id, occurredAt="9999-12-31T23:59:59+00:00")})["field"] == "input.occurredAt"
     assert api.data(orders, {"id": customer_id, "since": "0001-01-01T00:00:00+00:00"})["customer"]["orders"]["nodes"] == []
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_socket_whose_key_cannot_be_checked_is_closed_to_try_again_later(kind: str, tmp_path: Path) -> None:
+    key = "c360k_0123456789ab_" + "s" * 43
+    settings = Settings(database_url=_unreachable(kind, tmp_path))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client, client.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"]
+    ) as socket:
+        socket.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    assert closed.value.code == 1013
+    assert "retry later" in closed.value.reason

@@ -3,16 +3,19 @@
     python bench/soak.py                                   # 30 minutes on SQLite, in a scratch folder
     python bench/soak.py --minutes 30 --database-url postgresql://postgres@127.0.0.1:5432/c360_soak
 
-The hub is ``c360 demo`` (simulated silos that keep changing, the scheduler syncing every stream every
-30 s, the API), started in a scratch folder on the given database. Against it, for ``--minutes``:
+``c360 demo`` runs in a scratch folder on the given database (simulated silos that keep changing, the
+scheduler syncing every stream every 30 s), and ``c360 serve`` beside it on the same database, as a
+second shell would start it. The load goes to ``c360 serve``, so its memory is the API's alone (the
+demo's process also holds the silos, whose data grows as they change). For ``--minutes``:
 
 * ``--concurrency`` clients (8) in a loop: three reads of a random customer's 360 view for each
   ``recordContact`` (a fresh idempotency key each);
 * ``--subscribers`` WebSocket subscribers (50) of ``contactEvents`` from the log's end at the start,
   in a child process so receiving does not slow the clients.
 
-Every minute it prints requests/s, p50 and p99 latency, errors, and the resident memory of the demo's
-process tree. At the end: the RSS drift (last minute against the second, the first being warm-up),
+Every minute it prints requests/s, p50 and p99 latency, errors, and the resident memory of the API
+process and of the demo's. At the end: the API's RSS drift (last minute against the second, the first
+being warm-up),
 and per subscriber the events lost and duplicated against the event log as the database holds it
 (both must be 0), and acknowledged contacts missing from the log (must be 0).
 """
@@ -61,6 +64,10 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
 def _tree_rss_mib(root: int) -> float:
     """Resident memory of ``root`` and all its descendants (the demo runs its silos beside the API)."""
     children: dict[int, list[int]] = collections.defaultdict(list)
@@ -105,14 +112,28 @@ class Demo:
         found = re.search(r"(c360k_\S+)", created)
         assert found, created
         self.key = found.group(1)
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.api_port = _free_port()
+        self.api_log = (folder / "serve.log").open("w", encoding="utf-8")
+        self.api = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--workers", "1", "--port", str(self.api_port)],
+                                    cwd=folder, env=self.env, stdout=self.api_log, stderr=subprocess.STDOUT)  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.api_port}"
+        while True:
+            try:
+                httpx.get(self.base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                if self.api.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("c360 serve did not start:\n" + (folder / "serve.log").read_text(encoding="utf-8")[-3000:]) from None
+                time.sleep(0.2)
 
     def stop(self) -> None:
-        self.process.send_signal(2)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process in (self.api, self.process):
+            process.send_signal(2)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.api_log.close()
         self.log.close()
 
 
@@ -223,23 +244,27 @@ async def soak(demo: Demo, args: argparse.Namespace) -> dict[str, Any]:
         if (await asyncio.wait_for(child.stdout.readline(), 180)).strip() != b"ready":
             raise SystemExit("the subscribers did not start")
         minutes: dict[int, Minute] = {}
-        rss: dict[int, list[float]] = collections.defaultdict(list)
+        rss: dict[int, list[float]] = collections.defaultdict(list)  # the API process
+        demo_rss: dict[int, list[float]] = collections.defaultdict(list)  # silos, scheduler and the demo's own API
         acked: list[int] = []
         counter: collections.Counter[str] = collections.Counter()
         started = time.monotonic()
         until = started + args.minutes * 60
         clients = [asyncio.create_task(_client(http, customers, until, started, minutes, acked, counter)) for _ in range(args.concurrency)]
         printed = 0
-        print("minute  req/s   p50 ms   p99 ms  errors  RSS MiB", flush=True)
+        print("minute  req/s   p50 ms   p99 ms  errors  API RSS MiB  demo RSS MiB", flush=True)
         while time.monotonic() < until:
             await asyncio.sleep(5)
             now = int((time.monotonic() - started) // 60)
-            rss[now].append(_tree_rss_mib(demo.process.pid))
+            rss[now].append(_tree_rss_mib(demo.api.pid))
+            demo_rss[now].append(_tree_rss_mib(demo.process.pid))
             while printed < now:
                 done = minutes.get(printed, Minute())
                 memory = rss.get(printed) or [float("nan")]
+                other = demo_rss.get(printed) or [float("nan")]
                 print(f"{printed + 1:>6} {len(done.latencies) / 60:>6.0f} {_percentile(done.latencies, 0.5):>8.1f} "
-                      f"{_percentile(done.latencies, 0.99):>8.1f} {done.errors:>7} {sum(memory) / len(memory):>8.0f}", flush=True)  # fmt: skip
+                      f"{_percentile(done.latencies, 0.99):>8.1f} {done.errors:>7} {sum(memory) / len(memory):>12.0f}"
+                      f" {sum(other) / len(other):>13.0f}", flush=True)  # fmt: skip
                 printed += 1
         await asyncio.gather(*clients)
     await asyncio.sleep(5)  # deliveries in flight
@@ -264,8 +289,10 @@ async def soak(demo: Demo, args: argparse.Namespace) -> dict[str, Any]:
         "events_in_log": len(expected), "subscribers_failed": result["failed"],
         "lost_max": max(s["lost"] for s in per_subscriber), "duplicated_max": max(s["duplicated"] for s in per_subscriber),
         "out_of_order_max": max(s["out_of_order"] for s in per_subscriber),
-        "rss_mib_second_minute": round(sum(base) / len(base)), "rss_mib_last_minute": round(sum(last) / len(last)),
-        "rss_drift_pct": round(drift * 100, 2),
+        "api_rss_mib_second_minute": round(sum(base) / len(base)), "api_rss_mib_last_minute": round(sum(last) / len(last)),
+        "api_rss_drift_pct": round(drift * 100, 2),
+        "demo_rss_mib_second_minute": round(_mean(demo_rss[full[1] if len(full) > 2 else full[0]])),
+        "demo_rss_mib_last_minute": round(_mean(demo_rss[full[-1]])),
         "p99_ms_per_minute": [round(_percentile(minutes[m].latencies, 0.99), 1) for m in sorted(minutes) if m < args.minutes],
     }  # fmt: skip
 

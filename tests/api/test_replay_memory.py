@@ -35,6 +35,8 @@ from schema.feed import REPLAY_BATCH
 from tests.api.test_slow_subscriber import _drain, _slow_subscriber
 from tests.api.test_subscriptions import _KEYS, Server, customer_id  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
+
 BACKLOG = 8000
 MEASURED_FROM = 1000  # the first pages warm caches (statements, documents); growth is measured after them
 GROWTH_LIMIT = 1_000_000  # bytes over the remaining 7000 events; the leak cost ~2 kB an event

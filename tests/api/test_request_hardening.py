@@ -17,6 +17,8 @@ from tests.api import factory
 from tests.api.conftest import Api
 from tests.api.test_bad_input import RECORD, _contact, _stored
 
+pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
+
 EDGES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")
 
 

@@ -11,10 +11,13 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import websockets
 
 from schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from tests.api.test_subscriptions import _KEYS, Server, _record, customer_id, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
 FRAMES = 20
 SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq } }"

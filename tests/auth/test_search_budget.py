@@ -20,6 +20,8 @@ from hub.db import create_db_engine
 from schema.lookup_budget import is_full_identifier
 from tests.auth.conftest import PHONE, RIC
 
+pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
+
 SEARCH = "searchCustomers(text: {text}) {{ nodes {{ customer {{ id }} }} }}"
 LOOKUP = "customerBy(phone: {text}) {{ id }}"
 

@@ -27,6 +27,8 @@ from hub.auth import create_key, issue_token, revoke_key, rotate_key
 from hub.config import Settings
 from hub.db import create_db_engine
 
+pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
+
 SUBSCRIBE = "subscription($f: ContactEventFilter) { contactEvents(filter: $f) { customerId summary } }"
 RECORD = """mutation($id: ID!, $s: String) { recordContact(input: {customer: {id: $id}, channel: APP, type: INQUIRY,
     occurredAt: "2024-05-01T09:30:00+00:00", summary: $s}) { event { seq } } }"""

@@ -90,6 +90,12 @@ class LimitExceeded(HubError):
     code = "LIMIT_EXCEEDED"
 
 
+class Unavailable(HubError):
+    """The database stayed out of reach longer than the operation waits; the caller retries later."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
 def _coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
     return GraphQLError(
         message=message or error.message,

@@ -13,12 +13,17 @@ so that a merge touching its customers while it streams widens its filter.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+import logging
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from typing import Any
 
 import strawberry
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from hub.events import LoggedEvent, count_events, event_exists, merged_aliases, read_events, touches
 from hub.models import EventLogEntry
@@ -26,7 +31,7 @@ from resolvers.operations import IDENTITY_EVENT_TYPES
 from resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
 from schema.context import Info
 from schema.enums import Channel, EventType
-from schema.errors import BadUserInput, LimitExceeded, NotFound
+from schema.errors import BadUserInput, HubError, LimitExceeded, NotFound, Unavailable
 from schema.pagination import Connection, Edge, PageInfo, built_connection
 
 __all__ = [
@@ -41,6 +46,12 @@ __all__ = [
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 8
 MAX_FEED_PAGE = 500
 REPLAY_BATCH = 200
+# A subscription rides out a database restart or failover: its reads of the log are retried, pausing
+# 0.2 s doubling to 5 s, for up to two minutes; then it ends with SERVICE_UNAVAILABLE (resume from the
+# last cursor).
+READ_RETRY_FIRST_S, READ_RETRY_MAX_S, READ_GIVE_UP_S = 0.2, 5.0, 120.0
+
+log = logging.getLogger(__name__)
 
 
 def event_cursor(seq: int) -> str:
@@ -185,6 +196,21 @@ class FeedQuery:
         )
 
 
+async def _read_retrying(read: Callable[[], Awaitable[list[Any]]]) -> list[Any]:
+    """One read of the log, retried while the database cannot be reached: the subscriber keeps its place."""
+    pause, started = READ_RETRY_FIRST_S, time.monotonic()
+    while True:
+        try:
+            return await read()
+        except (OperationalError, InterfaceError) as exc:
+            if time.monotonic() - started > READ_GIVE_UP_S:
+                raise Unavailable("the event log cannot be read right now; subscribe again with the last cursor") from None
+            # The driver's message names the server and the statement: the type is enough here.
+            log.warning("reading the event log for a subscriber failed (%s); retrying in %.1f s", type(exc.orig).__name__, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, READ_RETRY_MAX_S)
+
+
 @strawberry.type
 class FeedSubscription:
     @strawberry.subscription(description="Replays the log after `after`, then streams new events as they are recorded.")
@@ -209,12 +235,12 @@ class FeedSubscription:
             waiter = notifier.waiter() if notifier is not None else None
             while True:
                 if notifier is None or waiter is None:
-                    rows = await read_events(context.sessions, seq, REPLAY_BATCH, **chosen.reads(), also=also)
+                    read = partial(read_events, context.sessions, seq, REPLAY_BATCH, **chosen.reads(), also=also)
                 else:
                     waiter.clear()  # before reading: a wake-up during the read is kept
-                    rows = await notifier.events_after(
-                        context.sessions, seq, REPLAY_BATCH, generation=notifier.generation, **chosen.reads(), also=also
-                    )
+                    read = partial(notifier.events_after, context.sessions, seq, REPLAY_BATCH,
+                                   generation=notifier.generation, **chosen.reads(), also=also)  # fmt: skip
+                rows = await _read_retrying(read)
                 for row in rows:
                     seq = row.seq
                     if row.type in also:
@@ -229,6 +255,13 @@ class FeedSubscription:
                     return  # no notifier (schema-level use): replay only
                 if not await waiter.wait(notifier.poll_seconds if notifier is not None else 0) and notifier is not None:
                     notifier.stale()  # polled without a wake-up: re-read the log, a notification may be lost
+        except (HubError, asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception:
+            # Errors of a subscription's events do not pass the schema's error masking (ErrorCodes sees
+            # whole operations): an unexpected one is logged here and goes out as the masked message.
+            log.exception("unexpected error in a contact-event subscription")
+            raise HubError("Unexpected error.") from None
         finally:
             context.open_subscriptions -= 1
             if notifier is not None and waiter is not None:

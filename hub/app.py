@@ -32,8 +32,8 @@ from hub.console import graphiql_page, web_routes
 from hub.db import DatabaseError, create_async_db_engine, create_db_engine, ping
 from hub.db.migrate import current_revision, head_revision
 from hub.events import EventNotifier, EventWriter
-from hub.ws_handler import CredentialBoundHandler
 from hub.privacy import ErasureListener, forget_erased_values
+from hub.ws_handler import CredentialBoundHandler
 from resolvers.loaders import ViewReads
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer

@@ -19,7 +19,6 @@ key on every request).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -27,10 +26,9 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from hub.db import is_postgres
+from hub.db.listen import ChannelListener
 
 __all__ = ["KeyCache", "RevocationListener", "announce_revocation", "REVOCATION_CHANNEL"]
 
@@ -91,25 +89,29 @@ class RevocationListener:
         """``on_revoked(key_id)`` is told of each revocation heard; ``on_revoked(None)`` when some may have been missed."""
         self.cache = cache
         self.on_revoked = on_revoked
-        self._conninfo = (
-            make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-            if is_postgres(database_url)
-            else None
-        )
-        self._task: asyncio.Task[None] | None = None
-        self.listening = asyncio.Event()
+        self._listener = ChannelListener(
+            database_url, REVOCATION_CHANNEL, what="key revocation",
+            on_notify=self._heard, on_listening=self._may_have_missed, on_lost=cache.forget,
+        )  # fmt: skip
+
+    @property
+    def listening(self) -> asyncio.Event:
+        return self._listener.listening
 
     async def start(self) -> None:
-        if self._conninfo is not None and self._task is None:
-            self.listening = asyncio.Event()
-            self._task = asyncio.create_task(self._listen(), name="c360-key-revocations")
+        await self._listener.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._listener.stop()
+
+    def _heard(self, key_id: str) -> None:
+        self.cache.forget(key_id)
+        self._revoked(key_id)
+
+    def _may_have_missed(self) -> None:
+        """(Re)connected: anything revoked while nobody listened is forgotten."""
+        self.cache.forget()
+        self._revoked(None)
 
     def _revoked(self, key_id: str | None) -> None:
         if self.on_revoked is not None:
@@ -117,31 +119,3 @@ class RevocationListener:
                 self.on_revoked(key_id)
             except Exception:  # never let a listener's consumer stop the listening
                 log.exception("a key revocation could not be passed on")
-
-    async def _listen(self) -> None:
-        import psycopg
-
-        delay = 0.5
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo or "", autocommit=True, connect_timeout=5
-                ) as connection:
-                    await connection.execute(f"LISTEN {REVOCATION_CHANNEL}")
-                    self.cache.forget()  # anything revoked while nobody listened
-                    self._revoked(None)
-                    self.listening.set()
-                    delay = 0.5
-                    async for notify in connection.notifies():
-                        self.cache.forget(notify.payload)
-                        self._revoked(notify.payload)
-            except psycopg.Error as exc:
-                self.listening.clear()
-                self.cache.forget()
-                log.warning(
-                    "key revocation listener lost its connection (%s); retrying in %.1fs",
-                    type(exc).__name__,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)

@@ -17,7 +17,6 @@ a way to close it (:mod:`hub.ws_handler` closes it with 4403):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.auth.scopes import Caller
+from hub.db.listen import cancel_task
 from hub.models import ApiKey
 
 __all__ = ["KEY_REVOKED", "TOKEN_EXPIRED", "OpenSocket", "OpenSockets"]
@@ -109,11 +109,8 @@ class OpenSockets:
             self._task = asyncio.create_task(self._sweep_forever(), name="c360-socket-credentials")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_task(self._task)
+        self._task = None
         for socket in list(self._open):
             socket.forget()
 

@@ -22,14 +22,10 @@ before. With 100 subscribers an event costs one read, not 100.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
-from hub.db import is_postgres
+from hub.db.listen import ChannelListener
 from hub.events.log import NOTIFY_CHANNEL, read_events
 
 __all__ = ["EventNotifier", "Waiter", "TAIL_ROWS"]
@@ -37,7 +33,6 @@ __all__ = ["EventNotifier", "Waiter", "TAIL_ROWS"]
 TAIL_ROWS = 2000  # newest events kept in memory for woken subscribers
 REFRESH_BATCH = 500
 
-log = logging.getLogger(__name__)
 
 
 class Waiter:
@@ -66,13 +61,9 @@ class EventNotifier:
     def __init__(self, database_url: str | None = None, *, poll_seconds: float = 10.0) -> None:
         self.poll_seconds = poll_seconds
         self._waiters: set[Waiter] = set()
-        self._conninfo = (
-            make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-            if database_url and is_postgres(database_url)
-            else None
-        )
-        self._task: asyncio.Task[None] | None = None
-        self.listening = asyncio.Event()  # set once LISTEN is active (PostgreSQL only)
+        # anything committed while nobody listened: every subscriber reads the log again
+        self._listener = ChannelListener(database_url, NOTIFY_CHANNEL, what="event",
+                                         on_notify=lambda _payload: self.wake(), on_listening=self.wake)  # fmt: skip
         self.generation = 0  # wake-ups so far
         self._covered = -1  # the tail holds every event committed before wake-up number ``_covered``
         self._tail: list[Any] = []  # EventLogEntry rows, seq order, every event in (_tail_from, last seq]
@@ -159,34 +150,13 @@ class EventNotifier:
         if len(fresh) < REFRESH_BATCH:  # caught up with the log as of ``started``
             self._covered = started
 
+    @property
+    def listening(self) -> asyncio.Event:
+        """Set while LISTEN is active (PostgreSQL only)."""
+        return self._listener.listening
+
     async def start(self) -> None:
-        if self._conninfo is not None and self._task is None:
-            self._task = asyncio.create_task(self._listen(), name="c360-event-listener")
+        await self._listener.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _listen(self) -> None:
-        import psycopg
-
-        delay = 0.5
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo or "", autocommit=True, connect_timeout=5
-                ) as connection:
-                    await connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    self.listening.set()
-                    delay = 0.5
-                    self.wake()  # anything committed while we were not listening
-                    async for _notify in connection.notifies():
-                        self.wake()
-            except psycopg.Error as exc:
-                self.listening.clear()
-                log.warning("event listener lost its connection (%s); retrying in %.1fs", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        await self._listener.stop()

@@ -11,20 +11,16 @@ have missed an erasure meanwhile. SQLite has no NOTIFY: there only the erasing p
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 from collections.abc import Callable
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from hub.db import is_postgres
+from hub.db.listen import ChannelListener
 
 __all__ = ["ERASURE_CHANNEL", "ErasureListener", "announce_erasure"]
 
 ERASURE_CHANNEL = "c360_erasures"
-log = logging.getLogger(__name__)
 
 
 def announce_erasure(session: Session) -> None:
@@ -38,43 +34,16 @@ class ErasureListener:
 
     def __init__(self, database_url: str, forget: Callable[[], None]) -> None:
         self.forget = forget
-        self._conninfo = (
-            make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-            if is_postgres(database_url)
-            else None
-        )
-        self._task: asyncio.Task[None] | None = None
-        self.listening = asyncio.Event()
+        # anything erased while nobody listened is forgotten on (re)connection
+        self._listener = ChannelListener(database_url, ERASURE_CHANNEL, what="erasure",
+                                         on_notify=lambda _payload: forget(), on_listening=forget)  # fmt: skip
+
+    @property
+    def listening(self) -> asyncio.Event:
+        return self._listener.listening
 
     async def start(self) -> None:
-        if self._conninfo is not None and self._task is None:
-            self.listening = asyncio.Event()
-            self._task = asyncio.create_task(self._listen(), name="c360-erasures")
+        await self._listener.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _listen(self) -> None:
-        import psycopg
-
-        delay = 0.5
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo or "", autocommit=True, connect_timeout=5
-                ) as connection:
-                    await connection.execute(f"LISTEN {ERASURE_CHANNEL}")
-                    self.forget()  # anything erased while nobody listened
-                    self.listening.set()
-                    delay = 0.5
-                    async for _notify in connection.notifies():
-                        self.forget()
-            except psycopg.Error as exc:
-                self.listening.clear()
-                log.warning("erasure listener lost its connection (%s); retrying in %.1fs", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        await self._listener.stop()

@@ -9,8 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.app import create_app
-from hub.auth import Caller
+from hub.auth import Caller, create_key
 from hub.config import AuthSettings, Secret, Settings
+from hub.db import create_db_engine
 from tests.api import factory
 from tests.api.conftest import api, seed  # noqa: F401  (the schema-level runner and seeding, shared with the API tests)
 
@@ -26,6 +27,16 @@ CLEAR_VALUES = (RIC, "13800138000", "13900139000", EMAIL, "建国路88号")
 def flush_audit(client: TestClient) -> None:
     """Wait until the app's audit writer has committed every row queued so far (it writes in the background)."""
     client.portal.call(client.app.state.audit.flush)  # type: ignore[attr-defined, union-attr]
+
+
+def issue_key(settings: Settings, *scopes: str) -> tuple[str, str]:
+    """A new channel API key with ``scopes`` in the settings' database: (the key, its id)."""
+    engine = create_db_engine(settings.database_url)
+    try:
+        issued = create_key(engine, "channel", set(scopes))
+        return issued.key, issued.key_id
+    finally:
+        engine.dispose()
 
 
 def caller(*scopes: str, customer_id: str | None = None) -> Caller:

@@ -14,22 +14,15 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from hub.app import create_app
-from hub.auth import create_key, issue_token, revoke_key
+from hub.auth import issue_token, revoke_key
 from hub.config import Settings
 from hub.db import create_db_engine
 from hub.models import AuditEntry
-from tests.auth.conftest import CLEAR_VALUES, RIC, flush_audit
+from tests.auth.conftest import CLEAR_VALUES, RIC, flush_audit, issue_key
 
 VIEW = "query($id: ID!) { customer(id: $id) { id identifiers { nodes { type value } } profile { name value } } }"
 
 
-def _key(settings: Settings, *scopes: str) -> tuple[str, str]:
-    engine = create_db_engine(settings.database_url)
-    try:
-        issued = create_key(engine, "channel", set(scopes))
-        return issued.key, issued.key_id
-    finally:
-        engine.dispose()
 
 
 def _post(client: TestClient, query: str, variables: dict[str, Any] | None = None, credential: str | None = None) -> Any:
@@ -55,7 +48,7 @@ def test_bad_credentials_are_401_and_nothing_else(client: TestClient, people: di
 
 def test_revoked_key_and_expired_token(settings: Settings, people: dict[str, str]) -> None:
     uncached = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, key_cache_seconds=0))
-    key, key_id = _key(settings, "customer:read")
+    key, key_id = issue_key(settings, "customer:read")
     with TestClient(create_app(uncached)) as client:
         assert _post(client, VIEW, {"id": people["me"]}, key).status_code == 200
         engine = create_db_engine(settings.database_url)
@@ -76,8 +69,8 @@ def test_self_service_token_over_http(client: TestClient, settings: Settings, pe
 
 
 def test_masked_without_pii_read_clear_with_it_and_audited(client: TestClient, settings: Settings, people: dict[str, str]) -> None:
-    plain, _ = _key(settings, "customer:read")
-    clear, _ = _key(settings, "customer:read", "pii:read")
+    plain, _ = issue_key(settings, "customer:read")
+    clear, _ = issue_key(settings, "customer:read", "pii:read")
     masked = _post(client, VIEW, {"id": people["me"]}, plain).text
     assert not any(value in masked for value in CLEAR_VALUES) and "110105********002X" in masked
     shown = _post(client, VIEW, {"id": people["me"]}, clear).text
@@ -89,14 +82,14 @@ def test_masked_without_pii_read_clear_with_it_and_audited(client: TestClient, s
     engine.dispose()
     assert [(row.action, row.detail["clear"]) for row in rows] == [("read", False), ("read", True)]
     assert rows[0].actor.startswith("key:channel:") and "ric" in rows[0].fields and "phone" in rows[0].fields
-    auditor, _ = _key(settings, "audit:read")
+    auditor, _ = issue_key(settings, "audit:read")
     log = _post(client, "query($id: ID!) { auditLog(customerId: $id) { actor action operation fields } }", {"id": people["me"]}, auditor)
     assert len(log.json()["data"]["auditLog"]) == 2
 
 
 def test_limits(settings: Settings, people: dict[str, str]) -> None:
     tight = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, rate_limit_per_minute=3, lookups_per_minute=2, max_body_bytes=2000))
-    key, _ = _key(settings, "customer:read", "customer:lookup")
+    key, _ = issue_key(settings, "customer:read", "customer:lookup")
     with TestClient(create_app(tight)) as client:
         headers = {"Authorization": f"Bearer {key}"}
         assert client.post("/graphql", content=b"x" * 3000, headers=headers).status_code == 413
@@ -112,7 +105,7 @@ def test_limits(settings: Settings, people: dict[str, str]) -> None:
 
 def test_introspection_needs_a_scope_in_production(settings: Settings) -> None:
     production = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, mode="production"))
-    key, _ = _key(settings, "customer:read")
+    key, _ = issue_key(settings, "customer:read")
     with TestClient(create_app(production)) as client:
         body = _post(client, "{ __schema { types { name } } }", None, key).json()
         assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "scope": "schema:introspect"}
@@ -123,7 +116,7 @@ def test_websocket_authenticates_in_connection_init(client: TestClient, settings
         ws.send_json({"type": "connection_init", "payload": {}})
         closed = ws.receive()
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
-    key, _ = _key(settings, "events:subscribe")
+    key, _ = issue_key(settings, "events:subscribe")
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}})
         assert ws.receive_json()["type"] == "connection_ack"
@@ -145,7 +138,7 @@ VALUES = st.one_of(st.sampled_from(["13800138000", RIC, "zhang.wei@example.cn", 
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=FIELDS, value=VALUES)
 def test_fuzz_no_500_no_clear_personal_data(client: TestClient, settings: Settings, people: dict[str, str], field: str, value: str) -> None:
-    key = getattr(settings, "_fuzz_key", None) or _key(settings, "customer:read", "customer:lookup", "customer:search", "events:read")[0]
+    key = getattr(settings, "_fuzz_key", None) or issue_key(settings, "customer:read", "customer:lookup", "customer:search", "events:read")[0]
     object.__setattr__(settings, "_fuzz_key", key)
     response = _post(client, f"query($s: String!) {{ {field.replace('$s', '$s')} }}".replace("id: $s", "id: $s"), {"s": value}, key)
     assert response.status_code in (200, 429)

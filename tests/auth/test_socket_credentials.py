@@ -23,9 +23,10 @@ import websockets
 from starlette.applications import Starlette
 
 from hub.app import create_app
-from hub.auth import create_key, issue_token, revoke_key, rotate_key
+from hub.auth import issue_token, revoke_key, rotate_key
 from hub.config import Settings
 from hub.db import create_db_engine
+from tests.auth.conftest import issue_key
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -70,15 +71,6 @@ def _listening(app: Starlette, backend: str) -> None:
     while not app.state.revocations.listening.is_set():
         assert time.monotonic() < deadline, "the revocation listener did not start"
         time.sleep(0.02)
-
-
-def _issue(settings: Settings, *scopes: str) -> tuple[str, str]:
-    engine = create_db_engine(settings.database_url)
-    try:
-        issued = create_key(engine, "channel", set(scopes))
-        return issued.key, issued.key_id
-    finally:
-        engine.dispose()
 
 
 def _on_keys(settings: Settings, change: Callable[[Any, str], Any], key_id: str) -> None:
@@ -132,7 +124,7 @@ async def _record(url: str, writer: str, customer_id: str, summary: str) -> None
 
 def test_a_socket_is_closed_when_its_token_expires(settings: Settings, people: dict[str, str]) -> None:
     token = issue_token(settings.auth, people["me"], ttl=timedelta(seconds=5))
-    writer, _ = _issue(settings, "contact:write")
+    writer, _ = issue_key(settings, "contact:write")
 
     async def main(url: str) -> tuple[str, list[str], int | None]:
         ws = await _subscribed(url, token, {"customerIds": [people["me"]]})
@@ -154,9 +146,9 @@ def test_a_socket_is_closed_when_its_key_is_revoked(
     settings: Settings, people: dict[str, str], backend: str, change: Callable[[Any, str], Any]
 ) -> None:
     settings = _patient(settings, backend)
-    revoked, revoked_id = _issue(settings, "events:subscribe")  # unfiltered: the whole feed
-    kept, _ = _issue(settings, "events:subscribe")
-    writer, _ = _issue(settings, "contact:write")
+    revoked, revoked_id = issue_key(settings, "events:subscribe")  # unfiltered: the whole feed
+    kept, _ = issue_key(settings, "events:subscribe")
+    writer, _ = issue_key(settings, "contact:write")
 
     async def main(url: str) -> tuple[list[str], int | None, str]:
         doomed = await _subscribed(url, revoked)
@@ -182,7 +174,7 @@ def test_a_socket_is_closed_when_its_key_is_revoked(
 @pytest.mark.postgres_only
 def test_a_revocation_closes_the_keys_sockets_in_every_process(settings: Settings, people: dict[str, str]) -> None:
     settings = _patient(settings, "postgresql")
-    key, key_id = _issue(settings, "events:subscribe")
+    key, key_id = issue_key(settings, "events:subscribe")
 
     async def main(urls: list[str]) -> list[int | None]:
         sockets = [await _subscribed(url, key) for url in urls]

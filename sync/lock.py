@@ -2,7 +2,9 @@
 
 PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) held on
 a dedicated connection for the whole run; if the process dies the server
-drops the session and the lock with it. SQLite: an OS file lock (``flock``)
+drops the session and the lock with it. Advisory locks belong to the whole
+database, so the key also names the schema the hub's tables live in: two hubs
+in two schemas of one database do not hold each other's streams. SQLite: an OS file lock (``flock``)
 on a file next to the database; the kernel releases it when the process
 dies. Neither leaves a stale lease behind to expire.
 """
@@ -23,9 +25,9 @@ from sqlalchemy import Connection, Engine, text
 __all__ = ["StreamLock", "lock_key", "stream_lock"]
 
 
-def lock_key(connector: str, stream: str) -> int:
+def lock_key(connector: str, stream: str, schema: str = "") -> int:
     """A stable signed 64-bit key (Python's ``hash`` differs per process, so it will not do)."""
-    digest = hashlib.blake2b(f"c360.sync:{connector}.{stream}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"c360.sync:{schema}:{connector}.{stream}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -37,6 +39,7 @@ class StreamLock:
         self.connector = connector
         self.stream = stream
         self._connection: Connection | None = None
+        self._key = 0
         self._file: IO[bytes] | None = None
 
     @property
@@ -54,7 +57,7 @@ class StreamLock:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             try:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock_key(self.connector, self.stream)})
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
             finally:
                 connection.close()
         if self._file is not None:
@@ -67,9 +70,8 @@ class StreamLock:
     def _acquire_advisory(self) -> bool:
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            got = connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": lock_key(self.connector, self.stream)}
-            )
+            self._key = lock_key(self.connector, self.stream, connection.scalar(text("SELECT current_schema()")) or "")
+            got = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key})
         except BaseException:
             connection.close()
             raise

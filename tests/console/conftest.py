@@ -78,7 +78,7 @@ def _printed(pattern: str, output: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def hub(tmp_path_factory: pytest.TempPathFactory, fresh_database_url: Any) -> Iterator[Hub]:
     folder = tmp_path_factory.mktemp("newcomer")
     database_url = fresh_database_url()

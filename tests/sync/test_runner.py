@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sync_fakes import FileSilo, SubscriptionsStream, fail_on
 
 from connectors.errors import BadPageError, FatalError, RetriableError
+from hub.db import create_db_engine
 from hub.models import QuarantinedRecord, SourceRecord, Subscription, SyncRun, SyncState, utcnow
 from sync import AlreadyRunning, RetryPolicy, load_cursor, run_stream, stream_lock
 from sync.history import ABANDONED
@@ -169,6 +172,24 @@ def test_a_second_run_of_the_same_stream_is_refused_while_one_holds_the_lock(
     finally:
         held.release()
     assert run_stream(engine, "fake", SubscriptionsStream(silo)).ok
+
+
+def test_a_hub_in_another_database_or_schema_does_not_hold_this_ones_stream(
+    engine: Engine, fresh_database_url: Callable[[], str]
+) -> None:
+    """On PostgreSQL the test databases are schemas of one server database, where advisory locks are shared."""
+    neighbour = create_db_engine(fresh_database_url())
+    try:
+        theirs = stream_lock(neighbour, "fake", "subscriptions")
+        assert theirs.acquire()
+        try:
+            ours = stream_lock(engine, "fake", "subscriptions")
+            assert ours.acquire()
+            ours.release()
+        finally:
+            theirs.release()
+    finally:
+        neighbour.dispose()
 
 
 def test_an_unexpected_error_is_recorded_on_the_run_and_raised(engine: Engine, silo: FileSilo) -> None:

@@ -19,5 +19,7 @@ __all__ = ["HubExecutor"]
 class HubExecutor(StrawberryGraphQLCoreExecutionContext):
     def build_per_event_executor(self, payload: Any) -> Any:
         executor = super().build_per_event_executor(payload)
+        # ``_relevant_sub_fields`` is graphql-core 3.3's (checked on 3.3.2) private memo; if a release renames
+        # it this assignment is inert and tests/api/test_replay_memory.py fails, not the subscription.
         executor._relevant_sub_fields = {}  # not the subscription's: dropped with the event
         return executor

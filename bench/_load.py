@@ -248,7 +248,9 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
     if hasattr(settings, "auth") and hasattr(settings.auth, "rate_limit_per_minute"):  # access control: no per-caller cap
         import dataclasses
 
-        settings = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, rate_limit_per_minute=10**9))
+        # Served as an operator serves it (C360_MODE=production), with no per-caller cap.
+        auth = dataclasses.replace(settings.auth, rate_limit_per_minute=10**9, mode="production")
+        settings = dataclasses.replace(settings, auth=auth)
     app = create_app(settings, engine=engine)
     for counted_engine in (engine, app.state.read_engine):
         event.listen(counted_engine.sync_engine, "before_cursor_execute", count)

@@ -17,6 +17,12 @@ group commit (an acknowledged write always has its row), and a failed insert is 
 into an error. Without a running writer (schema
 tests, tools that execute the schema directly) the rows are written before the answer, which is
 withheld if that fails. Either way the insert itself is :meth:`AuditTrail.write`.
+
+A channel's event (``recordContact``, ``updateServiceRequest``) stores its own write row in the
+event's transaction (:func:`write_audit`, ``hub.events.writes.WriteAudit``): the row commits with
+the event, and the mutation answers without waiting for the audit writer's group commit. The trail
+then leaves that customer out, unless the operation also returned sensitive kinds, which the
+write's row (no kinds) does not list.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 from graphql import OperationDefinitionNode
@@ -34,10 +40,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from hub.auth.scopes import Caller
+from hub.events.writes import WriteAudit
 from hub.models import AuditEntry, utcnow
 from schema.masking import DISCLOSURE, Disclosure
 
-__all__ = ["AuditTrail", "audit_rows_writer"]
+__all__ = ["AuditTrail", "audit_rows_writer", "audited_with_write", "write_audit"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,23 @@ def _operation_label(document: object, name: str | None) -> str:
             roots = ",".join(sorted({f.value for f in fields if f is not None}))
             return f"{name or definition.operation.value}:{roots}"[:128]
     return (name or "anonymous")[:128]
+
+
+def write_audit(caller: Caller) -> WriteAudit | None:
+    """The audit row a write of this operation should store with its event; None outside an audited operation."""
+    disclosure = DISCLOSURE.get()
+    if disclosure is None or disclosure.operation is None:
+        return None
+    return WriteAudit(
+        actor=caller.name[:128], operation=disclosure.operation, detail={"caller_kind": caller.kind, "clear": disclosure.clear}
+    )
+
+
+def audited_with_write(customer_id: str | None) -> None:
+    """A write stored the row of ``customer_id`` (given :func:`write_audit`'s row, for a new event)."""
+    disclosure = DISCLOSURE.get()
+    if disclosure is not None and customer_id is not None:
+        disclosure.recorded.add(customer_id)
 
 
 _INSERT = insert(AuditEntry)  # built once: every operation that shows a customer writes through it
@@ -81,6 +106,14 @@ class AuditTrail(SchemaExtension):
         async with _writing(sessions), sessions() as session, session.begin():
             await session.execute(_INSERT, rows)
 
+    def on_execute(self) -> Iterator[None]:
+        """The document is known by now: label the operation, for the rows writes store themselves."""
+        disclosure = DISCLOSURE.get()
+        if disclosure is not None:
+            context = self.execution_context
+            disclosure.operation = _operation_label(context.graphql_document, context.operation_name)
+        yield
+
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
         caller = context.caller
@@ -94,10 +127,11 @@ class AuditTrail(SchemaExtension):
             kind = self.execution_context.operation_type
         except RuntimeError:  # the document did not parse: nothing ran
             return
-        if kind == OperationType.SUBSCRIPTION or not disclosure.customers:
+        customers = disclosure.customers if disclosure.kinds else disclosure.customers - disclosure.recorded
+        if kind == OperationType.SUBSCRIPTION or not customers:
             return
         action = "write" if kind == OperationType.MUTATION else "read"
-        label = _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
+        label = disclosure.operation or _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
         now = utcnow()
         rows = [
             {
@@ -109,7 +143,7 @@ class AuditTrail(SchemaExtension):
                 "fields": sorted(disclosure.kinds),
                 "detail": {"caller_kind": caller.kind, "clear": disclosure.clear},
             }
-            for customer_id in sorted(disclosure.customers)
+            for customer_id in sorted(customers)
         ]
         writer = context.audit
         if writer is not None and writer.running:

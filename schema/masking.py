@@ -31,6 +31,8 @@ class Disclosure:
     clear: bool = False
     kinds: set[str] = field(default_factory=set)
     customers: set[str] = field(default_factory=set)
+    operation: str | None = None  # the operation's label in the audit log, once its document is known
+    recorded: set[str] = field(default_factory=set)  # customers whose write row a write stored with its event
 
 
 DISCLOSURE: ContextVar[Disclosure | None] = ContextVar("c360_disclosure", default=None)

@@ -31,7 +31,7 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from graphql import OperationDefinitionNode
@@ -62,10 +62,10 @@ def _operation_label(document: object, name: str | None) -> str:
 def write_audit(caller: Caller) -> WriteAudit | None:
     """The audit row a write of this operation should store with its event; None outside an audited operation."""
     disclosure = DISCLOSURE.get()
-    if disclosure is None or disclosure.operation is None:
+    if disclosure is None or disclosure.label is None:
         return None
     return WriteAudit(
-        actor=caller.name[:128], operation=disclosure.operation, detail={"caller_kind": caller.kind, "clear": disclosure.clear}
+        actor=caller.name[:128], operation=disclosure.label(), detail={"caller_kind": caller.kind, "clear": disclosure.clear}
     )
 
 
@@ -106,18 +106,14 @@ class AuditTrail(SchemaExtension):
         async with _writing(sessions), sessions() as session, session.begin():
             await session.execute(_INSERT, rows)
 
-    def on_execute(self) -> Iterator[None]:
-        """The document is known by now: label the operation, for the rows writes store themselves."""
-        disclosure = DISCLOSURE.get()
-        if disclosure is not None:
-            context = self.execution_context
-            disclosure.operation = _operation_label(context.graphql_document, context.operation_name)
-        yield
-
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
-        context = self.execution_context.context
+        execution = self.execution_context
+        context = execution.context
         caller = context.caller
-        disclosure = Disclosure(clear=caller.can_unmask)
+        # The label is asked for only by a write that stores its own row (write_audit), after parsing.
+        disclosure = Disclosure(
+            clear=caller.can_unmask, label=lambda: _operation_label(execution.graphql_document, execution.operation_name)
+        )
         token = DISCLOSURE.set(disclosure)
         try:
             yield
@@ -131,7 +127,7 @@ class AuditTrail(SchemaExtension):
         if kind == OperationType.SUBSCRIPTION or not customers:
             return
         action = "write" if kind == OperationType.MUTATION else "read"
-        label = disclosure.operation or _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
+        label = _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
         now = utcnow()
         rows = [
             {

@@ -9,7 +9,8 @@ connections are spread evenly over the two workers (``_spread``), and a new serv
 seconds are not measured (``WARMUP_S``).
 
 The floor is the same writes without the hub: the very statement the hub runs for a contact
-(``hub.events.pg_writes.contact_statement``, one statement in autocommit), from 1 and 8 threads,
+(``hub.events.pg_writes.contact_statement``, one statement in autocommit, with the write's
+access-audit row as the hub stores it), from 1 and 8 threads,
 one psycopg connection each. Its PostgreSQL CPU per event is read from ``/proc`` for the
 connections' server processes (same machine). Every round runs the hub at c=1 and c=8, then the
 floor at 1 and 8 threads, with the hub stopped, so neither takes CPU from the other.
@@ -38,7 +39,7 @@ from _load import _tree_cpu
 from sqlalchemy.engine import make_url
 
 from hub.events.pg_writes import contact_statement
-from hub.events.writes import ContactWrite
+from hub.events.writes import ContactWrite, WriteAudit
 from hub.models import utcnow
 
 __all__ = ["measure_writes"]
@@ -46,6 +47,7 @@ __all__ = ["measure_writes"]
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } replayed } }"
 OK_PREFIX = b'{"data":{"recordContact":{"event":{"seq":'
 WARMUP_S = 8.0
+FLOOR_AUDIT = WriteAudit(actor="bench-floor", operation="mutation:recordContact", detail={"caller_kind": "channel", "clear": False})
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -246,7 +248,7 @@ def _floor_run(url: str, customers: list[str], threads: int, seconds: float) -> 
                     golden_id=customers[(index * 7919 + n) % len(customers)], channel="app", type="inquiry",
                     occurred_at=utcnow(), direction="inbound", agent=None, summary=f"floor event {n}", outcome=None,
                     phone=None, service_request_id=None, opens_request=False, recorded_by="bench-floor",
-                    idempotency_key=f"floor-{tag}-{index}-{n}", request_hash="0" * 64,
+                    idempotency_key=f"floor-{tag}-{index}-{n}", request_hash="0" * 64, audit=FLOOR_AUDIT,
                 )
                 statement, params = contact_statement(write)
                 began = time.perf_counter()

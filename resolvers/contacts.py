@@ -3,7 +3,8 @@
 The writer (``hub.events.writer``) lands each event in one transaction, committed before these
 return: the event-log row, the contact's source record and fact (and a new service request for a
 complaint or fault report that names none), or a service request's new status. Subscribers of
-this process are woken here; those of other processes by the statement's ``pg_notify``.
+this process are woken here; those of other processes by the statement's ``pg_notify``. A request
+that carries its access-audit row (``audit``) has it stored in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hub.events.writes import (
     SERVICE_REQUEST_UPDATED,
     Appended,
     LoggedEvent,
+    WriteAudit,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ class ContactRequest:
     # False: golden_id is the channel's own reference, written only if it names an active customer
     # (else hub.events.CustomerInactive); True: it was resolved from the reference, merges followed.
     customer_resolved: bool = False
+    audit: WriteAudit | None = None  # the write's access-audit row, stored with a new event
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class ServiceRequestUpdate:
     idempotency_key: str | None
     recorded_by: str | None
     request: dict[str, Any]
+    audit: WriteAudit | None = None  # the write's access-audit row, stored with a new event
 
 
 def _answered(appended: Appended, notifier: EventNotifier | None) -> tuple[LoggedEvent, bool]:
@@ -96,6 +100,7 @@ async def record_contact(
             idempotency_key=key,
             request_hash=request_hash(contact.request) if key else None,
             customer_resolved=contact.customer_resolved,
+            audit=contact.audit,
         )
     )
     return _answered(appended, notifier)
@@ -117,6 +122,7 @@ async def update_service_request(
             recorded_by=update.recorded_by,
             idempotency_key=key,
             request_hash=request_hash(update.request) if key else None,
+            audit=update.audit,
         )
     )
     return _answered(appended, notifier)

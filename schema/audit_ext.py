@@ -17,6 +17,12 @@ group commit (an acknowledged write always has its row), and a failed insert is 
 into an error. Without a running writer (schema
 tests, tools that execute the schema directly) the rows are written before the answer, which is
 withheld if that fails. Either way the insert itself is :meth:`AuditTrail.write`.
+
+A channel's event (``recordContact``, ``updateServiceRequest``) stores its own write row in the
+event's transaction (:func:`write_audit`, ``hub.events.writes.WriteAudit``): the row commits with
+the event, and the mutation answers without waiting for the audit writer's group commit. The trail
+then leaves that customer out, unless the operation also returned sensitive kinds, which the
+write's row (no kinds) does not list.
 """
 
 from __future__ import annotations
@@ -34,10 +40,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from hub.auth.scopes import Caller
+from hub.events.writes import WriteAudit
 from hub.models import AuditEntry, utcnow
 from schema.masking import DISCLOSURE, Disclosure
 
-__all__ = ["AuditTrail", "audit_rows_writer"]
+__all__ = ["AuditTrail", "audit_rows_writer", "audited_with_write", "write_audit"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,23 @@ def _operation_label(document: object, name: str | None) -> str:
             roots = ",".join(sorted({f.value for f in fields if f is not None}))
             return f"{name or definition.operation.value}:{roots}"[:128]
     return (name or "anonymous")[:128]
+
+
+def write_audit(caller: Caller) -> WriteAudit | None:
+    """The audit row a write of this operation should store with its event; None outside an audited operation."""
+    disclosure = DISCLOSURE.get()
+    if disclosure is None or disclosure.label is None:
+        return None
+    return WriteAudit(
+        actor=caller.name[:128], operation=disclosure.label(), detail={"caller_kind": caller.kind, "clear": disclosure.clear}
+    )
+
+
+def audited_with_write(customer_id: str | None) -> None:
+    """A write stored the row of ``customer_id`` (given :func:`write_audit`'s row, for a new event)."""
+    disclosure = DISCLOSURE.get()
+    if disclosure is not None and customer_id is not None:
+        disclosure.recorded.add(customer_id)
 
 
 _INSERT = insert(AuditEntry)  # built once: every operation that shows a customer writes through it
@@ -82,9 +107,13 @@ class AuditTrail(SchemaExtension):
             await session.execute(_INSERT, rows)
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
-        context = self.execution_context.context
+        execution = self.execution_context
+        context = execution.context
         caller = context.caller
-        disclosure = Disclosure(clear=caller.can_unmask)
+        # The label is asked for only by a write that stores its own row (write_audit), after parsing.
+        disclosure = Disclosure(
+            clear=caller.can_unmask, label=lambda: _operation_label(execution.graphql_document, execution.operation_name)
+        )
         token = DISCLOSURE.set(disclosure)
         try:
             yield
@@ -94,7 +123,8 @@ class AuditTrail(SchemaExtension):
             kind = self.execution_context.operation_type
         except RuntimeError:  # the document did not parse: nothing ran
             return
-        if kind == OperationType.SUBSCRIPTION or not disclosure.customers:
+        customers = disclosure.customers if disclosure.kinds else disclosure.customers - disclosure.recorded
+        if kind == OperationType.SUBSCRIPTION or not customers:
             return
         action = "write" if kind == OperationType.MUTATION else "read"
         label = _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
@@ -109,7 +139,7 @@ class AuditTrail(SchemaExtension):
                 "fields": sorted(disclosure.kinds),
                 "detail": {"caller_kind": caller.kind, "clear": disclosure.clear},
             }
-            for customer_id in sorted(disclosure.customers)
+            for customer_id in sorted(customers)
         ]
         writer = context.audit
         if writer is not None and writer.running:

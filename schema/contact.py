@@ -19,6 +19,7 @@ from hub.auth.channels import api_name
 from hub.events import CustomerInactive, EventConflict, EventWriter, ServiceRequestMissing
 from hub.models import utcnow
 from resolvers.contacts import ContactRequest, ServiceRequestUpdate, record_contact, update_service_request
+from schema.audit_ext import audited_with_write, write_audit
 from schema.context import HubContext, Info
 from schema.enums import Channel, ContactType, Direction, RequestStatus
 from schema.errors import BadUserInput, Conflict, Forbidden, NotFound
@@ -180,6 +181,7 @@ class ContactMutation:
             recorded_by=info.context.caller.name,
             request={name: _plain(value) for name, value in vars(input).items()},
             customer_resolved=resolved,
+            audit=write_audit(info.context.caller),
         )
         writer = _writer(info.context)
         with _event_errors():
@@ -192,6 +194,8 @@ class ContactMutation:
                 survivor = await resolve_customer(info, input.customer, "input.customer.")
                 contact = dataclasses.replace(contact, golden_id=survivor.id, customer_resolved=True)
                 event, new = await record_contact(writer, info.context.notifier, contact)
+        if new and contact.audit is not None:
+            audited_with_write(event.golden_id)
         return EventPayload(event=ContactEvent.of(event), replayed=not new)
 
     @strawberry.mutation(description="Move a service request along (e.g. a complaint to resolved), from any channel.")
@@ -206,6 +210,7 @@ class ContactMutation:
         request = {name: _plain(value) for name, value in vars(input).items()}
         if input.at is None:
             request.pop("at")  # "now" differs on every retry; the key must still match
+        audit = write_audit(info.context.caller)
         with _event_errors():
             event, new = await update_service_request(
                 _writer(info.context),
@@ -220,6 +225,9 @@ class ContactMutation:
                     idempotency_key=key,
                     recorded_by=info.context.caller.name,
                     request=request,
+                    audit=audit,
                 ),
             )
+        if new and audit is not None:
+            audited_with_write(event.golden_id)
         return EventPayload(event=ContactEvent.of(event), replayed=not new)

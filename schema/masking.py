@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, NewType
 
 import strawberry
@@ -31,6 +32,8 @@ class Disclosure:
     clear: bool = False
     kinds: set[str] = field(default_factory=set)
     customers: set[str] = field(default_factory=set)
+    label: Callable[[], str] | None = None  # the operation's label in the audit log, once its document is known
+    recorded: set[str] = field(default_factory=set)  # customers whose write row a write stored with its event
 
 
 DISCLOSURE: ContextVar[Disclosure | None] = ContextVar("c360_disclosure", default=None)

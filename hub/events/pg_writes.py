@@ -4,7 +4,8 @@ Each kind of write is a single ``WITH`` statement whose parts feed one another t
 ``RETURNING``: the ordering lock (shared, ``hub.events.order``), the checks (an active customer, a
 live service request), the ids it draws, the ``event_log`` insert (``ON CONFLICT DO NOTHING`` on the
 idempotency key), the source records and facts (inserted only from the event's row, so a replay
-writes nothing), and the ``pg_notify`` wake-up. In autocommit the statement is its own transaction:
+writes nothing), the write's access-audit row when it carries one (``hub.events.writes.WriteAudit``;
+also only from the event's row), and the ``pg_notify`` wake-up. In autocommit the statement is its own transaction:
 when it returns, everything is committed, and the answer is sent after.
 
 Order inside the statement: the lock is the first CTE; the ids (``ids``) are drawn in a projection
@@ -40,13 +41,14 @@ from hub.events.writes import (
     LoggedEvent,
     RequestUpdateWrite,
     ServiceRequestMissing,
+    WriteAudit,
 )
 from hub.models.golden import GOLDEN_ACTIVE
 
 __all__ = [
     "CONTACT_STATEMENTS",
     "REPLAY_STATEMENT",
-    "UPDATE_STATEMENT",
+    "UPDATE_STATEMENTS",
     "contact_statement",
     "record_contact",
     "update_service_request",
@@ -60,6 +62,7 @@ _RECORD_COLUMNS = (
     "source, kind, source_key, raw, normalized, content_hash, version, source_updated_at, first_seen, last_seen, deleted"
 )
 _FACT_COLUMNS = "source, source_key, party_source, party_key, golden_id, source_record_id, source_updated_at, deleted"
+_AUDIT_COLUMNS = "at, actor, action, operation, customer_id, fields, detail"
 
 
 def _source_record(kind: str) -> str:
@@ -71,8 +74,18 @@ def _source_record(kind: str) -> str:
     )
 
 
-def _contact_statement(request: str) -> str:
-    """``request``: ``none`` (a plain contact), ``linked`` (to a live request) or ``opens`` (a new request)."""
+def _audit_row(customer: str, sources: str) -> str:
+    """The write's access-audit row, inserted only when ``sources`` (which include the new event's row) give one."""
+    return (
+        f"audited AS (INSERT INTO audit_log ({_AUDIT_COLUMNS}) "
+        f"SELECT %(recorded_at)s, %(audit_actor)s, 'write', %(audit_operation)s, {customer}, '[]'::jsonb, "
+        f"%(audit_detail)s::jsonb FROM {sources})"
+    )
+
+
+def _contact_statement(request: str, audited: bool) -> str:
+    """``request``: ``none`` (a plain contact), ``linked`` (to a live request) or ``opens`` (a new request);
+    ``audited``: the statement also stores the write's audit row."""
     linked, opens = request == "linked", request == "opens"
     checked = "customer, request" if linked else "customer"
     drawn = "nextval('contact_id_seq') AS contact_id"
@@ -122,6 +135,8 @@ def _contact_statement(request: str) -> str:
         "%(recorded_at)s, false, %(channel)s, %(direction)s, %(type)s, %(occurred_at)s, %(agent)s, %(summary)s, %(outcome)s, "
         f"%(phone)s, {request_key}, event.seq FROM ids, {checked}, record, event)"
     )
+    if audited:
+        ctes.append(_audit_row("customer.id", "customer, event"))
     found_request = "EXISTS (SELECT FROM request)" if linked else "true"
     answer_id = "(SELECT id FROM request)" if linked else "(SELECT request_id FROM ids)" if opens else "NULL::bigint"
     answer_status = "(SELECT status FROM request)" if linked else "'open'" if opens else "NULL::text"
@@ -132,24 +147,37 @@ def _contact_statement(request: str) -> str:
     )
 
 
-CONTACT_STATEMENTS: dict[str, str] = {request: _contact_statement(request) for request in ("none", "linked", "opens")}
+CONTACT_STATEMENTS: dict[tuple[str, bool], str] = {
+    (request, audited): _contact_statement(request, audited) for request in ("none", "linked", "opens") for audited in (False, True)
+}
 
-UPDATE_STATEMENT = (
-    f"WITH held AS MATERIALIZED ({WRITER_LOCK_SQL}),\n"
-    "request AS MATERIALIZED (SELECT id, golden_id, source, source_key FROM service_request "
-    "WHERE id = %(service_request_id)s AND NOT deleted),\n"
-    f"event AS (INSERT INTO event_log ({_EVENT_COLUMNS}) "
-    f"SELECT %(event_id)s, '{SERVICE_REQUEST_UPDATED}', request.golden_id, %(channel)s, "
-    "%(payload)s::jsonb || jsonb_build_object('customerId', request.golden_id), "
-    "%(at)s, %(recorded_at)s, %(recorded_by)s, %(idempotency_key)s, %(request_hash)s "
-    f"FROM held, request ON CONFLICT ({_TARGET}) DO NOTHING RETURNING seq),\n"
-    "moved AS (UPDATE service_request SET status = %(status)s, closed_at = %(closed_at)s "
-    "FROM event WHERE service_request.id = %(service_request_id)s),\n"
-    "step AS (INSERT INTO service_request_status (source, request_key, status, changed_at, agent, note) "
-    "SELECT request.source, request.source_key, %(status)s, %(at)s, %(agent)s, %(note)s FROM request, event)\n"
-    "SELECT (SELECT seq FROM event), EXISTS (SELECT FROM request), (SELECT golden_id FROM request), "
-    f"(SELECT pg_notify('{NOTIFY_CHANNEL}', seq::text) FROM event)"
-)
+
+def _update_statement(audited: bool) -> str:
+    """A service request's status step; ``audited``: the statement also stores the write's audit row."""
+    ctes = [
+        f"held AS MATERIALIZED ({WRITER_LOCK_SQL})",
+        "request AS MATERIALIZED (SELECT id, golden_id, source, source_key FROM service_request "
+        "WHERE id = %(service_request_id)s AND NOT deleted)",
+        f"event AS (INSERT INTO event_log ({_EVENT_COLUMNS}) "
+        f"SELECT %(event_id)s, '{SERVICE_REQUEST_UPDATED}', request.golden_id, %(channel)s, "
+        "%(payload)s::jsonb || jsonb_build_object('customerId', request.golden_id), "
+        "%(at)s, %(recorded_at)s, %(recorded_by)s, %(idempotency_key)s, %(request_hash)s "
+        f"FROM held, request ON CONFLICT ({_TARGET}) DO NOTHING RETURNING seq)",
+        "moved AS (UPDATE service_request SET status = %(status)s, closed_at = %(closed_at)s "
+        "FROM event WHERE service_request.id = %(service_request_id)s)",
+        "step AS (INSERT INTO service_request_status (source, request_key, status, changed_at, agent, note) "
+        "SELECT request.source, request.source_key, %(status)s, %(at)s, %(agent)s, %(note)s FROM request, event)",
+    ]
+    if audited:  # a request of no known customer has no customer to audit
+        ctes.append(_audit_row("request.golden_id", "request, event WHERE request.golden_id IS NOT NULL"))
+    return (
+        "WITH " + ",\n".join(ctes) + "\n"
+        "SELECT (SELECT seq FROM event), EXISTS (SELECT FROM request), (SELECT golden_id FROM request), "
+        f"(SELECT pg_notify('{NOTIFY_CHANNEL}', seq::text) FROM event)"
+    )
+
+
+UPDATE_STATEMENTS: dict[bool, str] = {audited: _update_statement(audited) for audited in (False, True)}
 
 REPLAY_STATEMENT = (
     "SELECT seq, event_id, type, golden_id, channel, payload, occurred_at, recorded_at, recorded_by, request_hash "
@@ -159,6 +187,12 @@ REPLAY_STATEMENT = (
 
 def _json(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _audit_params(audit: WriteAudit | None) -> dict[str, Any]:
+    if audit is None:
+        return {}
+    return {"audit_actor": audit.actor, "audit_operation": audit.operation, "audit_detail": _json(audit.detail)}
 
 
 async def _replay(connection: AsyncConnection[Any], params: dict[str, Any], request_hash: str | None) -> Appended:
@@ -200,9 +234,10 @@ def contact_statement(write: ContactWrite) -> tuple[str, dict[str, Any]]:
         "summary": write.summary,
         "outcome": write.outcome,
         "phone": write.phone,
+        **_audit_params(write.audit),
     }
     request = "linked" if write.service_request_id is not None else "opens" if write.opens_request else "none"
-    return CONTACT_STATEMENTS[request], params
+    return CONTACT_STATEMENTS[request, write.audit is not None], params
 
 
 async def record_contact(connection: AsyncConnection[Any], write: ContactWrite) -> Appended:
@@ -244,8 +279,9 @@ async def update_service_request(connection: AsyncConnection[Any], write: Reques
         "closed_at": write.closed_at,
         "agent": write.agent,
         "note": write.note,
+        **_audit_params(write.audit),
     }
-    cursor = await connection.execute(UPDATE_STATEMENT, params)
+    cursor = await connection.execute(UPDATE_STATEMENTS[write.audit is not None], params)
     row = await cursor.fetchone()
     assert row is not None
     seq, request_found, golden_id, _notified = row

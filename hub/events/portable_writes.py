@@ -2,7 +2,8 @@
 
 SQLite has no data-modifying ``WITH``, so the parts run one after another in the caller's
 transaction: the checks, the ``event_log`` insert (``ON CONFLICT DO NOTHING`` on the idempotency
-key; a taken key is read back and its request hash compared), the facts, and the payload's ids. It
+key; a taken key is read back and its request hash compared), the facts, the payload's ids and the
+write's access-audit row when it carries one (``hub.events.writes.WriteAudit``). It
 serializes writers, so rows commit in ``seq`` order without a lock, and subscribers in the same
 process are woken by the caller.
 """
@@ -10,6 +11,7 @@ process are woken by the caller.
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -28,8 +30,10 @@ from hub.events.writes import (
     LoggedEvent,
     RequestUpdateWrite,
     ServiceRequestMissing,
+    WriteAudit,
 )
 from hub.models import (
+    AuditEntry,
     Contact,
     EventLogEntry,
     GoldenCustomer,
@@ -71,6 +75,17 @@ async def _source_record(session: AsyncSession, write: ContactWrite, kind: str, 
         "last_seen": stamp, "deleted": False,
     }
     return int((await session.execute(insert(SourceRecord).values(**values).returning(SourceRecord.id))).scalar_one())
+
+
+async def _audit(session: AsyncSession, audit: WriteAudit | None, golden_id: str | None, at: datetime) -> None:
+    """The write's access-audit row, as ``hub.events.pg_writes`` stores it."""
+    if audit is not None and golden_id is not None:
+        await session.execute(
+            insert(AuditEntry).values(
+                at=at, actor=audit.actor, action="write", operation=audit.operation, customer_id=golden_id, fields=[],
+                detail=audit.detail,
+            )
+        )
 
 
 async def record_contact(session: AsyncSession, write: ContactWrite) -> Appended:
@@ -140,6 +155,7 @@ async def record_contact(session: AsyncSession, write: ContactWrite) -> Appended
     ids = {"contactId": contact_id, "serviceRequestId": request_id, "serviceRequestStatus": request_status}
     values["payload"] = payload | ids
     await session.execute(update(EventLogEntry).where(EventLogEntry.seq == seq).values(payload=values["payload"]))
+    await _audit(session, write.audit, write.golden_id, write.recorded_at)
     return Appended(LoggedEvent(seq=seq, **values), new=True)
 
 
@@ -173,4 +189,5 @@ async def update_service_request(session: AsyncSession, write: RequestUpdateWrit
             agent=write.agent, note=write.note,
         )
     )
+    await _audit(session, write.audit, request.golden_id, write.recorded_at)
     return Appended(LoggedEvent(seq=seq, **values), new=True)

@@ -9,6 +9,10 @@ service-request update appends a status step, moves the request and logs the eve
 
 Everything of one event is one transaction. The outcome is :class:`Appended`, or one of the
 refusals below; nothing is stored when the writer refuses.
+
+A write that carries a :class:`WriteAudit` also stores its access-audit row (action ``write``, the
+event's customer) in that transaction, when the event is new: the row is durable exactly when the
+event is, with no second commit to wait for before the answer (``schema.audit_ext``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "EventConflict",
     "RequestUpdateWrite",
     "ServiceRequestMissing",
+    "WriteAudit",
     "channel_source",
     "new_event_id",
 ]
@@ -83,6 +88,19 @@ class LoggedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class WriteAudit:
+    """The access-audit row a write stores with its event: who wrote, in which operation.
+
+    The row is ``audit_log`` (at = the event's ``recorded_at``, action ``write``, customer = the
+    event's customer, no sensitive kinds: an event carries none).
+    """
+
+    actor: str
+    operation: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Appended:
     event: LoggedEvent  # the row as stored (the first one, when replayed)
     new: bool  # False: an earlier request with the same idempotency key answered
@@ -122,6 +140,7 @@ class ContactWrite:
     # False: ``golden_id`` is the caller's own reference, written only if it is an active customer
     # (else CustomerInactive). True: it was resolved from the reference, merges followed.
     customer_resolved: bool = False
+    audit: WriteAudit | None = None  # stored with a new event (see the module's docstring)
     event_id: str = field(default_factory=new_event_id)
     recorded_at: datetime = field(default_factory=utcnow)
 
@@ -157,6 +176,7 @@ class RequestUpdateWrite:
     recorded_by: str | None
     idempotency_key: str | None
     request_hash: str | None
+    audit: WriteAudit | None = None  # stored with a new event (see the module's docstring)
     event_id: str = field(default_factory=new_event_id)
     recorded_at: datetime = field(default_factory=utcnow)
 

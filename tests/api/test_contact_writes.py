@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.db import create_async_db_engine
 from hub.events import ContactWrite, EventWriter, pg_writes
-from hub.models import Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus, SourceRecord, utcnow
+from hub.events.writes import WriteAudit
+from hub.models import AuditEntry, Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus, SourceRecord, utcnow
 from schema import HubContext
 from tests.api import factory
 from tests.api.conftest import FULL_ACCESS, SCHEMA, Api
@@ -158,7 +159,8 @@ def _sent(file: Any) -> list[str]:
 
 
 @pytest.mark.postgres_only
-def test_on_postgresql_a_contact_is_one_statement_and_a_replay_two(database_url: str, customer_id: str) -> None:
+def test_on_postgresql_a_contact_is_one_statement_and_a_replay_two(database_url: str, engine: Any, customer_id: str) -> None:
+    """Its audit row included: the write stores it in the same statement, a replay stores none."""
     conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def main() -> tuple[list[str], list[str]]:
@@ -167,6 +169,7 @@ def test_on_postgresql_a_contact_is_one_statement_and_a_replay_two(database_url:
             golden_id=customer_id, channel="app", type="inquiry", occurred_at=utcnow(), direction="inbound", agent=None,
             summary="one statement", outcome=None, phone=None, service_request_id=None, opens_request=False,
             recorded_by="tests", idempotency_key="one-1", request_hash="h",
+            audit=WriteAudit(actor="tests", operation="mutation:recordContact", detail={"caller_kind": "channel", "clear": False}),
         )
         try:
             with tempfile.TemporaryFile("w+") as first, tempfile.TemporaryFile("w+") as second:
@@ -182,6 +185,9 @@ def test_on_postgresql_a_contact_is_one_statement_and_a_replay_two(database_url:
 
     new, replay = asyncio.run(main())
     assert new == ["Execute"] and replay == ["Execute", "Execute"]
+    with Session(engine) as session:
+        rows = session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.customer_id, AuditEntry.fields)).all()
+    assert [tuple(row) for row in rows] == [("tests", "write", customer_id, [])]
 
 
 @pytest.mark.postgres_only

@@ -174,3 +174,56 @@ def test_a_mutation_answers_only_after_its_audit_row_is_committed(settings: Sett
                                headers={"Authorization": f"Bearer {key}"})  # fmt: skip
         assert response.json()["data"]["recordContact"]["event"]["seq"] > 0, response.json()
         assert _audit_rows(settings.database_url, action="write", customer_id=people["me"]) == 1
+
+
+def _write_rows(database_url: str, customer_id: str) -> list[tuple[str, str, list[str], dict[str, Any]]]:
+    engine = create_db_engine(database_url)
+    try:
+        with Session(engine) as session:
+            query = select(AuditEntry.actor, AuditEntry.operation, AuditEntry.fields, AuditEntry.detail).where(
+                AuditEntry.action == "write", AuditEntry.customer_id == customer_id
+            )
+            return [tuple(row) for row in session.execute(query.order_by(AuditEntry.id))]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def test_a_channel_event_stores_its_audit_row_with_the_event_and_a_replay_gets_its_row_from_the_trail(
+    settings: Settings, people: dict[str, str]
+) -> None:
+    """The event's own transaction holds the write's audit row: the audit writer is not asked, and not waited for."""
+    engine = create_db_engine(settings.database_url)
+    key = create_key(engine, "app", {"customer:read", "contact:write"}).key
+    engine.dispose()
+    record = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { serviceRequestId } replayed } }"
+    update = "mutation($input: UpdateServiceRequestInput!) { updateServiceRequest(input: $input) { event { seq } replayed } }"
+    complaint = {"customer": {"id": people["me"]}, "channel": "APP", "type": "COMPLAINT", "idempotencyKey": "audit-1",
+                 "occurredAt": "2024-05-01T09:30:00+00:00", "summary": "no signal at home"}  # fmt: skip
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app(settings)) as client:
+        writer: AuditWriter = client.app.state.audit  # type: ignore[attr-defined]
+        submitted: list[dict[str, Any]] = []
+        submit = writer.submit
+
+        async def watched(rows: list[dict[str, Any]]) -> None:
+            submitted.extend(rows)
+            await submit(rows)
+
+        writer.submit = watched  # type: ignore[method-assign]
+        first = client.post("/graphql", json={"query": record, "variables": {"input": complaint}}, headers=headers).json()
+        assert first["data"]["recordContact"]["replayed"] is False, first
+        request_id = first["data"]["recordContact"]["event"]["serviceRequestId"]
+        moved = client.post("/graphql", headers=headers, json={"query": update, "variables": {"input": {
+            "serviceRequestId": request_id, "status": "RESOLVED", "channel": "APP"}}}).json()  # fmt: skip
+        assert moved["data"]["updateServiceRequest"]["replayed"] is False, moved
+        assert submitted == []  # both rows went in with their events
+        assert len(_write_rows(settings.database_url, people["me"])) == 2
+
+        again = client.post("/graphql", json={"query": record, "variables": {"input": complaint}}, headers=headers).json()
+        assert again["data"]["recordContact"]["replayed"] is True, again
+        assert len(submitted) == 1  # a replay wrote nothing: its row comes from the trail, committed before the answer
+        rows = _write_rows(settings.database_url, people["me"])
+    assert len(rows) == 3
+    operation = "mutation:recordContact"
+    assert rows[0] == rows[2] and rows[0][1:3] == (operation, []), rows  # both paths store the same row
+    assert rows[1][1] == "mutation:updateServiceRequest" and rows[1][3] == rows[0][3] == {"caller_kind": "channel", "clear": False}

@@ -213,10 +213,11 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
     With several worker processes each keeps its count in a file under ``$C360_BENCH_STATS_DIR``
     (one 8-byte slot per process) and the stats answer sums them, whichever worker serves it.
     """
-    from hub.config import Settings
-    from hub.app import create_app
-    from hub.db import create_async_db_engine
     from sqlalchemy import event
+
+    from hub.app import create_app
+    from hub.config import Settings
+    from hub.db import create_async_db_engine
 
     engine = create_async_db_engine(url)
     counted = {"statements": 0}
@@ -294,9 +295,9 @@ class BenchServer:
     def __init__(self, url: str, port: int, env: dict[str, str] | None = None, workers: int = 1) -> None:
         self.url, self.port, self.env, self.workers = url, port, env or {}, workers
         self.base = f"http://127.0.0.1:{port}"
-        self._process: "subprocess.Popen[bytes] | None" = None
+        self._process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "BenchServer":
+    def __enter__(self) -> BenchServer:
         self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
         # Served as `c360 serve` serves (hub.server.serve_workers): with several workers, each has
         # its own socket and the kernel spreads the connections.

@@ -41,9 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 import websockets  # noqa: E402
-
 from _load import DATA_DIR, BenchServer, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
 from _writes import measure_writes, summary  # noqa: E402
+
 from hub.db import is_postgres  # noqa: E402
 from hub.db.migrate import upgrade  # noqa: E402
 

@@ -46,8 +46,9 @@ from _load import (  # noqa: E402
     ensure_bench_database,
     sample_customers,
 )
-from hub.db.migrate import upgrade  # noqa: E402
 from sql_floor import measure_floor  # noqa: E402
+
+from hub.db.migrate import upgrade  # noqa: E402
 from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the statement-count test uses)
 
 QUERY = VIEW % "customer(id: $id) { ...View }"

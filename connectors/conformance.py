@@ -117,7 +117,7 @@ def check_mapping(stream: Stream, pages: Sequence[Page]) -> list[CanonicalRecord
                 try:
                     type(record).model_validate(record.model_dump())
                 except ValidationError as error:
-                    raise _fail(stream, f"{record.kind} record does not validate: {error.error_count()} error(s)")
+                    raise _fail(stream, f"{record.kind} record does not validate: {error.error_count()} error(s)") from error
                 mapped.append(record)
     return mapped
 

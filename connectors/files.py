@@ -135,7 +135,7 @@ class CsvDropStream(DropFileStream):
                     raise BadPageError(
                         f"{self.label}: {name} line {reader.line_num} has {len(row)} fields, header has {len(header)}"
                     )
-                yield reader.line_num, dict(zip(header, row))
+                yield reader.line_num, dict(zip(header, row, strict=True))
         except csv.Error:
             raise BadPageError(f"{self.label}: {name} line {reader.line_num} is not valid CSV") from None
 

@@ -17,7 +17,7 @@ __all__ = ["DEMO_API_KEY", "LiveSilos", "build_silos"]
 DEMO_API_KEY = "demo-silo-key"
 
 
-def build_silos(data_dir: Path, size: int, seed: int, progress: Progress) -> "SiloManifest":
+def build_silos(data_dir: Path, size: int, seed: int, progress: Progress) -> SiloManifest:
     """Generate (or reuse, when size and seed match) the silo data, with a progress bar."""
     import silos
 
@@ -50,7 +50,7 @@ class LiveSilos:
             tick(self._data_dir, self._seed, self._changes)
             self.ticks += 1
 
-    def __enter__(self) -> "LiveSilos":
+    def __enter__(self) -> LiveSilos:
         self._thread.start()
         return self
 

@@ -10,16 +10,38 @@ import strawberry
 
 from hub.models import (
     Account as AccountRow,
+)
+from hub.models import (
     Analysis as AnalysisRow,
+)
+from hub.models import (
     Balance as BalanceRow,
+)
+from hub.models import (
     Bill as BillRow,
+)
+from hub.models import (
     Contact as ContactRow,
+)
+from hub.models import (
     Contract as ContractRow,
+)
+from hub.models import (
     Order as OrderRow,
+)
+from hub.models import (
     Payment as PaymentRow,
+)
+from hub.models import (
     ServiceRequest as ServiceRequestRow,
+)
+from hub.models import (
     ServiceRequestStatus,
+)
+from hub.models import (
     SourceRecord as SourceRecordRow,
+)
+from hub.models import (
     Subscription as SubscriptionRow,
 )
 from resolvers.plan import ListRead

@@ -15,9 +15,9 @@ log. Without a disclosure in force every value is masked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from collections.abc import Callable
 from typing import Any, NewType
 
 import strawberry

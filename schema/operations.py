@@ -19,16 +19,17 @@ from typing import Any
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from hub.models import EventLogEntry, QuarantinedRecord, SyncRun as SyncRunRow
 from hub.identity.review import ReviewPair as ReviewRow
+from hub.models import EventLogEntry, QuarantinedRecord
+from hub.models import SyncRun as SyncRunRow
 from resolvers import operations as ops
-from sync.history import FAILED, RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, run_outcome
+from resolvers.counts import count_rows
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, decode_cursor, encode_cursor
 from schema.context import ANONYMOUS, HubContext, Info
 from schema.errors import BadUserInput, Conflict, NotFound
 from schema.masking import Protected
-from resolvers.counts import count_rows
 from schema.pagination import DEFAULT_FIRST, Connection, Total, known_total, to_connection
+from sync.history import FAILED, RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, run_outcome
 
 __all__ = ["OperationsQuery", "OperationsMutation", "OPERATIONS_PERMISSIONS", "steward_actor", "ACTOR_HEADER"]
 
@@ -242,7 +243,7 @@ class StewardResult:
     customer_id: strawberry.ID | None = strawberry.field(description="Survivor (merge) or new customer (unmerge).")
     records: list[RecordRef] = strawberry.field(description="The records named, with their customers afterwards.")
     audit_id: strawberry.ID | None
-    events: list["IdentityEvent"]
+    events: list[IdentityEvent]
 
 
 @strawberry.type(description="An identity event of the hub's log: customer ids that became others.")

@@ -13,8 +13,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.lists import LISTS
 from hub.records.vocabulary import filter_labels
+from resolvers.lists import LISTS
 from resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
 from schema.errors import BadUserInput
 

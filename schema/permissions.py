@@ -215,12 +215,12 @@ def install_access_control(schema: GraphQLSchema) -> None:
     for named in schema.type_map.values():
         if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
             continue
-        for name, field in named.fields.items():
+        for field in named.fields.values():
             guard = _SEE.get(get_named_type(field.type).name)
             if guard is not None:
                 field.resolve = _guard_objects(field.resolve or default_field_resolver, *guard)
     for root in roots:
-        for name, field in root.fields.items():
+        for field in root.fields.values():
             if root is schema.subscription_type:
                 if field.subscribe is not None:
                     field.subscribe = _guard_root(root.name, field.subscribe)

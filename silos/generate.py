@@ -17,7 +17,15 @@ from . import catalog as cat
 from .clock import NOW_TS, compact_stamp, iso, iso_date
 from .idnumbers import PLACEHOLDER_IDS, ric_to_legacy15
 from .manifest import FORMAT_VERSION, SiloManifest
-from .noise import BUSINESS_HALL_PHONES, NoiseRates, format_mobile, honorific, homophone, to_traditional, vary_name
+from .noise import (
+    BUSINESS_HALL_PHONES,
+    NoiseRates,
+    format_mobile,
+    homophone,
+    honorific,
+    to_traditional,
+    vary_name,
+)
 from .population import Organization, Person, Population
 from .writers import (
     BILLING_INDEXES,

@@ -80,7 +80,7 @@ def ric_region(region: Region, birth_year: int, rng: random.Random) -> Region:
 
 def ric_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _RIC_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _RIC_WEIGHTS, strict=True))
     return _RIC_CHECK[total % 11]
 
 
@@ -104,14 +104,14 @@ _ORG_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 def uscc_check_char(first17: str) -> str:
     """GB 32100 check character (MOD 31) of the first 17 characters."""
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def _org_code(rng: random.Random) -> str:
     """9-character organization code (GB 11714) with its own MOD 11 check character."""
     body = "".join(rng.choice(_ORG_ALPHABET[:10]) for _ in range(8))
-    total = sum(int(c) * w for c, w in zip(body, _ORG_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 

@@ -102,7 +102,7 @@ class StreamLock:
         self._file = handle
         return True
 
-    def __enter__(self) -> "StreamLock":
+    def __enter__(self) -> StreamLock:
         return self
 
     def __exit__(

@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 def configured_connectors(settings: Settings) -> dict[str, Connector]:
     """The enabled connectors of the settings, built by the connector registry."""
     from connectors import registry  # imported late: the registry loads entry points
-
     from sync.targets import is_enabled
 
     built = registry.configured(settings)

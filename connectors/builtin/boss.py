@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 
 from connectors.mapping import day, decimal, flag, make, required, text, timestamp
 from connectors.rest import RestConnector, RestStream
-from hub.records.vocabulary import labelled
 from hub.records import (
     AccountRecord,
     CanonicalRecord,
@@ -17,6 +16,7 @@ from hub.records import (
     PhoneRef,
     SubscriptionRecord,
 )
+from hub.records.vocabulary import labelled
 
 __all__ = ["BossConnector", "Customers", "Accounts", "Subscriptions", "Orders"]
 

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from connectors.files import CsvDropStream, DropFolderConnector
 from connectors.mapping import integer, make, required, text, timestamp
-from hub.records.vocabulary import labelled
 from hub.records import (
     CanonicalRecord,
     ContactRecord,
@@ -21,6 +20,7 @@ from hub.records import (
     ServiceRequestRecord,
     ServiceRequestStatusRecord,
 )
+from hub.records.vocabulary import labelled
 
 __all__ = ["CallCenterConnector", "ServiceRequests", "ServiceRequestStatuses", "Calls"]
 

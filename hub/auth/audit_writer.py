@@ -136,7 +136,7 @@ class AuditWriter:
             self._changed.notify_all()
         try:
             await asyncio.wait_for(asyncio.shield(task), self.stop_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

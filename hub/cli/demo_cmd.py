@@ -14,15 +14,14 @@ import typer
 
 from hub.auth import CHANNEL_SCOPES, create_key, issue_token
 from hub.capabilities import missing
-from hub.config import Secret
 from hub.cli._console import console, progress_bar
 from hub.cli.demo_config import DemoConfig, write_demo_config
 from hub.cli.sync_cmd import run_with_progress
-from hub.config import Settings, load_settings
-from hub.logging_setup import setup_logging
+from hub.config import Secret, Settings, load_settings
 from hub.db import create_db_engine, describe_url
 from hub.db.migrate import upgrade
 from hub.identity.resolver import IdentityResolver
+from hub.logging_setup import setup_logging
 from hub.server import ensure_port_free, serve
 from hub.silo_setup import DEMO_API_KEY, LiveSilos, build_silos
 

@@ -29,10 +29,13 @@ def _show(issued: IssuedKey) -> None:
     console.print(issued.key, highlight=False, soft_wrap=True)
 
 
+SCOPE_HELP = f"Repeat for each scope (default: channel scopes). Known: {', '.join(sorted(ALL_SCOPES))}."
+
+
 @app.command("create")
 def create_command(
     name: str = typer.Argument(..., help="The channel this key is for, e.g. call-center."),
-    scope: list[str] = typer.Option(None, "--scope", "-s", help=f"Repeat for each scope (default: channel scopes). Known: {', '.join(sorted(ALL_SCOPES))}."),
+    scope: list[str] = typer.Option(None, "--scope", "-s", help=SCOPE_HELP),
     channel: list[str] = typer.Option(
         None, "--channel", "-c",
         help="Repeat for each channel the key may record contacts for, e.g. CALL_CENTER (default: the channel NAME names, "

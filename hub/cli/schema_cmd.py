@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-
 __all__ = ["schema_command", "current_sdl"]
 
 

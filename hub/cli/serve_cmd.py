@@ -6,9 +6,9 @@ import typer
 
 from hub.cli._console import console
 from hub.config import load_settings
-from hub.logging_setup import setup_logging
 from hub.db import create_db_engine
 from hub.db.migrate import ensure_current
+from hub.logging_setup import setup_logging
 from hub.server import default_workers, ensure_port_free, serve
 
 __all__ = ["serve_command"]

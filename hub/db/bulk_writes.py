@@ -99,7 +99,7 @@ def _bind_columns(
     dialect: Dialect, table: Table, columns: Sequence[str], by_column: Sequence[Sequence[Any]],
 ) -> list[tuple[Any, ...]]:
     """Column-wise values (in ``columns`` order) bound by their types, back as row tuples for the driver."""
-    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True))))
+    return list(zip(*(_bind_values(table.c[name].type, dialect, values) for name, values in zip(columns, by_column, strict=True)), strict=True))
 
 
 def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hub.identity.matcher import Comparison, MatchConfig, compare
+from hub.identity.profile import block_keys
 from hub.identity.steward import UnknownRecord
 from hub.identity.store import holders, load_profiles
-from hub.identity.profile import block_keys
 from hub.identity.weights_store import ActiveWeights
 
 __all__ = ["explain"]

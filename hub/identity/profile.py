@@ -18,13 +18,13 @@ from typing import Any
 from hub.identity.normalize import (
     near_sound_key,
     normalize_address,
-    normalize_organization,
-    street_of,
     normalize_email,
     normalize_name,
+    normalize_organization,
     normalize_phone,
     normalize_ric,
     normalize_uscc,
+    street_of,
 )
 from hub.identity.normalize._text import is_han
 from hub.identity.normalize.documents import PASSPORT, RIC, USCC, document_kind

@@ -29,11 +29,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.collector import WorkingSetFreezer
-from hub.models.identity_key import IdentityKey
 from hub.identity.profile import Profile, block_keys, with_windows
 from hub.identity.store import Counted, counted_windows, load_profiles, subscription_windows
 from hub.identity.store import holders as read_holders
 from hub.models.epoch import advance_epoch, read_epoch
+from hub.models.identity_key import IdentityKey
 
 __all__ = ["ResidentState", "Ref", "Holders", "LandedSubscription"]
 

@@ -23,7 +23,6 @@ from hub.db.id_lists import any_of, plan_lists_as_bound
 from hub.identity.cluster import Link as PairLink
 from hub.identity.cluster import cluster
 from hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
-from hub.models.identity_key import IdentityKey
 from hub.identity.matcher import MatchConfig, compare, fits, hard_ids
 from hub.identity.normalize import msisdn_spellings
 from hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap
@@ -35,9 +34,9 @@ from hub.identity.store import (
     golden_kinds,
     golden_members,
     load_profiles,
-    store_normal_forms,
     party_ids,
     steward_rules,
+    store_normal_forms,
     write_keys,
 )
 from hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
@@ -45,6 +44,7 @@ from hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from hub.identity.weights_store import ActiveWeights, store_weights
 from hub.models import CrossReference, SourceRecord, Subscription
 from hub.models.epoch import advance_epoch, hold_identity_lock
+from hub.models.identity_key import IdentityKey
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 
@@ -465,7 +465,7 @@ class IdentityResolver:
         profiles = graph.profiles
         resolvable = {rid for rid in closure if graph.keys(rid)}
         traits = {rid: (profiles[rid].party_type, hard_ids(profiles[rid])) for rid in closure}
-        pair_links = [l for l in links if l.left in resolvable and l.right in resolvable]
+        pair_links = [link for link in links if link.left in resolvable and link.right in resolvable]
         clusters = cluster(sorted(closure), pair_links, traits, steward_merges=merges, never=never)
         pinned = _pins(clusters, together)
         if pinned:

@@ -27,7 +27,6 @@ from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from hub.db.id_lists import plan_lists_as_bound
-from hub.models.identity_key import IdentityKey
 from hub.identity.matcher import MatchConfig, compare
 from hub.identity.profile import Profile, phone_key
 from hub.identity.store import chunked, current_golden, holders, key_counts, load_profiles
@@ -40,6 +39,7 @@ from hub.models import (
     SourceRecordVersion,
     StewardDecision,
 )
+from hub.models.identity_key import IdentityKey
 
 __all__ = ["ReviewPair", "Reason", "review_pairs", "refresh", "forget"]
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from hub.db.bulk_writes import insert_many
 from hub.db.id_lists import any_of
-from hub.models.identity_key import IdentityKey
 from hub.identity.normal_form import from_normal_form, normal_form
 from hub.identity.profile import Profile, Window, block_keys, build_profile, phone_key
 from hub.ingest.landed import PartyRow, take_landed
 from hub.models import CrossReference, GoldenCustomer, SourceRecord, StewardDecision, Subscription
+from hub.models.identity_key import IdentityKey
 
 __all__ = [
     "chunked",

@@ -136,7 +136,7 @@ def learn_weights(
         m.update({(f, o): value / norm for o, value in raw.items()})
     share = 0.1
     rounds = 0
-    for rounds in range(1, iterations + 1):
+    for rounds in range(1, iterations + 1):  # noqa: B007  (read after the loop: how many rounds ran)
         matched: Counter[tuple[str, str]] = Counter()
         unmatched_total = matched_total = 0.0
         per_field: Counter[str] = Counter()

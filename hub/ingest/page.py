@@ -53,7 +53,7 @@ class IngestResult:
     erased_kept: int = 0
     changed_ids: list[int] = field(default_factory=list)
 
-    def add(self, other: "IngestResult") -> None:
+    def add(self, other: IngestResult) -> None:
         self.written += other.written
         self.unchanged += other.unchanged
         self.deleted += other.deleted

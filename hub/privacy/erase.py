@@ -42,7 +42,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hub.models.identity_key import IdentityKey
 from hub.identity.normalize import forget_cached_values
 from hub.identity.review import forget
 from hub.models import (
@@ -64,6 +63,7 @@ from hub.models import (
 )
 from hub.models.epoch import advance_epoch, hold_identity_lock
 from hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
+from hub.models.identity_key import IdentityKey
 from hub.privacy.forget import announce_erasure
 
 __all__ = [

@@ -23,7 +23,7 @@ class InvalidRecord(Exception):
         self.source_key = source_key
 
     @classmethod
-    def from_validation(cls, error: ValidationError, *, source_key: str | None = None) -> "InvalidRecord":
+    def from_validation(cls, error: ValidationError, *, source_key: str | None = None) -> InvalidRecord:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in item['loc']) or 'record'}: {item['msg']}" for item in error.errors()
         )

@@ -17,6 +17,7 @@ from hub.config import Settings
 from hub.db import create_async_db_engine
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
+from tests.api import factory
 
 T = TypeVar("T")
 
@@ -133,3 +134,9 @@ class Api:
 @pytest.fixture
 def api(database_url: str) -> Iterator[Api]:
     yield Api(database_url)
+
+
+@pytest.fixture
+def customer_id(seed: Any) -> str:
+    """One customer, for the tests that only need someone to record contacts for."""
+    return seed(lambda s: factory.customer(s, "张伟").id)

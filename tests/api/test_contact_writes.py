@@ -19,7 +19,15 @@ from hub.config import Settings
 from hub.db import create_async_db_engine
 from hub.events import ContactWrite, EventWriter, pg_writes
 from hub.events.writes import WriteAudit
-from hub.models import AuditEntry, Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus, SourceRecord, utcnow
+from hub.models import (
+    AuditEntry,
+    Contact,
+    EventLogEntry,
+    ServiceRequest,
+    ServiceRequestStatus,
+    SourceRecord,
+    utcnow,
+)
 from schema import HubContext
 from tests.api import factory
 from tests.api.conftest import FULL_ACCESS, SCHEMA, Api

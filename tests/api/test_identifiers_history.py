@@ -122,7 +122,7 @@ def test_status_histories_of_many_requests_are_one_statement(api: Api, seed: Any
 
     counts = []
     for requests in (1, 6):
-        golden_id = seed(lambda session: build(session, requests))
+        golden_id = seed(lambda session, requests=requests: build(session, requests))
         data = api.data(HISTORY, {"id": golden_id})["customer"]["serviceRequests"]["nodes"]
         assert len(data) == requests and all(len(node["statusHistory"]["edges"]) == 2 for node in data)
         counts.append(api.statements)

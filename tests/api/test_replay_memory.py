@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from hub.models import EventLogEntry
 from schema.feed import REPLAY_BATCH
 from tests.api.test_slow_subscriber import _drain, _slow_subscriber
-from tests.api.test_subscriptions import _KEYS, Server, customer_id  # noqa: F401  (fixture)
+from tests.api.test_subscriptions import _KEYS, Server
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import websockets
 
-from tests.api.test_subscriptions import _KEYS, SUBSCRIBE, Server, _record, _take, customer_id  # noqa: F401  (fixture)
+from tests.api.test_subscriptions import _KEYS, SUBSCRIBE, Server, _record, _take
 
 EVENTS = 60
 SUMMARY = "x" * 1900  # big events fill the slow client's buffers quickly

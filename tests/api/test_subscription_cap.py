@@ -15,7 +15,7 @@ import pytest
 import websockets
 
 from schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
-from tests.api.test_subscriptions import _KEYS, Server, _record, customer_id, server  # noqa: F401  (fixtures)
+from tests.api.test_subscriptions import _KEYS, Server, _record, server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 

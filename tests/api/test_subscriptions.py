@@ -17,7 +17,6 @@ from gql.transport.websockets import WebsocketsTransport
 
 from hub.app import create_app
 from hub.config import Settings
-from tests.api import factory
 
 SUBSCRIBE = ("""subscription($after: String) { contactEvents(after: $after) { cursor seq summary customerId } }""")
 RECORD = ("""mutation($input: RecordContactInput!) { recordContact(input: $input) { event { cursor seq } } }""")
@@ -73,11 +72,6 @@ def server_for(database_url: str) -> Server:
 def server(database_url: str) -> Iterator[Server]:
     with Server(database_url) as running:
         yield running
-
-
-@pytest.fixture
-def customer_id(seed: Any) -> str:
-    return seed(lambda s: factory.customer(s, "张伟").id)
 
 
 def _contact(customer_id: str, summary: str) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def caller(*scopes: str, customer_id: str | None = None) -> Caller:
 
 
 @pytest.fixture
-def people(seed: Any) -> dict[str, str]:
+def people(seed: Any) -> dict[str, str]:  # noqa: F811  (the fixture imported above)
     def build(session: Any) -> dict[str, str]:
         me = factory.customer(session, "张伟", ric=RIC, phone=PHONE, email=EMAIL, address=ADDRESS)
         other = factory.customer(session, "李娜", phone=OTHER_PHONE)

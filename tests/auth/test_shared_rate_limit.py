@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from hub.app import create_app
 from hub.auth import create_key
 from hub.auth.ratelimit import caller_limiter, worker_share
-from hub.config import ConfigError, RedisSettings, Secret, Settings, ServerSettings, load_settings
+from hub.config import ConfigError, RedisSettings, Secret, ServerSettings, Settings, load_settings
 from hub.db import create_db_engine
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

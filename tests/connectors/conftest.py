@@ -9,7 +9,13 @@ import pytest
 
 from connectors import Connector, registry
 from tests.connectors.loopback import API_KEY, LoopbackServer, RestSilo, bad_pages_app
-from tests.connectors.sample import boss_collections, keyaccount_collections, write_bi, write_billing, write_callcenter
+from tests.connectors.sample import (
+    boss_collections,
+    keyaccount_collections,
+    write_bi,
+    write_billing,
+    write_callcenter,
+)
 
 KEY_ENV = "C360_TEST_SILO_KEY"
 #: Retries are real but cheap: backoff in milliseconds, a short total budget.

@@ -10,7 +10,13 @@ import pytest
 from connectors import BadPageError, Connector, FatalError, registry
 from connectors.conformance import read_all
 from connectors.files import natural_key
-from hub.records import AnalysisRecord, ContactRecord, PartyRecord, ServiceRequestRecord, ServiceRequestStatusRecord
+from hub.records import (
+    AnalysisRecord,
+    ContactRecord,
+    PartyRecord,
+    ServiceRequestRecord,
+    ServiceRequestStatusRecord,
+)
 from tests.connectors.sample import SR_HEADER, bi_line, sr_row, write_csv, write_jsonl
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 from connectors import registry
 from connectors.conformance import read_all
 from hub.records import ContactRecord, OrderRecord, ServiceRequestRecord, ServiceRequestStatusRecord
-from hub.records.vocabulary import CHANNELS, REQUEST_STATUSES, REQUEST_TYPES, canonical, filter_labels, labelled
+from hub.records.vocabulary import (
+    CHANNELS,
+    REQUEST_STATUSES,
+    REQUEST_TYPES,
+    canonical,
+    filter_labels,
+    labelled,
+)
 from schema.enums import Channel, ContactType, RequestStatus
 
 

@@ -5,8 +5,8 @@ from starlette.testclient import TestClient
 
 from hub.app import create_app
 from hub.capabilities import CAPABILITIES
-from hub.db.migrate import head_revision
 from hub.config import Settings
+from hub.db.migrate import head_revision
 
 HUB_QUERY = "{ hub { version database schemaRevision counts { goldenCustomers sourceRecords quarantined events } capabilities { name available note } } }"
 

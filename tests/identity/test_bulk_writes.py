@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from hub.db.bulk_writes import insert_many
 from hub.identity.golden import refresh_landed_facts
-from hub.models.identity_key import IdentityKey
 from hub.identity.profile import block_keys
 from hub.identity.resident import ResidentState
 from hub.identity.resolver import IdentityResolver
 from hub.identity.store import load_profiles, write_keys
 from hub.ingest import ingest_page
 from hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord
+from hub.models.identity_key import IdentityKey
 from hub.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef
 from tests.identity.test_resolve_db import land, party, record_id
 

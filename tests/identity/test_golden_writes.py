@@ -13,7 +13,15 @@ from hub.db.bulk_writes import insert_many, update_many
 from hub.identity.golden import refresh_landed_facts
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import ingest_page
-from hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord, Subscription, new_golden_id
+from hub.models import (
+    Contact,
+    CrossReference,
+    GoldenCustomer,
+    PartyRelation,
+    SourceRecord,
+    Subscription,
+    new_golden_id,
+)
 from hub.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef, SubscriptionRecord
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)

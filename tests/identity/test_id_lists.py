@@ -9,8 +9,8 @@ from sqlalchemy import Column, Engine, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hub.db.id_lists import any_of
-from hub.models.identity_key import IdentityKey
 from hub.models import SourceRecord
+from hub.models.identity_key import IdentityKey
 
 _SOURCE, _KEYS = SourceRecord.__table__, IdentityKey.__table__
 _ODD_KEYS = ["张伟", "O'Brien", 'say "hi"', "back\\slash", "[1, 2]", "", "tab\there"]

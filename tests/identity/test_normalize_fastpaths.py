@@ -28,7 +28,16 @@ from connectors.builtin.callcenter import Calls
 from connectors.builtin.keyaccount import Contacts, Enterprises
 from hub.identity import profile as profiles
 from hub.identity.normal_form import from_normal_form, normal_form
-from hub.identity.normalize import address, name, near_sound_key, normalize_address, normalize_name, normalize_phone, phone, ric
+from hub.identity.normalize import (
+    address,
+    name,
+    near_sound_key,
+    normalize_address,
+    normalize_name,
+    normalize_phone,
+    phone,
+    ric,
+)
 from hub.identity.normalize._gazetteer import gazetteer
 from hub.identity.normalize._phone_fast import FastNumber, _plan, fast_mainland
 from hub.identity.normalize._text import _steps, is_monotone_sequence

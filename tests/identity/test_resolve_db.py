@@ -13,7 +13,15 @@ from hub.identity import steward
 from hub.identity.resolver import IdentityResolver, resolve_full
 from hub.identity.steward import UnknownRecord
 from hub.ingest import ingest_page
-from hub.models import AuditEntry, Contact, CrossReference, EventLogEntry, GoldenCustomer, GoldenRedirect, SourceRecord
+from hub.models import (
+    AuditEntry,
+    Contact,
+    CrossReference,
+    EventLogEntry,
+    GoldenCustomer,
+    GoldenRedirect,
+    SourceRecord,
+)
 from hub.records import ContactRecord, PartyRecord, PhoneRef, SubscriptionRecord
 from tests.identity.test_resolve_matcher import ric
 

@@ -13,7 +13,7 @@ UTC = dt.UTC
 def ric(body: str) -> str:
     """A valid 18-character resident ID for a 17-digit body (GB 11643 check digit)."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 def person(rid: int, **payload: object) -> object:

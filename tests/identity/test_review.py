@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from hub.identity import steward
 from hub.identity.matcher import MatchConfig
-from hub.identity.review import review_pairs
 from hub.identity.resolver import IdentityResolver
+from hub.identity.review import review_pairs
 from hub.ingest import ingest_page
 from hub.records import PartyRecord, PhoneRef
 from tests.identity.test_resolve_db import golden_of, record_id

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.models.identity_key import IdentityKey
 from hub.models import (
     FACT_MODELS,
     AuditEntry,
@@ -27,7 +26,15 @@ from hub.models import (
     SourceRecordVersion,
     Subscription,
 )
-from hub.privacy import ErasureError, UnknownCustomer, UnknownSourceRecord, allow_restore, erase_customer, mask_msisdn
+from hub.models.identity_key import IdentityKey
+from hub.privacy import (
+    ErasureError,
+    UnknownCustomer,
+    UnknownSourceRecord,
+    allow_restore,
+    erase_customer,
+    mask_msisdn,
+)
 from tests.privacy.conftest import (
     NAME,
     OTHER_NAME,

@@ -6,7 +6,15 @@ import random
 
 from stdnum.cn import ric, uscc
 
-from silos.idnumbers import REGIONS, make_ric, ric_region, make_uscc, ric_check_char, ric_to_legacy15, uscc_check_char
+from silos.idnumbers import (
+    REGIONS,
+    make_ric,
+    make_uscc,
+    ric_check_char,
+    ric_region,
+    ric_to_legacy15,
+    uscc_check_char,
+)
 
 
 def test_generated_ric_valid_and_encodes_birth_and_sex() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -88,9 +89,9 @@ def test_updated_since_is_inclusive_lower_bound(servers: SiloServers) -> None:
     since = sorted(i["updated_at"] for i in everything)[len(everything) // 2]
     expected = sorted(i["order_id"] for i in everything if i["updated_at"] >= since)
     # Same instant written in UTC must select the same records.
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    utc = datetime.fromisoformat(since).astimezone(timezone.utc).isoformat()
+    utc = datetime.fromisoformat(since).astimezone(UTC).isoformat()
     for value in (since, utc):
         got = walk(servers.boss_url, "orders", page_size=13, updated_since=value)
         ids = [i["order_id"] for i in got]

@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -85,11 +86,11 @@ def test_two_scheduler_processes_never_run_a_stream_at_the_same_time(
     assert len(spans) == 2, "both processes must have run the stream"
     ordered = sorted(span for pid_spans in spans.values() for span in pid_spans)
     assert len(ordered) >= 20, "too few ticks to say anything"
-    overlaps = [(a, b) for a, b in zip(ordered, ordered[1:]) if b[0] < a[1]]
+    overlaps = [(a, b) for a, b in pairwise(ordered) if b[0] < a[1]]
     assert overlaps == []
 
     with Session(engine) as session:
         runs = list(session.scalars(select(SyncRun).order_by(SyncRun.started_at)))
     assert all(r.status == "succeeded" for r in runs)
-    db_overlaps = [(a.id, b.id) for a, b in zip(runs, runs[1:]) if a.finished_at and b.started_at < a.finished_at]
+    db_overlaps = [(a.id, b.id) for a, b in pairwise(runs) if a.finished_at and b.started_at < a.finished_at]
     assert db_overlaps == []

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from c360_webshop import WebshopConfig, WebshopConnector
 from shop_silo import API_KEY, STORE, ShopSilo
 
-from c360_webshop import WebshopConfig, WebshopConnector
 from connectors.conformance import read_all
 from connectors.testing import ConnectorConformance
 from hub.records import OrderRecord, PartyRecord

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 import opencc
 
@@ -66,4 +67,4 @@ _ASCENDING, _DESCENDING = "0123456789", "9876543210"
 
 
 def _steps(digits: str) -> set[int]:
-    return {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}
+    return {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}

@@ -151,7 +151,7 @@ async def run_mode(
             result["p50_over_floor"] = round(result["p50_ms"] / args.floor_ms, 2)
         results.append({"customers": "random", **result})
         print(json.dumps(results[-1]), flush=True)
-    for concurrency in (1, 8):
+    for concurrency in (1, 8) if args.heavy_requests > 0 else ():
         result = await drive(server, requests, [heavy], args.heavy_requests, concurrency)
         results.append({"customers": "long history", **result})
         print(json.dumps(results[-1]), flush=True)

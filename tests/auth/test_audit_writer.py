@@ -125,7 +125,8 @@ def test_a_full_queue_makes_producers_wait_and_drops_nothing() -> None:
         await writer.submit([{"n": n} for n in range(10)])
         late = asyncio.create_task(writer.submit([{"n": 10}]))
         await asyncio.sleep(0.05)
-        assert not late.done()  # the queue (including the batch being written) is full: the producer waits
+        # The queue (including the batch being written) is full: the producer waits, its row not accepted.
+        assert not late.done() and writer.pending == 10
         gate.set()
         await late
         await writer.stop()
@@ -151,7 +152,8 @@ def test_a_writer_behind_by_more_than_its_lag_holds_new_rows_until_it_catches_up
         await asyncio.sleep(0.15)
         late = asyncio.create_task(writer.submit([{"n": 1}]))
         await asyncio.sleep(0.1)
-        assert not late.done()  # row 0 has waited longer than max_lag: the next operation waits with it
+        # Row 0 has waited longer than max_lag: the next operation waits with it, its row not accepted.
+        assert not late.done() and writer.pending == 1
         gate.set()
         await late
         await writer.stop()

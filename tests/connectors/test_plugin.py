@@ -29,11 +29,14 @@ def webshop_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     """``pip install`` the example into a private target directory and put it on ``sys.path``.
 
     A real wheel build and install (dist-info with the entry point), kept out
-    of the shared virtualenv so test runs leave nothing behind.
+    of the shared virtualenv so test runs leave nothing behind. Built with the
+    virtualenv's setuptools (the test extra pins one that builds wheels alone) and
+    no package index: the test needs no network.
     """
     target = tmp_path_factory.mktemp("plugins")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(EXAMPLE)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+         "--target", str(target), str(EXAMPLE)],
         check=True,
         capture_output=True,
     )

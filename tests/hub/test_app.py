@@ -7,6 +7,7 @@ from hub.app import create_app
 from hub.capabilities import CAPABILITIES
 from hub.config import Settings
 from hub.db.migrate import head_revision
+from schema.build import MAX_DEPTH
 
 HUB_QUERY = "{ hub { version database schemaRevision counts { goldenCustomers sourceRecords quarantined events } capabilities { name available note } } }"
 
@@ -65,9 +66,24 @@ def test_graphiql_in_the_browser(client: TestClient) -> None:
     assert "graphiql" in response.text.lower()
 
 
+def _through_contacts(levels: int) -> str:
+    """A customer, its enterprise contacts' persons, theirs, ... ``levels`` times: each level is three fields deeper."""
+    inner = "id"
+    for _ in range(levels):
+        inner = f"enterpriseContacts {{ nodes {{ person {{ {inner} }} }} }}"
+    return f'{{ customer(id: "G0") {{ {inner} }} }}'
+
+
 def test_query_depth_limit_is_on(client: TestClient) -> None:
-    deep = "{ hub { " + "capabilities { name } " + "}" + " }"
+    """Refused by validation, before anything runs: depth beyond MAX_DEPTH, as many aliases as MAX_ALIASES allows."""
+    assert MAX_DEPTH == 12
+    within = client.post("/graphql", json={"query": _through_contacts(3)}).json()  # 11 levels: runs (and finds no G0)
+    assert not any("depth" in error["message"] for error in within.get("errors", []))
+    too_deep = client.post("/graphql", json={"query": _through_contacts(4)}).json()["errors"]  # 14 levels
+    assert "exceeds maximum operation depth of 12" in too_deep[0]["message"]
+
+
+def test_alias_limit_is_on(client: TestClient) -> None:
     too_many_aliases = "{ " + " ".join(f"a{n}: hub {{ version }}" for n in range(40)) + " }"
-    assert client.post("/graphql", json={"query": deep}).json().get("errors") is None
     errors = client.post("/graphql", json={"query": too_many_aliases}).json()["errors"]
     assert "aliases" in errors[0]["message"]

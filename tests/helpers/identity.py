@@ -13,7 +13,7 @@ from hub.ingest import ingest_page
 from hub.models import CrossReference, SourceRecord
 from hub.records import CanonicalRecord, PartyRecord
 
-__all__ = ["T0", "land", "golden_of", "party", "partition", "ric"]
+__all__ = ["T0", "land", "golden_of", "party", "partition", "record_id", "ric"]
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
@@ -32,6 +32,13 @@ def golden_of(engine: Engine, source: str, key: str) -> str | None:
             select(CrossReference.golden_id).join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
             .where(SourceRecord.source == source, SourceRecord.source_key == key, SourceRecord.kind == "party")
         ).scalar_one_or_none()
+
+
+def record_id(engine: Engine, source: str, key: str) -> int:
+    """The id of a party's source record."""
+    with Session(engine) as session:
+        return session.execute(select(SourceRecord.id).where(SourceRecord.source == source, SourceRecord.source_key == key,
+                                                             SourceRecord.kind == "party")).scalar_one()
 
 
 def partition(engine: Engine) -> set[frozenset[str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from hub.collector import WorkingSetFreezer
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import NoResolution
-from tests.identity.test_resolve_db import land, party
+from tests.helpers.identity import land, party
 
 
 @pytest.fixture(autouse=True)

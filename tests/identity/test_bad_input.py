@@ -10,7 +10,7 @@ from hub.identity import steward
 from hub.identity.steward import UnknownRecord
 from hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
 from hub.records import PhoneRef, SubscriptionRecord
-from tests.identity.test_resolve_db import T0, golden_of, land, partition, party, record_id
+from tests.helpers.identity import T0, golden_of, land, partition, party, record_id
 
 
 def _state(engine: Engine) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ from hub.ingest import ingest_page
 from hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord
 from hub.models.identity_key import IdentityKey
 from hub.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef
-from tests.identity.test_resolve_db import land, party, record_id
+from tests.helpers.identity import land, party, record_id
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2025, 3, 4, 5, 6, 7, 890123, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -187,7 +187,7 @@ class MeetThenResolve:
 
 def test_two_importers_landing_the_same_people_at_once_make_one_customer_of_each(engine: Engine, tmp_path: Path) -> None:
     from hub.transfer.party_jsonl import import_parties
-    from tests.identity.test_resolve_matcher import ric
+    from tests.helpers.identity import ric
 
     people = [{"kind": "person", "name": name, "id_number": ric(f"110105198{i % 10}0302{i:03d}"), "phones": [f"1381111{i:04d}"]}
               for i, name in enumerate(["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"] * 2)]

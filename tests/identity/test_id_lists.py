@@ -127,7 +127,7 @@ def test_the_identity_hook_plans_each_list_as_bound_on_postgresql(engine: Engine
         pytest.skip("PostgreSQL's plan cache")
     from hub.identity.resolver import IdentityResolver
     from hub.ingest import ingest_page
-    from tests.identity.test_resolve_db import T0, party
+    from tests.helpers.identity import T0, party
 
     with Session(engine) as session, session.begin():
         landed = ingest_page(session, [party("boss", "A", name="张伟")], seen_at=T0)

@@ -16,7 +16,7 @@ from hub.identity.store import load_profiles, party_rows
 from hub.ingest import NoResolution, ingest_page
 from hub.models.epoch import read_epoch
 from hub.records import PhoneRef
-from tests.identity.test_resolve_db import T0, golden_of, land, partition, party, record_id
+from tests.helpers.identity import T0, golden_of, land, partition, party, record_id
 from tests.identity.test_resolve_incremental_writes import _sub
 
 Make = Callable[[], IdentityResolver]

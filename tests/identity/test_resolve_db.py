@@ -10,9 +10,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hub.identity import steward
-from hub.identity.resolver import IdentityResolver, resolve_full
+from hub.identity.resolver import resolve_full
 from hub.identity.steward import UnknownRecord
-from hub.ingest import ingest_page
 from hub.models import (
     AuditEntry,
     Contact,
@@ -20,48 +19,9 @@ from hub.models import (
     EventLogEntry,
     GoldenCustomer,
     GoldenRedirect,
-    SourceRecord,
 )
-from hub.records import ContactRecord, PartyRecord, PhoneRef, SubscriptionRecord
-from tests.identity.test_resolve_matcher import ric
-
-T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-
-
-def land(engine: Engine, records: list, resolver: IdentityResolver | None = None) -> None:
-    resolver = resolver or IdentityResolver()
-    with Session(engine) as session, session.begin():
-        result = ingest_page(session, records, seen_at=T0)
-        resolver.records_landed(session, result.changed_ids)
-
-
-def golden_of(engine: Engine, source: str, key: str) -> str | None:
-    with Session(engine) as session:
-        return session.execute(
-            select(CrossReference.golden_id).join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
-            .where(SourceRecord.source == source, SourceRecord.source_key == key, SourceRecord.kind == "party")
-        ).scalar_one_or_none()
-
-
-def record_id(engine: Engine, source: str, key: str) -> int:
-    with Session(engine) as session:
-        return session.execute(select(SourceRecord.id).where(SourceRecord.source == source, SourceRecord.source_key == key,
-                                                             SourceRecord.kind == "party")).scalar_one()
-
-
-def partition(engine: Engine) -> set[frozenset[str]]:
-    with Session(engine) as session:
-        rows = session.execute(select(SourceRecord.source, SourceRecord.source_key, CrossReference.golden_id)
-                               .join(CrossReference, CrossReference.source_record_id == SourceRecord.id)).all()
-    groups: dict[str, set[str]] = {}
-    for source, key, gid in rows:
-        groups.setdefault(gid, set()).add(f"{source}:{key}")
-    return {frozenset(g) for g in groups.values()}
-
-
-def party(source: str, key: str, **fields: object) -> PartyRecord:
-    fields.setdefault("party_type", "person")
-    return PartyRecord(source=source, source_key=key, updated_at=T0, **fields)
+from hub.records import ContactRecord, PhoneRef, SubscriptionRecord
+from tests.helpers.identity import golden_of, land, partition, party, record_id, ric
 
 
 def test_homophone_same_id_and_contact_role_kept_apart(engine: Engine) -> None:

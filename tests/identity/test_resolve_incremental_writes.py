@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hub.identity.resolver import resolve_full
 from hub.models import CrossReference, GoldenCustomer
 from hub.records import PhoneRef, SubscriptionRecord
-from tests.identity.test_resolve_db import golden_of, land, partition, party, record_id
+from tests.helpers.identity import golden_of, land, partition, party, record_id
 
 CUT = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
 

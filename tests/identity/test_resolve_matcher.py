@@ -6,14 +6,9 @@ import datetime as dt
 
 from hub.identity.matcher import compare
 from hub.identity.profile import build_profile
+from tests.helpers.identity import ric
 
 UTC = dt.UTC
-
-
-def ric(body: str) -> str:
-    """A valid 18-character resident ID for a 17-digit body (GB 11643 check digit)."""
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 def person(rid: int, **payload: object) -> object:

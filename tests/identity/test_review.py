@@ -13,8 +13,7 @@ from hub.identity.resolver import IdentityResolver
 from hub.identity.review import review_pairs
 from hub.ingest import ingest_page
 from hub.records import PartyRecord, PhoneRef
-from tests.identity.test_resolve_db import golden_of, record_id
-from tests.identity.test_resolve_matcher import ric
+from tests.helpers.identity import golden_of, record_id, ric
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 

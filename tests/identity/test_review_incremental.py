@@ -14,7 +14,7 @@ from hub.identity.review import refresh, review_pairs
 from hub.models import ReviewState, SourceRecord
 from hub.privacy import erase_customer
 from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
-from tests.identity.test_resolve_db import golden_of, record_id
+from tests.helpers.identity import golden_of, record_id
 from tests.identity.test_review import land
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)

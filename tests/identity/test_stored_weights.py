@@ -16,8 +16,8 @@ from hub.identity.resolver import IdentityResolver, resolve_full
 from hub.identity.weights_store import ActiveWeights, active_weights, as_pairs, reset_weights, weight_history
 from hub.models import AuditEntry, MatchWeights
 from hub.records import PartyRecord
+from tests.helpers.identity import golden_of, land, partition, record_id
 from tests.identity.test_learned_weights import GIVEN, STREETS, SURNAMES
-from tests.identity.test_resolve_db import golden_of, land, partition, record_id
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 

@@ -17,7 +17,7 @@ from hub.cli.transfer_cmd import export_app, import_command
 from hub.models import CrossReference, GoldenCustomer, QuarantinedRecord, SourceRecord
 from hub.records import InvalidRecord
 from hub.transfer import LineError, export_xref, import_parties, parse_party
-from tests.identity.test_resolve_matcher import ric
+from tests.helpers.identity import ric
 
 ZHANG = ric("11010519850302123")
 LI = ric("31010419900707456")

@@ -18,6 +18,7 @@ from hub.db import create_async_db_engine
 from schema import HubContext, build_schema
 from schema.audit_ext import audit_rows_writer
 from tests.api import factory
+from tests.helpers.subscriptions import Server
 
 T = TypeVar("T")
 
@@ -140,3 +141,10 @@ def api(database_url: str) -> Iterator[Api]:
 def customer_id(seed: Any) -> str:
     """One customer, for the tests that only need someone to record contacts for."""
     return seed(lambda s: factory.customer(s, "张伟").id)
+
+
+@pytest.fixture
+def server(database_url: str) -> Iterator[Server]:
+    """A hub on loopback, in a thread of this process, for WebSocket clients."""
+    with Server(database_url) as running:
+        yield running

@@ -18,7 +18,7 @@ from hub.config import Settings
 from hub.models import Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus
 from tests.api import factory
 from tests.api.conftest import Api
-from tests.api.test_subscriptions import Server, _ws
+from tests.helpers.subscriptions import Server, ws_transport
 
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { serviceRequestId } } }"
 UPDATE = "mutation($input: UpdateServiceRequestInput!) { updateServiceRequest(input: $input) { event { seq } } }"
@@ -97,7 +97,7 @@ def test_subscription_with_a_malformed_cursor_is_refused(database_url: str, cust
     with Server(database_url) as server:
 
         async def main() -> dict[str, Any]:
-            async with Client(transport=_ws(server.ws_url)) as session:
+            async with Client(transport=ws_transport(server.ws_url)) as session:
                 with pytest.raises(TransportQueryError) as refused:
                     async for _ in session.subscribe(GraphQLRequest('subscription { contactEvents(after: "garbage") { seq } }')):
                         pass

@@ -26,8 +26,8 @@ from hub.events import ContactWrite, EventWriter, pg_writes, read_events
 from hub.events.order import EVENT_LOG_LOCK, EVENT_SEQUENCE
 from hub.models import utcnow
 from tests.api import factory
-from tests.api.test_subscriptions import RECORD, Server, _contact, _ws
 from tests.demo_process import post_graphql
+from tests.helpers.subscriptions import RECORD, Server, contact_input, ws_transport
 
 SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq summary } }"
 
@@ -61,7 +61,7 @@ def test_a_subscriber_waits_for_the_lower_seq_that_commits_late(database_url: st
     must not deliver B before A commits, and then delivers A, B in order."""
 
     async def main() -> None:
-        start = (await asyncio.to_thread(post_graphql, server.port, server.key, RECORD, _contact(customer_id, "first")))
+        start = (await asyncio.to_thread(post_graphql, server.port, server.key, RECORD, contact_input(customer_id, "first")))
         cursor = start["data"]["recordContact"]["event"]["cursor"]
         late = await psycopg.AsyncConnection.connect(_conninfo(database_url))  # not autocommit: the transaction stays open
         try:
@@ -69,7 +69,7 @@ def test_a_subscriber_waits_for_the_lower_seq_that_commits_late(database_url: st
             got: list[dict[str, Any]] = []
 
             async def subscribe() -> None:
-                async with Client(transport=_ws(server.ws_url)) as session:
+                async with Client(transport=ws_transport(server.ws_url)) as session:
                     async for result in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"after": cursor})):
                         got.append(result["contactEvents"])
                         if len(got) == 2:
@@ -77,7 +77,7 @@ def test_a_subscriber_waits_for_the_lower_seq_that_commits_late(database_url: st
 
             subscriber = asyncio.ensure_future(subscribe())
             other = asyncio.ensure_future(
-                asyncio.to_thread(post_graphql, server.port, server.key, RECORD, _contact(customer_id, "early, higher seq"))
+                asyncio.to_thread(post_graphql, server.port, server.key, RECORD, contact_input(customer_id, "early, higher seq"))
             )
             answered = (await asyncio.wait_for(other, 15))["data"]["recordContact"]["event"]
             assert answered["seq"] > held.event.seq  # and the hub's append did not wait for the open one

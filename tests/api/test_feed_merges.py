@@ -13,7 +13,7 @@ from hub.identity.golden import record_event
 from hub.models import GoldenCustomer, GoldenRedirect
 from tests.api import factory
 from tests.api.conftest import Api
-from tests.api.test_subscriptions import RECORD, Server, _contact, _ws
+from tests.helpers.subscriptions import RECORD, Server, contact_input, ws_transport
 
 SUBSCRIBE = "subscription($ids: [ID!]) { contactEvents(filter: {customerIds: $ids}) { summary customerId } }"
 FEED = "query($ids: [ID!]) { contactEvents(filter: {customerIds: $ids}) { totalCount nodes { summary customerId } } }"
@@ -36,7 +36,7 @@ def _merge(engine: Any, loser: str, survivor: str) -> None:
 
 
 def _record(api: Api, customer_id: str, summary: str) -> None:
-    api.data(RECORD, _contact(customer_id, summary))
+    api.data(RECORD, contact_input(customer_id, summary))
 
 
 def test_feed_query_matches_alias_and_survivor(api: Api, engine: Any, seed: Any) -> None:
@@ -63,12 +63,12 @@ def test_subscription_follows_merges_before_and_while_streaming(database_url: st
     with Server(database_url) as server:
 
         async def record(customer_id: str, summary: str) -> None:
-            async with Client(transport=_ws(server.ws_url)) as session:
-                await session.execute(GraphQLRequest(RECORD, variable_values=_contact(customer_id, summary)))
+            async with Client(transport=ws_transport(server.ws_url)) as session:
+                await session.execute(GraphQLRequest(RECORD, variable_values=contact_input(customer_id, summary)))
 
         async def take(ids: list[str], count: int, during: Any) -> list[str]:
             got: list[str] = []
-            async with Client(transport=_ws(server.ws_url)) as session:
+            async with Client(transport=ws_transport(server.ws_url)) as session:
                 task = None
                 async for result in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"ids": ids})):
                     got.append(result["contactEvents"]["summary"])

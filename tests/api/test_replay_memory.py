@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from hub.models import EventLogEntry
 from schema.feed import REPLAY_BATCH
 from tests.api.test_slow_subscriber import _drain, _slow_subscriber
-from tests.api.test_subscriptions import _KEYS, Server
+from tests.helpers.subscriptions import SERVER_KEYS, Server
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -82,7 +82,7 @@ def _traced_now() -> int:
 async def _replay(url: str, count: int) -> tuple[list[int], int]:
     """Subscribe with no cursor and read ``count`` events; their seqs, and how much traced memory grew
     between event MEASURED_FROM and the last one (the subscription still open)."""
-    key = _KEYS[url.split("/")[2]]
+    key = SERVER_KEYS[url.split("/")[2]]
     seqs: list[int] = []
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:  # type: ignore[list-item]
         await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))

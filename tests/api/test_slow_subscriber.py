@@ -18,7 +18,7 @@ from typing import Any
 
 import websockets
 
-from tests.api.test_subscriptions import _KEYS, SUBSCRIBE, Server, _record, _take
+from tests.helpers.subscriptions import SERVER_KEYS, SUBSCRIBE, Server, record_contact, take_events
 
 EVENTS = 60
 SUMMARY = "x" * 1900  # big events fill the slow client's buffers quickly
@@ -32,7 +32,7 @@ async def _slow_subscriber(url: str) -> Any:
     sock.connect((host, int(port)))
     sock.setblocking(False)
     connection = await websockets.connect(url, sock=sock, subprotocols=["graphql-transport-ws"], max_queue=1, ping_interval=None)
-    key = _KEYS[url.split("/")[2]]
+    key = SERVER_KEYS[url.split("/")[2]]
     await connection.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))
     assert json.loads(await connection.recv())["type"] == "connection_ack"
     await connection.send(json.dumps({"id": "slow", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
@@ -58,11 +58,11 @@ def test_a_subscriber_that_stops_reading_does_not_slow_the_others(database_url: 
 
             async def record_all() -> None:
                 for i in range(EVENTS):
-                    await _record(server.ws_url, customer_id, f"{i} {SUMMARY}")
+                    await record_contact(server.ws_url, customer_id, f"{i} {SUMMARY}")
 
-            first = await _record(server.ws_url, customer_id, "first")
+            first = await record_contact(server.ws_url, customer_id, "first")
             # The fast subscriber gets every event while the slow one reads nothing at all.
-            fast = await asyncio.wait_for(_take(server.ws_url, None, EVENTS + 1, during=record_all), 120)
+            fast = await asyncio.wait_for(take_events(server.ws_url, None, EVENTS + 1, during=record_all), 120)
             assert [e["summary"].split(" ")[0] for e in fast] == ["first", *map(str, range(EVENTS))]
             # The slow one then reads: everything, in order, nothing lost or repeated.
             late = await _drain(slow, EVENTS + 1)

@@ -15,7 +15,7 @@ import pytest
 import websockets
 
 from schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
-from tests.api.test_subscriptions import _KEYS, Server, _record, server  # noqa: F401  (fixture)
+from tests.helpers.subscriptions import SERVER_KEYS, Server, record_contact
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -25,7 +25,7 @@ SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq }
 
 async def _answers(url: str, after: str) -> dict[str, str]:
     """Send FRAMES subscribe frames in one go; the first answer of each: 'next' (an event) or its error code."""
-    key = _KEYS[url.split("/")[2]]
+    key = SERVER_KEYS[url.split("/")[2]]
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
@@ -45,8 +45,8 @@ async def _answers(url: str, after: str) -> dict[str, str]:
 
 def test_back_to_back_subscribe_frames_respect_the_cap(server: Server, customer_id: str) -> None:  # noqa: F811
     async def main() -> dict[str, str]:
-        first = await _record(server.ws_url, customer_id, "first")
-        await _record(server.ws_url, customer_id, "second")  # each subscription replays this one
+        first = await record_contact(server.ws_url, customer_id, "first")
+        await record_contact(server.ws_url, customer_id, "second")  # each subscription replays this one
         return await _answers(server.ws_url, first["cursor"])
 
     answers = asyncio.run(main())

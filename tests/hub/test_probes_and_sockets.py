@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from hub.app import CONNECTION_INIT_TIMEOUT, create_app
 from hub.config import AuthSettings, Settings
-from tests.api.test_subscriptions import Server
+from tests.helpers.subscriptions import Server
 
 
 def test_a_websocket_without_connection_init_is_closed_within_ten_seconds(database_url: str) -> None:

@@ -1,0 +1,96 @@
+"""A hub served on loopback in a thread, and graphql-transport-ws clients of it: the subscription tests' tools."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from gql import Client, GraphQLRequest
+from gql.transport.websockets import WebsocketsTransport
+
+from hub.app import create_app
+from hub.config import Settings
+
+__all__ = ["RECORD", "SERVER_KEYS", "SUBSCRIBE", "Server", "contact_input", "record_contact", "take_events", "ws_transport"]
+
+SUBSCRIBE = ("""subscription($after: String) { contactEvents(after: $after) { cursor seq summary customerId } }""")
+RECORD = ("""mutation($input: RecordContactInput!) { recordContact(input: $input) { event { cursor seq } } }""")
+
+
+# API key of each running test server, by "host:port" (access control: every connection authenticates).
+SERVER_KEYS: dict[str, str] = {}
+
+
+def ws_transport(url: str) -> WebsocketsTransport:
+    key = SERVER_KEYS[url.split("/")[2]]
+    return WebsocketsTransport(url=url, init_payload={"authorization": f"Bearer {key}"})
+
+
+class Server:
+    def __init__(self, database_url: str) -> None:
+        from hub.auth import ALL_SCOPES, create_key
+        from hub.db import create_db_engine
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        engine = create_db_engine(database_url)
+        self.key = create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
+        engine.dispose()
+        SERVER_KEYS[f"127.0.0.1:{self.port}"] = self.key
+        config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def contact_input(customer_id: str, summary: str) -> dict[str, Any]:
+    return {
+        "input": {
+            "customer": {"id": customer_id},
+            "channel": "APP",
+            "type": "INQUIRY",
+            "occurredAt": "2024-05-01T09:30:00+00:00",
+            "summary": summary,
+        }
+    }
+
+
+async def record_contact(url: str, customer_id: str, summary: str) -> dict[str, Any]:
+    async with Client(transport=ws_transport(url)) as session:
+        return (await session.execute(GraphQLRequest(RECORD, variable_values=contact_input(customer_id, summary))))["recordContact"]["event"]
+
+
+async def take_events(url: str, after: str | None, count: int, during: Any = None) -> list[dict[str, Any]]:
+    """Subscribe after ``after``; once subscribed, run ``during``; return the first ``count`` events."""
+    got: list[dict[str, Any]] = []
+    async with Client(transport=ws_transport(url)) as session:
+        task = None
+        async for result in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"after": after})):
+            got.append(result["contactEvents"])
+            if during is not None and task is None:
+                task = asyncio.ensure_future(during())
+            if len(got) == count:
+                break
+        if task is not None:
+            await task
+    return got

@@ -9,37 +9,21 @@ from typing import Any
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from hub.app import create_app
 from hub.config import Settings
-from hub.models import Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus
 from tests.api import factory
 from tests.api.conftest import Api
+from tests.helpers.contact_input import RECORD, complaint, stored_counts
 from tests.helpers.subscriptions import Server, ws_transport
 
-RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { serviceRequestId } } }"
 UPDATE = "mutation($input: UpdateServiceRequestInput!) { updateServiceRequest(input: $input) { event { seq } } }"
-
-
-def _stored(engine: Any) -> tuple[int, ...]:
-    with Session(engine) as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (EventLogEntry, Contact, ServiceRequest, ServiceRequestStatus)
-        )
 
 
 @pytest.fixture
 def customer_id(seed: Any) -> str:
     return seed(lambda s: factory.customer(s, "张伟").id)
-
-
-def _contact(customer_id: str, **overrides: Any) -> dict[str, Any]:
-    return {"customer": {"id": customer_id}, "channel": "CALL_CENTER", "type": "COMPLAINT",
-            "occurredAt": "2024-05-01T09:30:00+08:00", **overrides}
 
 
 @pytest.mark.parametrize(
@@ -56,13 +40,13 @@ def _contact(customer_id: str, **overrides: Any) -> dict[str, Any]:
     ],
 )
 def test_record_contact_refuses_bad_input(api: Api, engine: Any, customer_id: str, overrides: dict[str, Any], code: str, field: str) -> None:
-    assert api.error(RECORD, {"input": _contact(customer_id, **overrides)}) == {"code": code, "field": field}
-    assert _stored(engine) == (0, 0, 0, 0)
+    assert api.error(RECORD, {"input": complaint(customer_id, **overrides)}) == {"code": code, "field": field}
+    assert stored_counts(engine) == (0, 0, 0, 0)
 
 
 def test_update_service_request_refuses_bad_input(api: Api, engine: Any, customer_id: str) -> None:
-    request_id = api.data(RECORD, {"input": _contact(customer_id)})["recordContact"]["event"]["serviceRequestId"]
-    before = _stored(engine)
+    request_id = api.data(RECORD, {"input": complaint(customer_id)})["recordContact"]["event"]["serviceRequestId"]
+    before = stored_counts(engine)
     good = {"serviceRequestId": request_id, "status": "RESOLVED", "channel": "BUSINESS_HALL"}
     for overrides, code, field in [
         ({"serviceRequestId": "12345678"}, "NOT_FOUND", "input.serviceRequestId"),
@@ -73,7 +57,7 @@ def test_update_service_request_refuses_bad_input(api: Api, engine: Any, custome
         ({"channel": "FAX"}, "BAD_USER_INPUT", "input.channel"),
     ]:
         assert api.error(UPDATE, {"input": {**good, **overrides}}) == {"code": code, "field": field}, overrides
-    assert _stored(engine) == before
+    assert stored_counts(engine) == before
 
 
 def test_unknown_enum_written_into_the_document_names_the_argument(api: Api, customer_id: str) -> None:
@@ -119,7 +103,7 @@ def test_http_status_codes(client: TestClient, engine: Any, customer_id: str) ->
       occurredAt: "2024-05-01T09:30:00+00:00"}}) {{ event {{ seq }} }} }}"""
     refused = client.get("/graphql", params={"query": mutation})
     assert refused.status_code == 400 and "GET" in refused.text  # mutations only over POST
-    assert _stored(engine) == (0, 0, 0, 0)
+    assert stored_counts(engine) == (0, 0, 0, 0)
     assert client.post("/graphql", json={"query": mutation}).status_code == 200  # the same mutation, POSTed
     assert client.post("/graphql", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 400
     assert client.put("/graphql", json={"query": query}).status_code == 405

@@ -6,13 +6,10 @@ import asyncio
 from typing import Any
 
 from gql import Client, GraphQLRequest
-from sqlalchemy import update
-from sqlalchemy.orm import Session
 
-from hub.identity.golden import record_event
-from hub.models import GoldenCustomer, GoldenRedirect
 from tests.api import factory
 from tests.api.conftest import Api
+from tests.helpers.merges import merge_goldens
 from tests.helpers.subscriptions import RECORD, Server, contact_input, ws_transport
 
 SUBSCRIBE = "subscription($ids: [ID!]) { contactEvents(filter: {customerIds: $ids}) { summary customerId } }"
@@ -27,14 +24,6 @@ def _people(seed: Any) -> dict[str, str]:
     return seed(build)
 
 
-def _merge(engine: Any, loser: str, survivor: str) -> None:
-    """Merge as identity resolution does: the loser points at the survivor and the log says so."""
-    with Session(engine) as session, session.begin():
-        session.execute(update(GoldenCustomer).where(GoldenCustomer.id == loser).values(status="merged", merged_into=survivor))
-        session.add(GoldenRedirect(from_id=loser, to_id=survivor, reason="merge"))
-        record_event(session, "customer.merged", survivor, {"survivor": survivor, "merged": [loser]}, "tests")
-
-
 def _record(api: Api, customer_id: str, summary: str) -> None:
     api.data(RECORD, contact_input(customer_id, summary))
 
@@ -43,7 +32,7 @@ def test_feed_query_matches_alias_and_survivor(api: Api, engine: Any, seed: Any)
     people = _people(seed)
     _record(api, people["alias"], "before the merge")
     _record(api, people["other"], "someone else")
-    _merge(engine, people["alias"], people["survivor"])
+    merge_goldens(engine, people["alias"], people["survivor"])
     _record(api, people["alias"], "after the merge")  # recorded against the survivor: the alias resolves
     expected = [
         {"summary": "before the merge", "customerId": people["alias"]},
@@ -83,11 +72,11 @@ def test_subscription_follows_merges_before_and_while_streaming(database_url: st
         async def main() -> None:
             await record(people["alias"], "alias, before")
             await record(people["other"], "other")
-            _merge(engine, people["alias"], people["survivor"])
+            merge_goldens(engine, people["alias"], people["survivor"])
             await record(late, "late, before its merge")
 
             async def live() -> None:
-                await asyncio.to_thread(_merge, engine, late, people["survivor"])
+                await asyncio.to_thread(merge_goldens, engine, late, people["survivor"])
                 await record(people["survivor"], "survivor, after the late merge")
 
             # Subscribed by an id that is merged away while streaming: the survivor's new events follow.

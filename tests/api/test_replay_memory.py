@@ -32,8 +32,7 @@ from sqlalchemy.orm import Session
 
 from hub.models import EventLogEntry
 from schema.feed import REPLAY_BATCH
-from tests.api.test_slow_subscriber import _drain, _slow_subscriber
-from tests.helpers.subscriptions import SERVER_KEYS, Server
+from tests.helpers.subscriptions import SERVER_KEYS, Server, drain, slow_subscriber
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -154,9 +153,9 @@ def test_a_replay_nobody_reads_stops_reading_the_log(database_url: str, backlog:
         async def main() -> tuple[int, list[dict[str, Any]]]:
             event.listen(Engine, "before_cursor_execute", read)
             try:
-                slow = await _slow_subscriber(server.ws_url)
+                slow = await slow_subscriber(server.ws_url)
                 stalled = await _settled(pages)
-                events = await _drain(slow, BACKLOG)
+                events = await drain(slow, BACKLOG)
                 await slow.close()
                 return stalled, events
             finally:

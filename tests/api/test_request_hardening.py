@@ -15,7 +15,7 @@ from hub.app import create_app
 from hub.config import AuthSettings, Settings
 from tests.api import factory
 from tests.api.conftest import Api
-from tests.api.test_bad_input import RECORD, _contact, _stored
+from tests.helpers.contact_input import RECORD, complaint, stored_counts
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -65,16 +65,16 @@ def test_a_key_that_cannot_be_checked_is_503_with_retry_after(kind: str, tmp_pat
 
 @pytest.mark.parametrize("moment", EDGES)
 def test_a_time_with_no_utc_equivalent_is_bad_user_input(api: Api, engine: Any, customer_id: str, moment: str) -> None:
-    assert api.error(RECORD, {"input": _contact(customer_id, occurredAt=moment)}) == {
+    assert api.error(RECORD, {"input": complaint(customer_id, occurredAt=moment)}) == {
         "code": "BAD_USER_INPUT", "field": "input.occurredAt"}
     literal = f"""mutation {{ recordContact(input: {{customer: {{id: "{customer_id}"}}, channel: APP, type: INQUIRY,
       occurredAt: "{moment}"}}) {{ event {{ seq }} }} }}"""
     assert api.error(literal) == {"code": "BAD_USER_INPUT", "field": "input.occurredAt"}
     orders = "query($id: ID!, $since: DateTime) { customer(id: $id) { orders(since: $since) { nodes { id } } } }"
     assert api.error(orders, {"id": customer_id, "since": moment}) == {"code": "BAD_USER_INPUT", "field": "since"}
-    assert _stored(engine) == (0, 0, 0, 0)
+    assert stored_counts(engine) == (0, 0, 0, 0)
     # The same edges in UTC are fine to parse (and refused for what they are: in the future, or accepted).
-    assert api.error(RECORD, {"input": _contact(customer_id, occurredAt="9999-12-31T23:59:59+00:00")})["field"] == "input.occurredAt"
+    assert api.error(RECORD, {"input": complaint(customer_id, occurredAt="9999-12-31T23:59:59+00:00")})["field"] == "input.occurredAt"
     assert api.data(orders, {"id": customer_id, "since": "0001-01-01T00:00:00+00:00"})["customer"]["orders"]["nodes"] == []
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
+import uvicorn
 from starlette.testclient import TestClient
 
 from hub.app import create_app
@@ -14,6 +20,7 @@ from hub.config import AuthSettings, Secret, Settings
 from hub.db import create_db_engine
 from tests.api import factory
 from tests.api.conftest import api, seed  # noqa: F401  (the schema-level runner and seeding, shared with the API tests)
+from tests.helpers.redis_server import REDIS_URL
 
 SECRET = Secret("test-secret-" + "x" * 40)
 RIC = "11010519491231002X"
@@ -65,3 +72,38 @@ def settings(database_url: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the local Redis (skips when no Redis runs; `.ci/run` starts one)."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        client.close()
+        pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+    prefix = f"c360test:{uuid.uuid4().hex}:"
+    yield prefix
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    """The hub of ``settings`` on loopback, in a thread of this process; its WebSocket URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not running.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield f"ws://127.0.0.1:{port}/graphql"
+    running.should_exit = True
+    thread.join(10)

@@ -12,8 +12,8 @@ from hub.auth import create_key, issue_token
 from hub.config import Settings
 from hub.db import create_db_engine
 from tests.api import factory
-from tests.api.test_feed_merges import _merge
-from tests.auth.test_subscription_binding import RECORD, SUBSCRIBE, _client, server  # noqa: F401  (the fixture)
+from tests.helpers.binding import RECORD, SUBSCRIBE, client_as
+from tests.helpers.merges import merge_goldens
 
 
 def test_own_feed_includes_events_of_ids_merged_into_it(
@@ -26,14 +26,14 @@ def test_own_feed_includes_events_of_ids_merged_into_it(
     token = issue_token(settings.auth, people["me"])
 
     async def scenario() -> list[dict[str, Any]]:
-        async with _client(server, writer) as session:
+        async with client_as(server, writer) as session:
             await session.execute(GraphQLRequest(RECORD, variable_values={"id": alias, "s": "as the old id"}))
             await session.execute(GraphQLRequest(RECORD, variable_values={"id": people["other"], "s": "someone else"}))
-        _merge(engine, alias, people["me"])
-        async with _client(server, writer) as session:
+        merge_goldens(engine, alias, people["me"])
+        async with client_as(server, writer) as session:
             await session.execute(GraphQLRequest(RECORD, variable_values={"id": people["me"], "s": "mine"}))
         got: list[dict[str, Any]] = []
-        async with _client(server, token) as session:
+        async with client_as(server, token) as session:
             async for result in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"f": {"customerIds": [people["me"]]}})):
                 got.append(result["contactEvents"])
                 if len(got) == 2:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from starlette.testclient import TestClient
 
 from hub.app import create_app
@@ -17,25 +14,9 @@ from hub.auth import create_key
 from hub.auth.ratelimit import caller_limiter, worker_share
 from hub.config import ConfigError, RedisSettings, Secret, ServerSettings, Settings, load_settings
 from hub.db import create_db_engine
+from tests.helpers.redis_server import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    """A key prefix of this test's own on the local Redis (skips when no Redis runs; `.ci/run` starts one)."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.RedisError:
-        client.close()
-        pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
-    prefix = f"c360test:{uuid.uuid4().hex}:"
-    yield prefix
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
 
 
 def _limited(settings: Settings, *, per_minute: int, lookups: int = 60, redis_url: str | None, prefix: str = "c360:", workers: int | None = None) -> Settings:

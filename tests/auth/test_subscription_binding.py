@@ -5,55 +5,23 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
-from gql import Client, GraphQLRequest
+from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.websockets import WebsocketsTransport
 from websockets.typing import Subprotocol
 
-from hub.app import create_app
 from hub.auth import create_key, issue_token
 from hub.config import Secret, Settings
 from hub.db import create_db_engine
-
-SUBSCRIBE = "subscription($f: ContactEventFilter) { contactEvents(filter: $f) { customerId summary } }"
-RECORD = """mutation($id: ID!, $s: String) { recordContact(input: {customer: {id: $id}, channel: APP, type: INQUIRY,
-    occurredAt: "2024-05-01T09:30:00+00:00", summary: $s}) { event { seq } } }"""
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"ws://127.0.0.1:{port}/graphql"
-    running.should_exit = True
-    thread.join(10)
-
-
-def _client(url: str, credential: str) -> Client:
-    return Client(transport=WebsocketsTransport(url=url, init_payload={"authorization": f"Bearer {credential}"}))
+from tests.helpers.binding import RECORD, SUBSCRIBE, client_as
 
 
 async def _refused(url: str, token: str, filter_: Any) -> dict[str, Any]:
-    async with _client(url, token) as session:
+    async with client_as(url, token) as session:
         with pytest.raises(TransportQueryError) as refused:
             async for _ in session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"f": filter_})):
                 pass
@@ -84,7 +52,7 @@ def test_own_subscription_gets_own_events_only(server: str, settings: Settings, 
         subscribed = asyncio.Event()
 
         async def listen() -> None:
-            async with _client(server, token) as session:
+            async with client_as(server, token) as session:
                 stream = session.subscribe(GraphQLRequest(SUBSCRIBE, variable_values={"f": {"customerIds": [people["me"]]}}))
                 task = asyncio.ensure_future(anext(stream))
                 # No `after`: the log is replayed from its start, so whenever the subscription starts it
@@ -97,7 +65,7 @@ def test_own_subscription_gets_own_events_only(server: str, settings: Settings, 
 
         async def write() -> None:
             await subscribed.wait()
-            async with _client(server, writer) as session:
+            async with client_as(server, writer) as session:
                 await session.execute(GraphQLRequest(RECORD, variable_values={"id": people["other"], "s": "someone else"}))
                 await session.execute(GraphQLRequest(RECORD, variable_values={"id": people["me"], "s": "mine"}))
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import redis
 
-from tests.auth.test_shared_rate_limit import REDIS_URL, redis_prefix  # noqa: F401  (the fixture)
 from tests.demo_process import free_port, stop_process
+from tests.helpers.redis_server import REDIS_URL
 
 LIMIT = 4
 REQUESTS = 10

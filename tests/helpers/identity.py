@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from hub.identity.resolver import IdentityResolver
 from hub.ingest import ingest_page
 from hub.models import CrossReference, SourceRecord
-from hub.records import CanonicalRecord, PartyRecord
+from hub.records import CanonicalRecord, PartyRecord, SubscriptionRecord
 
-__all__ = ["T0", "land", "golden_of", "party", "partition", "record_id", "ric"]
+__all__ = ["T0", "land", "golden_of", "party", "partition", "record_id", "ric", "subscription"]
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 
@@ -62,3 +62,9 @@ def ric(body: str) -> str:
     """A valid 18-character resident ID for a 17-digit body (GB 11643 check digit)."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def subscription(key: str, party_key: str, msisdn: str, start: dt.datetime, end: dt.datetime | None = None) -> SubscriptionRecord:
+    """A BOSS subscription of ``party_key`` to ``msisdn`` from ``start`` (to ``end``)."""
+    return SubscriptionRecord(source="boss", source_key=key, party_source="boss", party_key=party_key, msisdn=msisdn,
+                              activated_at=start, deactivated_at=end)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
 from typing import Any
 
 import uvicorn
+import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from hub.app import create_app
 from hub.config import Settings
 
-__all__ = ["RECORD", "SERVER_KEYS", "SUBSCRIBE", "Server", "contact_input", "record_contact", "take_events", "ws_transport"]
+__all__ = ["RECORD", "SERVER_KEYS", "SUBSCRIBE", "Server", "contact_input", "record_contact", "take_events", "ws_transport", "slow_subscriber", "drain"]
 
 SUBSCRIBE = ("""subscription($after: String) { contactEvents(after: $after) { cursor seq summary customerId } }""")
 RECORD = ("""mutation($input: RecordContactInput!) { recordContact(input: $input) { event { cursor seq } } }""")
@@ -93,4 +95,31 @@ async def take_events(url: str, after: str | None, count: int, during: Any = Non
                 break
         if task is not None:
             await task
+    return got
+
+
+async def slow_subscriber(url: str) -> Any:
+    """A subscribed raw graphql-transport-ws connection that reads nothing after the subscribe."""
+    host, port = url.split("/")[2].split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, int(port)))
+    sock.setblocking(False)
+    connection = await websockets.connect(url, sock=sock, subprotocols=["graphql-transport-ws"], max_queue=1, ping_interval=None)
+    key = SERVER_KEYS[url.split("/")[2]]
+    await connection.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))
+    assert json.loads(await connection.recv())["type"] == "connection_ack"
+    await connection.send(json.dumps({"id": "slow", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    return connection
+
+
+async def drain(connection: Any, count: int) -> list[dict[str, Any]]:
+    """The next ``count`` events a raw connection receives; an error or a completion fails the test."""
+    got = []
+    while len(got) < count:
+        message = json.loads(await asyncio.wait_for(connection.recv(), 60))
+        if message["type"] == "next":
+            got.append(message["payload"]["data"]["contactEvents"])
+        elif message["type"] in ("error", "complete"):
+            raise AssertionError(message)
     return got

@@ -13,19 +13,7 @@ import typer
 
 from hub.cli.main import app
 from hub.db.migrate import head_revision
-
-
-def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "hub.cli", *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers.cli import run_cli
 
 
 def _all_command_paths() -> list[list[str]]:
@@ -43,7 +31,7 @@ def _all_command_paths() -> list[list[str]]:
 
 @pytest.mark.parametrize("path", _all_command_paths(), ids=lambda p: " ".join(p) or "c360")
 def test_help_on_every_command(path: list[str], work_dir: Path) -> None:
-    result = _run([*path, "--help"], work_dir)
+    result = run_cli([*path, "--help"], work_dir)
     assert result.returncode == 0, result.stderr
     assert "Usage:" in result.stdout
 
@@ -62,27 +50,27 @@ def _assert_one_clear_line(result: subprocess.CompletedProcess[str], expected: s
 
 
 def test_wrong_database_url(work_dir: Path) -> None:
-    result = _run(["db", "upgrade"], work_dir, C360_DATABASE_URL="mysql://root@localhost/c360")
+    result = run_cli(["db", "upgrade"], work_dir, C360_DATABASE_URL="mysql://root@localhost/c360")
     _assert_one_clear_line(result, "unsupported database 'mysql'")
 
 
 def test_unreachable_database(work_dir: Path) -> None:
-    result = _run(["db", "upgrade"], work_dir, C360_DATABASE_URL="postgresql://postgres:pw@127.0.0.1:1/c360")
+    result = run_cli(["db", "upgrade"], work_dir, C360_DATABASE_URL="postgresql://postgres:pw@127.0.0.1:1/c360")
     _assert_one_clear_line(result, "cannot reach database")
     assert "pw" not in result.stderr
 
 
 def test_serve_refuses_an_out_of_date_schema(work_dir: Path, fresh_database_url: object) -> None:
     url = fresh_database_url()  # type: ignore[operator]
-    result = _run(["serve", "--port", "1"], work_dir, C360_DATABASE_URL=url)
+    result = run_cli(["serve", "--port", "1"], work_dir, C360_DATABASE_URL=url)
     _assert_one_clear_line(result, "run `c360 db upgrade`")
 
 
 def test_db_upgrade_creates_the_sqlite_default_in_the_working_directory(work_dir: Path) -> None:
-    result = _run(["db", "upgrade"], work_dir)
+    result = run_cli(["db", "upgrade"], work_dir)
     assert result.returncode == 0, result.stderr
     assert (work_dir / "c360.db").exists()
-    current = _run(["db", "current"], work_dir)
+    current = run_cli(["db", "current"], work_dir)
     assert f"database: {head_revision()}; code expects: {head_revision()}" in current.stdout
 
 
@@ -91,14 +79,14 @@ def test_busy_port_names_the_port_and_the_way_out(work_dir: Path, database_url: 
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = _run(["serve", "--port", str(port)], work_dir, C360_DATABASE_URL=database_url)
+        result = run_cli(["serve", "--port", str(port)], work_dir, C360_DATABASE_URL=database_url)
     _assert_one_clear_line(result, f"port {port} on 127.0.0.1 is already in use")
     assert f"--port {port + 1}" in result.stderr
 
 
 def test_bad_config_file(work_dir: Path) -> None:
     (work_dir / "c360.toml").write_text("[database\n", encoding="utf-8")
-    result = _run(["db", "upgrade"], work_dir)
+    result = run_cli(["db", "upgrade"], work_dir)
     _assert_one_clear_line(result, "not valid TOML")
 
 

@@ -7,11 +7,7 @@ import random
 from hub.identity.matcher import MatchConfig, compare
 from hub.identity.profile import block_keys, build_profile
 from hub.identity.weights import blocked_pairs, learn_weights
-
-GIVEN = ["mitchell", "sophie", "lachlan", "tara", "joel", "chloe", "madison", "lucas", "eboni", "kylie", "liam", "ava"]
-SURNAMES = ["green", "nguyen", "ryan", "dixon", "pantazopoulos", "smith", "brown", "wilson", "taylor", "white",
-            "martin", "clarke", "hughes", "walker", "young", "king", "wright", "scott", "baker", "hill"]
-STREETS = ["wallaby place", "allott place", "lance hill avenue", "sanford place", "bushby close", "chisholm street"]
+from tests.helpers.latin_names import GIVEN, STREETS, SURNAMES
 
 
 def population(n: int, seed: int = 7):  # type: ignore[no-untyped-def]

@@ -16,8 +16,7 @@ from hub.identity.store import load_profiles, party_rows
 from hub.ingest import NoResolution, ingest_page
 from hub.models.epoch import read_epoch
 from hub.records import PhoneRef
-from tests.helpers.identity import T0, golden_of, land, partition, party, record_id
-from tests.identity.test_resolve_incremental_writes import _sub
+from tests.helpers.identity import T0, golden_of, land, partition, party, record_id, subscription
 
 Make = Callable[[], IdentityResolver]
 PAYLOAD_READ = re.compile(r"\braw\b.*\bFROM source_record\b", re.S)
@@ -116,11 +115,11 @@ def test_a_subscription_moved_to_another_party_updates_the_party_it_left(engine:
     mine = make()
     cut = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
     people = [party("boss", key, name="王芳", phones=(PhoneRef(number="13812340031"),)) for key in ("A", "B")]
-    land(engine, [*people, _sub("S1", "A", "13812340031", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), cut),
-                  _sub("S2", "B", "13812340031", cut + dt.timedelta(days=90))], mine)
+    land(engine, [*people, subscription("S1", "A", "13812340031", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), cut),
+                  subscription("S2", "B", "13812340031", cut + dt.timedelta(days=90))], mine)
     assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")  # the number was recycled from A to B
     # A correction: S1 was B's, opened with S2. A keeps only its own listing of the number, with no dates.
-    land(engine, [_sub("S1", "B", "13812340031", cut + dt.timedelta(days=90), cut + dt.timedelta(days=180))], mine)
+    land(engine, [subscription("S1", "B", "13812340031", cut + dt.timedelta(days=90), cut + dt.timedelta(days=180))], mine)
     assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
     incremental = partition(engine)
     resolve_full(engine)
@@ -146,18 +145,18 @@ def test_held_windows_follow_landed_subscriptions_like_a_fresh_build(engine: Eng
     land(engine, [party("boss", k, name="王芳", phones=(PhoneRef(number="13812340041"), PhoneRef(number="13812340042")))
                   for k in keys], mine)
     pages = [
-        [_sub("S1", "A", "13812340041", day[0], day[1]), _sub("S2", "B", "13812340041", day[2]),  # added
-         _sub("S3", "B", "13812340042", day[0], day[3]), _sub("S4", "C", "13812340042", day[4])],
-        [_sub("S5", "A", "13812340041", day[3])],  # a second holding of one number, after S1's
-        [_sub("S3", "A", "13812340042", day[0], day[3])],  # moved from B to A
-        [_sub("S1", "A", "13812340041", day[5], day[6])],  # re-dated: now after S5's start
-        [_sub("S2", "B", "13812340042", day[2])],  # another MSISDN
-        [_sub("S4", "C", "13812340042", day[4]).model_copy(update={"deleted": True})],  # deleted
-        [_sub("S5", "C", "13812340041", day[3], day[7]), _sub("S6", "A", "010-6234", day[1])],  # moved, untrusted number
-        [_sub("S1", "B", "13812340041", day[1], day[2]).model_copy(update={"deleted": True})],  # deleted while moving
+        [subscription("S1", "A", "13812340041", day[0], day[1]), subscription("S2", "B", "13812340041", day[2]),  # added
+         subscription("S3", "B", "13812340042", day[0], day[3]), subscription("S4", "C", "13812340042", day[4])],
+        [subscription("S5", "A", "13812340041", day[3])],  # a second holding of one number, after S1's
+        [subscription("S3", "A", "13812340042", day[0], day[3])],  # moved from B to A
+        [subscription("S1", "A", "13812340041", day[5], day[6])],  # re-dated: now after S5's start
+        [subscription("S2", "B", "13812340042", day[2])],  # another MSISDN
+        [subscription("S4", "C", "13812340042", day[4]).model_copy(update={"deleted": True})],  # deleted
+        [subscription("S5", "C", "13812340041", day[3], day[7]), subscription("S6", "A", "010-6234", day[1])],  # moved, untrusted number
+        [subscription("S1", "B", "13812340041", day[1], day[2]).model_copy(update={"deleted": True})],  # deleted while moving
         [party("boss", "C", name="王芳", birth_date="1990-01-01",  # moved to a party landing (and read) on its page
                phones=(PhoneRef(number="13812340041"), PhoneRef(number="13812340042"))),
-         _sub("S3", "C", "13812340042", day[0], day[3])],
+         subscription("S3", "C", "13812340042", day[0], day[3])],
     ]
     for page in pages:
         land(engine, page, mine)
@@ -173,7 +172,7 @@ def test_a_subscription_page_does_not_read_the_other_subscriptions_of_held_parti
     keys = [f"P{i}" for i in range(5)]
     people = [party("boss", k, name="李雷", birth_date=f"198{i}-01-01", phones=(PhoneRef(number=f"1381234005{i}"),))
               for i, k in enumerate(keys)]
-    land(engine, [*people, *(_sub(f"S{i}", k, f"1381234005{i}", start) for i, k in enumerate(keys))], mine)
+    land(engine, [*people, *(subscription(f"S{i}", k, f"1381234005{i}", start) for i, k in enumerate(keys))], mine)
     reads: list[str] = []
 
     def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +181,7 @@ def test_a_subscription_page_does_not_read_the_other_subscriptions_of_held_parti
 
     event.listen(engine, "before_cursor_execute", watch)
     try:  # P0 gets a second number, P1's subscription moves to P2
-        land(engine, [_sub("T0", "P0", "13812340059", start), _sub("S1", "P2", "13812340051", start)], mine)
+        land(engine, [subscription("T0", "P0", "13812340059", start), subscription("S1", "P2", "13812340051", start)], mine)
     finally:
         event.remove(engine, "before_cursor_execute", watch)
     assert not reads

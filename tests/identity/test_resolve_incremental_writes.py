@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from hub.identity.resolver import resolve_full
 from hub.models import CrossReference, GoldenCustomer
-from hub.records import PhoneRef, SubscriptionRecord
-from tests.helpers.identity import golden_of, land, partition, party, record_id
+from hub.records import PhoneRef
+from tests.helpers.identity import golden_of, land, partition, party, record_id, subscription
 
 CUT = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
 
@@ -20,17 +20,15 @@ def _matched_at(engine: Engine) -> dict[int, dt.datetime]:
         return {rid: at for rid, at in session.execute(select(CrossReference.source_record_id, CrossReference.matched_at))}
 
 
-def _sub(key: str, party_key: str, msisdn: str, start: dt.datetime, end: dt.datetime | None = None) -> SubscriptionRecord:
-    return SubscriptionRecord(source="boss", source_key=key, party_source="boss", party_key=party_key, msisdn=msisdn,
-                              activated_at=start, deactivated_at=end)
+
 
 
 def test_later_subscriptions_split_a_recycled_number_like_a_full_run(engine: Engine) -> None:
     land(engine, [party("boss", "A", name="王芳", phones=(PhoneRef(number="13812340001"),)),
                   party("boss", "B", name="王芳", phones=(PhoneRef(number="13812340001"),))])
     assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")  # same name, same phone
-    land(engine, [_sub("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
-                  _sub("S2", "B", "13812340001", CUT + dt.timedelta(days=90))])
+    land(engine, [subscription("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
+                  subscription("S2", "B", "13812340001", CUT + dt.timedelta(days=90))])
     assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")  # held at different times
     incremental = partition(engine)
     resolve_full(engine)
@@ -40,10 +38,10 @@ def test_later_subscriptions_split_a_recycled_number_like_a_full_run(engine: Eng
 def test_a_subscription_moving_to_another_number_rejoins_like_a_full_run(engine: Engine) -> None:
     land(engine, [party("boss", "A", name="王芳", phones=(PhoneRef(number="13812340001"), PhoneRef(number="13812340009"))),
                   party("boss", "B", name="王芳", phones=(PhoneRef(number="13812340001"),)),
-                  _sub("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
-                  _sub("S2", "B", "13812340001", CUT + dt.timedelta(days=90))])
+                  subscription("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
+                  subscription("S2", "B", "13812340001", CUT + dt.timedelta(days=90))])
     assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")
-    land(engine, [_sub("S1", "A", "13812340009", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT)])  # the shared number's window goes
+    land(engine, [subscription("S1", "A", "13812340009", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT)])  # the shared number's window goes
     assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
     incremental = partition(engine)
     resolve_full(engine)
@@ -54,7 +52,7 @@ def test_a_number_only_its_party_holds_rewrites_nothing(engine: Engine) -> None:
     land(engine, [party("boss", "C", name="李雷", phones=(PhoneRef(number="13812340002"),)),
                   party("boss", "D", name="韩梅", phones=(PhoneRef(number="13812340003"),))])
     before = _matched_at(engine)
-    land(engine, [_sub("S3", "C", "13812340002", dt.datetime(2019, 1, 1, tzinfo=dt.UTC))])
+    land(engine, [subscription("S3", "C", "13812340002", dt.datetime(2019, 1, 1, tzinfo=dt.UTC))])
     assert _matched_at(engine) == before
 
 
@@ -108,8 +106,8 @@ def test_one_resolver_across_pages_sees_new_windows_and_erasures(engine: Engine)
     land(engine, [party("boss", "A", name="王芳", phones=(PhoneRef(number="13812340001"),)),
                   party("boss", "B", name="王芳", phones=(PhoneRef(number="13812340001"),))], resolver)
     assert golden_of(engine, "boss", "A") == golden_of(engine, "boss", "B")
-    land(engine, [_sub("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
-                  _sub("S2", "B", "13812340001", CUT + dt.timedelta(days=90))], resolver)
+    land(engine, [subscription("S1", "A", "13812340001", dt.datetime(2018, 1, 1, tzinfo=dt.UTC), CUT),
+                  subscription("S2", "B", "13812340001", CUT + dt.timedelta(days=90))], resolver)
     assert golden_of(engine, "boss", "A") != golden_of(engine, "boss", "B")
 
     land(engine, [party("boss", "M", name="李娜", phones=(PhoneRef(number="13812340007"),))], resolver)

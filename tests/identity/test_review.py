@@ -9,23 +9,16 @@ from sqlalchemy.orm import Session
 
 from hub.identity import steward
 from hub.identity.matcher import MatchConfig
-from hub.identity.resolver import IdentityResolver
 from hub.identity.review import review_pairs
-from hub.ingest import ingest_page
 from hub.records import PartyRecord, PhoneRef
-from tests.helpers.identity import golden_of, record_id, ric
-
-T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+from tests.helpers.identity import T0, golden_of, land, record_id, ric
 
 
 def party(key: str, **fields: object) -> PartyRecord:
     return PartyRecord(source="crm", source_key=key, party_type="person", updated_at=T0, **fields)  # type: ignore[arg-type]
 
 
-def land(engine: Engine, records: list[PartyRecord]) -> None:
-    with Session(engine) as session, session.begin():
-        result = ingest_page(session, records, seen_at=T0)
-        IdentityResolver().records_landed(session, result.changed_ids)
+
 
 
 def test_grey_pairs_listed_decided_and_clear_ones_not(engine: Engine) -> None:

@@ -14,8 +14,7 @@ from hub.identity.review import refresh, review_pairs
 from hub.models import ReviewState, SourceRecord
 from hub.privacy import erase_customer
 from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
-from tests.helpers.identity import golden_of, record_id
-from tests.identity.test_review import land
+from tests.helpers.identity import golden_of, land, record_id
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 P1, P2, P3, P4 = "13800001111", "13900002222", "13700003333", "13600004444"

@@ -17,7 +17,7 @@ from hub.identity.weights_store import ActiveWeights, active_weights, as_pairs, 
 from hub.models import AuditEntry, MatchWeights
 from hub.records import PartyRecord
 from tests.helpers.identity import golden_of, land, partition, record_id
-from tests.identity.test_learned_weights import GIVEN, STREETS, SURNAMES
+from tests.helpers.latin_names import GIVEN, STREETS, SURNAMES
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 

@@ -11,7 +11,6 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from hub.models import (
-    FACT_MODELS,
     AuditEntry,
     Balance,
     Bill,
@@ -21,7 +20,6 @@ from hub.models import (
     GoldenRedirect,
     Identifier,
     ServiceRequest,
-    ServiceRequestStatus,
     SourceRecord,
     SourceRecordVersion,
     Subscription,
@@ -35,6 +33,7 @@ from hub.privacy import (
     erase_customer,
     mask_msisdn,
 )
+from tests.helpers.personal_data import dump_personal_tables
 from tests.privacy.conftest import (
     NAME,
     OTHER_NAME,
@@ -51,18 +50,6 @@ from tests.privacy.conftest import (
 )
 
 
-def _rows(session: Session, model: type) -> list[dict[str, Any]]:
-    table = model.__table__  # type: ignore[attr-defined]
-    return [dict(row._mapping) for row in session.execute(select(table))]
-
-
-def _dump(engine: Engine) -> str:
-    """Every row of every table that can hold personal data, as text."""
-    models = [SourceRecord, SourceRecordVersion, Identifier, IdentityKey, GoldenCustomer, EventLogEntry, ServiceRequestStatus, *FACT_MODELS]
-    with Session(engine) as session:
-        return json.dumps({m.__tablename__: _rows(session, m) for m in models}, default=str, ensure_ascii=False)  # type: ignore[attr-defined]
-
-
 def _erase(engine: Engine, ref: str, **kwargs: Any) -> Any:
     with Session(engine) as session, session.begin():
         return erase_customer(session, ref, actor=kwargs.pop("actor", "dpo@operator"), reason=kwargs.pop("reason", "DSR-2024-17"), **kwargs)
@@ -74,12 +61,12 @@ def _count(engine: Engine, model: type, *where: Any) -> int:
 
 
 def test_erasure_removes_personal_data_and_keeps_aggregates(engine: Engine, world: World) -> None:
-    before = _dump(engine)
+    before = dump_personal_tables(engine)
     assert all(value in before for value in PERSONAL), "the fixture stores every value the test looks for"
     result = _erase(engine, world.me)
     assert result.customer_id == world.me and result.party_records == 2 and result.identifiers > 0 and result.events == 2
 
-    after = _dump(engine)
+    after = dump_personal_tables(engine)
     leaked = [value for value in PERSONAL if value in after]
     assert not leaked, leaked
     for value in (OTHER_RIC, OTHER_PHONE, OTHER_NAME, "李娜来电"):  # the bystander is untouched
@@ -121,7 +108,7 @@ def test_later_sync_keeps_it_erased_until_an_audited_restore(engine: Engine, wor
     changed = party("boss", "C1", updated=later, address="北京市海淀区中关村大街1号")
     result = land(engine, [changed, party("keyaccount", "K1", emails=())], later)
     assert result.erased_kept == 2 and result.written == 0  # type: ignore[attr-defined]
-    assert not any(value in _dump(engine) for value in (RIC, PHONE, NAME, "中关村"))
+    assert not any(value in dump_personal_tables(engine) for value in (RIC, PHONE, NAME, "中关村"))
 
     with Session(engine) as session, session.begin():
         with pytest.raises(UnknownSourceRecord):
@@ -146,7 +133,7 @@ def test_later_sync_keeps_it_erased_until_an_audited_restore(engine: Engine, wor
 
 
 def test_unknown_or_unfit_customer_changes_nothing(engine: Engine, world: World) -> None:
-    before = _dump(engine)
+    before = dump_personal_tables(engine)
     with pytest.raises(UnknownCustomer, match="no golden customer"):
         _erase(engine, "GNOSUCHCUSTOMER")
     with pytest.raises(ErasureError, match="reason"):
@@ -155,7 +142,7 @@ def test_unknown_or_unfit_customer_changes_nothing(engine: Engine, world: World)
         session.add(GoldenCustomer(id="GORG", kind="organization", display_name="闽江科技有限公司"))
     with pytest.raises(ErasureError, match="organization"):
         _erase(engine, "GORG")
-    assert _dump(engine).count(NAME) == before.count(NAME)
+    assert dump_personal_tables(engine).count(NAME) == before.count(NAME)
     assert _count(engine, AuditEntry, AuditEntry.action == "erase") == 0
     with Session(engine) as session, session.begin(), pytest.raises(ErasureError, match="not erased"):
         allow_restore(session, "boss:party:C1", actor="dpo", reason="why not")

@@ -13,8 +13,8 @@ from hub.auth import create_key
 from hub.config import Settings
 from hub.identity.normalize import VALUE_CACHES, normalize_phone, normalize_ric
 from schema.documents import VALID_DOCUMENTS
+from tests.helpers.personal_data import dump_personal_tables
 from tests.privacy.conftest import OTHER_PHONE, RIC, World
-from tests.privacy.test_erase import _dump
 
 CALLBACK = "13612345678"  # a number the agent wrote down as free text, known to no silo
 RECORD = """mutation($input: RecordContactInput!) { recordContact(input: $input) { event { serviceRequestId } } }"""
@@ -40,12 +40,12 @@ def test_outcome_and_notes_written_through_the_api_are_erased(engine: Engine, da
         lookup = f'{{ customerBy(idNumber: "{RIC}") {{ id }} }}'  # a literal ID number in a query text
         client.post("/graphql", json={"query": lookup}, headers={"Authorization": f"Bearer {steward}"})
         normalize_phone(CALLBACK), normalize_ric(RIC)
-        assert CALLBACK in _dump(engine) and any(lookup == text for text in VALID_DOCUMENTS.valid)
+        assert CALLBACK in dump_personal_tables(engine) and any(lookup == text for text in VALID_DOCUMENTS.valid)
         assert all(cached.cache_info().currsize for cached in (normalize_phone, normalize_ric))
 
         assert _post(client, steward, ERASE, {"id": world.me})["eraseCustomer"]["events"] >= 2
 
-    after = _dump(engine)
+    after = dump_personal_tables(engine)
     assert CALLBACK not in after and "call back on" not in after and "reached him" not in after
     assert OTHER_PHONE in after  # the bystander is untouched
     assert [cached.__name__ for cached in VALUE_CACHES if cached.cache_info().currsize] == []

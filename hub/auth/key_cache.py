@@ -18,7 +18,6 @@ key on every request).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -28,7 +27,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from hub.db.listen import ChannelListener
+from hub.db.listen import ChannelListener, ListensOnChannel
 
 __all__ = ["KeyCache", "RevocationListener", "announce_revocation", "REVOCATION_CHANNEL"]
 
@@ -82,7 +81,7 @@ class KeyCache:
             self._rows.popitem(last=False)
 
 
-class RevocationListener:
+class RevocationListener(ListensOnChannel):
     """``LISTEN c360_keys`` on a connection of its own (PostgreSQL only); each revocation empties its key's entry."""
 
     def __init__(self, database_url: str, cache: KeyCache, on_revoked: Callable[[str | None], None] | None = None) -> None:
@@ -93,16 +92,6 @@ class RevocationListener:
             database_url, REVOCATION_CHANNEL, what="key revocation",
             on_notify=self._heard, on_listening=self._may_have_missed, on_lost=cache.forget,
         )  # fmt: skip
-
-    @property
-    def listening(self) -> asyncio.Event:
-        return self._listener.listening
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()
 
     def _heard(self, key_id: str) -> None:
         self.cache.forget(key_id)

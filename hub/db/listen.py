@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from hub.db.engine import is_postgres
 
-__all__ = ["ChannelListener", "cancel_task"]
+__all__ = ["ChannelListener", "ListensOnChannel", "cancel_task"]
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +82,20 @@ class ChannelListener:
                 log.warning("%s listener lost its connection (%s); retrying in %.1fs", self.what, type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
+
+
+class ListensOnChannel:
+    """For objects that own a :class:`ChannelListener` as ``_listener``: its start, stop and listening flag."""
+
+    _listener: ChannelListener
+
+    @property
+    def listening(self) -> asyncio.Event:
+        """Set while LISTEN is active (PostgreSQL only)."""
+        return self._listener.listening
+
+    async def start(self) -> None:
+        await self._listener.start()
+
+    async def stop(self) -> None:
+        await self._listener.stop()

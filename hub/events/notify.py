@@ -25,14 +25,13 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from hub.db.listen import ChannelListener
+from hub.db.listen import ChannelListener, ListensOnChannel
 from hub.events.log import NOTIFY_CHANNEL, read_events
 
 __all__ = ["EventNotifier", "Waiter", "TAIL_ROWS"]
 
 TAIL_ROWS = 2000  # newest events kept in memory for woken subscribers
 REFRESH_BATCH = 500
-
 
 
 class Waiter:
@@ -57,7 +56,7 @@ class Waiter:
         return True
 
 
-class EventNotifier:
+class EventNotifier(ListensOnChannel):
     def __init__(self, database_url: str | None = None, *, poll_seconds: float = 10.0) -> None:
         self.poll_seconds = poll_seconds
         self._waiters: set[Waiter] = set()
@@ -149,14 +148,3 @@ class EventNotifier:
             del self._tail[:drop]
         if len(fresh) < REFRESH_BATCH:  # caught up with the log as of ``started``
             self._covered = started
-
-    @property
-    def listening(self) -> asyncio.Event:
-        """Set while LISTEN is active (PostgreSQL only)."""
-        return self._listener.listening
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()

@@ -10,13 +10,12 @@ have missed an erasure meanwhile. SQLite has no NOTIFY: there only the erasing p
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from hub.db.listen import ChannelListener
+from hub.db.listen import ChannelListener, ListensOnChannel
 
 __all__ = ["ERASURE_CHANNEL", "ErasureListener", "announce_erasure"]
 
@@ -29,7 +28,7 @@ def announce_erasure(session: Session) -> None:
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": ERASURE_CHANNEL})
 
 
-class ErasureListener:
+class ErasureListener(ListensOnChannel):
     """``LISTEN c360_erasures`` on a connection of its own (PostgreSQL only); each erasure calls ``forget``."""
 
     def __init__(self, database_url: str, forget: Callable[[], None]) -> None:
@@ -37,13 +36,3 @@ class ErasureListener:
         # anything erased while nobody listened is forgotten on (re)connection
         self._listener = ChannelListener(database_url, ERASURE_CHANNEL, what="erasure",
                                          on_notify=lambda _payload: forget(), on_listening=forget)  # fmt: skip
-
-    @property
-    def listening(self) -> asyncio.Event:
-        return self._listener.listening
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -25,7 +24,6 @@ from hub.db import create_async_db_engine
 from hub.events import ContactWrite, EventWriter, pg_writes, read_events
 from hub.events.order import EVENT_LOG_LOCK, EVENT_SEQUENCE
 from hub.models import utcnow
-from tests.api import factory
 from tests.demo_process import post_graphql
 from tests.helpers.subscriptions import RECORD, Server, contact_input, ws_transport
 
@@ -42,17 +40,6 @@ def _write(customer_id: str, summary: str, key: str | None = None) -> ContactWri
         summary=summary, outcome=None, phone=None, service_request_id=None, opens_request=False, recorded_by="tests",
         idempotency_key=key, request_hash=None,
     )
-
-
-@pytest.fixture
-def customer_id(seed: Any) -> str:
-    return seed(lambda s: factory.customer(s, "张伟").id)
-
-
-@pytest.fixture
-def server(database_url: str) -> Iterator[Server]:
-    with Server(database_url) as running:
-        yield running
 
 
 @pytest.mark.postgres_only

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
-import uvicorn
 from starlette.testclient import TestClient
 
 from hub.app import create_app
@@ -21,6 +17,7 @@ from hub.db import create_db_engine
 from tests.api import factory
 from tests.api.conftest import api, seed  # noqa: F401  (the schema-level runner and seeding, shared with the API tests)
 from tests.helpers.redis_server import REDIS_URL
+from tests.helpers.serving import app_in_thread
 
 SECRET = Secret("test-secret-" + "x" * 40)
 RIC = "11010519491231002X"
@@ -93,17 +90,5 @@ def redis_prefix() -> Iterator[str]:
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
     """The hub of ``settings`` on loopback, in a thread of this process; its WebSocket URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"ws://127.0.0.1:{port}/graphql"
-    running.should_exit = True
-    thread.join(10)
+    with app_in_thread(create_app(settings)) as url:
+        yield url

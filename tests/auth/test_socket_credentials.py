@@ -10,15 +10,12 @@ import asyncio
 import contextlib
 import dataclasses
 import json
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
 from starlette.applications import Starlette
 
@@ -27,6 +24,7 @@ from hub.auth import issue_token, revoke_key, rotate_key
 from hub.config import Settings
 from hub.db import create_db_engine
 from tests.auth.conftest import issue_key
+from tests.helpers.serving import app_in_thread
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)
 
@@ -39,22 +37,9 @@ CLOSE_WAIT = 10.0  # seconds a socket is given to be closed (the polling interva
 @contextlib.contextmanager
 def running(settings: Settings) -> Iterator[tuple[str, Starlette]]:
     """The hub on a free loopback port: its WebSocket URL and its app."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"ws://127.0.0.1:{port}/graphql", app
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with app_in_thread(app) as url:
+        yield url, app
 
 
 def _patient(settings: Settings, backend: str) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -12,12 +13,35 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import uvicorn
 
 from tests.demo_process import stop_process
 
-__all__ = ["kill_mid_burst", "serving"]
+__all__ = ["app_in_thread", "kill_mid_burst", "serving"]
 
 STARTUP_S = 60
+
+
+@contextmanager
+def app_in_thread(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port, in a thread of this process; its WebSocket URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"ws://127.0.0.1:{port}/graphql"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 @contextmanager

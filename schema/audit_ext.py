@@ -59,14 +59,17 @@ def _operation_label(document: object, name: str | None) -> str:
     return (name or "anonymous")[:128]
 
 
+def _attribution(caller: Caller, label: Callable[[], str], clear: bool) -> WriteAudit:
+    """Who, in which operation, as every audit row of it says: the trail's rows and a write's own."""
+    return WriteAudit(actor=caller.name[:128], operation=label(), detail={"caller_kind": caller.kind, "clear": clear})
+
+
 def write_audit(caller: Caller) -> WriteAudit | None:
     """The audit row a write of this operation should store with its event; None outside an audited operation."""
     disclosure = DISCLOSURE.get()
     if disclosure is None or disclosure.label is None:
         return None
-    return WriteAudit(
-        actor=caller.name[:128], operation=disclosure.label(), detail={"caller_kind": caller.kind, "clear": disclosure.clear}
-    )
+    return _attribution(caller, disclosure.label, disclosure.clear)
 
 
 def audited_with_write(customer_id: str | None) -> None:
@@ -110,10 +113,12 @@ class AuditTrail(SchemaExtension):
         execution = self.execution_context
         context = execution.context
         caller = context.caller
-        # The label is asked for only by a write that stores its own row (write_audit), after parsing.
-        disclosure = Disclosure(
-            clear=caller.can_unmask, label=lambda: _operation_label(execution.graphql_document, execution.operation_name)
-        )
+
+        def label() -> str:
+            """Asked for once the document is parsed: by a write that stores its own row, or below."""
+            return _operation_label(execution.graphql_document, execution.operation_name)
+
+        disclosure = Disclosure(clear=caller.can_unmask, label=label)
         token = DISCLOSURE.set(disclosure)
         try:
             yield
@@ -127,17 +132,17 @@ class AuditTrail(SchemaExtension):
         if kind == OperationType.SUBSCRIPTION or not customers:
             return
         action = "write" if kind == OperationType.MUTATION else "read"
-        label = _operation_label(self.execution_context.graphql_document, self.execution_context.operation_name)
+        who = _attribution(caller, label, disclosure.clear)
         now = utcnow()
         rows = [
             {
                 "at": now,
-                "actor": caller.name[:128],
+                "actor": who.actor,
                 "action": action,
-                "operation": label,
+                "operation": who.operation,
                 "customer_id": customer_id,
                 "fields": sorted(disclosure.kinds),
-                "detail": {"caller_kind": caller.kind, "clear": disclosure.clear},
+                "detail": who.detail,
             }
             for customer_id in sorted(customers)
         ]

@@ -10,12 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10360 c360
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY hub ./hub
-COPY schema ./schema
-COPY resolvers ./resolvers
-COPY connectors ./connectors
-COPY sync ./sync
-COPY silos ./silos
+COPY c360 ./c360
 RUN pip install . && rm -rf /root/.cache
 
 USER c360

@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from hub.db import create_db_engine, is_postgres  # noqa: E402
-from hub.db.migrate import upgrade  # noqa: E402
-from hub.models import (  # noqa: E402
+from c360.hub.db import create_db_engine, is_postgres  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.models import (  # noqa: E402
     Bill,
     Contact,
     GoldenCustomer,
@@ -40,7 +40,7 @@ from hub.models import (  # noqa: E402
     ServiceRequestStatus,
     SourceRecord,
 )
-from hub.models.golden import GOLDEN_ACTIVE  # noqa: E402
+from c360.hub.models.golden import GOLDEN_ACTIVE  # noqa: E402
 
 __all__ = ["DATA_DIR", "ensure_bench_database", "sample_customers", "LONG_HISTORY"]
 
@@ -78,11 +78,11 @@ def _ready(url: str) -> str | None:
 
 
 def _sync(url: str, size: int, seed: int) -> None:
-    from connectors import registry
-    from hub.identity.resolver import IdentityResolver
-    from silos import build
-    from silos.run import DEFAULT_API_KEY, SiloServers
-    from sync import run_stream
+    from c360.connectors import registry
+    from c360.hub.identity.resolver import IdentityResolver
+    from c360.silos import build
+    from c360.silos.run import DEFAULT_API_KEY, SiloServers
+    from c360.sync import run_stream
 
     silos_dir = Path(".c360") / f"bench-silos-{size}-{seed}"
     build(silos_dir, size, seed)
@@ -215,9 +215,9 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
     """
     from sqlalchemy import event
 
-    from hub.app import create_app
-    from hub.config import Settings
-    from hub.db import create_async_db_engine
+    from c360.app.factory import create_app
+    from c360.config import Settings
+    from c360.hub.db import create_async_db_engine
 
     engine = create_async_db_engine(url)
     counted = {"statements": 0}
@@ -239,7 +239,7 @@ def bench_app(url: str):  # type: ignore[no-untyped-def]
         return found
 
     if os.environ.get(AUDIT_OFF_ENV) == "1":
-        from schema.audit_ext import AuditTrail
+        from c360.schema.audit_ext import AuditTrail
 
         async def skip_audit(_sessions: object, _rows: object) -> None:
             return None
@@ -279,7 +279,7 @@ def bench_app_from_env():  # type: ignore[no-untyped-def]
 def bench_credential(url: str, name: str, scopes: set[str]) -> str | None:
     """An API key with ``scopes`` when the hub has access control, else None (anonymous)."""
     try:
-        from hub.auth.keys import create_key
+        from c360.hub.auth.keys import create_key
     except ImportError:
         return None
     engine = create_db_engine(url)
@@ -299,12 +299,12 @@ class BenchServer:
 
     def __enter__(self) -> BenchServer:
         self._stats = tempfile.TemporaryDirectory(prefix="c360-bench-stats-")
-        # Served as `c360 serve` serves (hub.server.serve_workers): with several workers, each has
+        # Served as `c360 serve` serves (c360.app.server.serve_workers): with several workers, each has
         # its own socket and the kernel spreads the connections.
         options = "dict(log_level='warning', access_log=False, ws='websockets-sansio', ws_per_message_deflate=False, lifespan='on')"
         code = (
             "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
-            "from hub.server import serve_workers;"
+            "from c360.app.server import serve_workers;"
             f"serve_workers('_load:bench_app_from_env', '127.0.0.1', {self.port}, {self.workers}, {options})"
             if self.workers > 1
             else "import sys, uvicorn; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"

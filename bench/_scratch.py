@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from hub.db import is_postgres
+from c360.hub.db import is_postgres
 
 __all__ = ["scratch_database"]
 

@@ -9,7 +9,7 @@ connections are spread evenly over the two workers (``_spread``), and a new serv
 seconds are not measured (``WARMUP_S``).
 
 The floor is the same writes without the hub: the very statement the hub runs for a contact
-(``hub.events.pg_writes.contact_statement``, one statement in autocommit, with the write's
+(``c360.hub.events.pg_writes.contact_statement``, one statement in autocommit, with the write's
 access-audit row as the hub stores it), from 1 and 8 threads,
 one psycopg connection each. Its PostgreSQL CPU per event is read from ``/proc`` for the
 connections' server processes (same machine). Every round runs the hub at c=1 and c=8, then the
@@ -38,9 +38,9 @@ from _http import Connection, encode_request
 from _load import _tree_cpu
 from sqlalchemy.engine import make_url
 
-from hub.events.pg_writes import contact_statement
-from hub.events.writes import ContactWrite, WriteAudit
-from hub.models import utcnow
+from c360.hub.events.pg_writes import contact_statement
+from c360.hub.events.writes import ContactWrite, WriteAudit
+from c360.hub.models import utcnow
 
 __all__ = ["measure_writes"]
 
@@ -92,7 +92,7 @@ class HubProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
         env |= {"C360_MODE": "production", "C360_DATABASE_URL": self.url, "C360_RATE_LIMIT": str(10**9), "C360_LOG_LEVEL": "WARNING"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--workers", str(self.workers), "--port", str(self.port)],
+            [sys.executable, "-m", "c360", "serve", "--workers", str(self.workers), "--port", str(self.port)],
             env=env, stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 90

@@ -31,7 +31,7 @@ from _http import looks_like_data  # noqa: E402
 from _load import bench_app, bench_credential, default_url, sample_customers  # noqa: E402
 from query_360 import QUERY  # noqa: E402
 
-from hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
 
 
 def _scope(body: bytes, headers: dict[str, str]) -> dict[str, Any]:

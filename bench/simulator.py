@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from silos import build  # noqa: E402
-from silos.truth import export  # noqa: E402
+from c360.silos import build  # noqa: E402
+from c360.silos.truth import export  # noqa: E402
 
 
 def _size_of(path: Path) -> int:

@@ -44,9 +44,9 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench._scratch import scratch_database  # noqa: E402
-from hub.db import create_db_engine  # noqa: E402
-from hub.models import EventLogEntry, GoldenCustomer  # noqa: E402
-from schema.feed import CONTACT_FEED_TYPES  # noqa: E402
+from c360.hub.db import create_db_engine  # noqa: E402
+from c360.hub.models import EventLogEntry, GoldenCustomer  # noqa: E402
+from c360.schema.feed import CONTACT_FEED_TYPES  # noqa: E402
 
 SCOPES = ("customer:read", "customer:lookup", "customer:search", "contact:write", "events:read", "events:subscribe")
 VIEW = """query($id: ID!) { customer(id: $id) { id displayName profile { name value } identifiers { nodes { type value } }
@@ -100,21 +100,21 @@ class Demo:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")} | {"C360_DATABASE_URL": database_url,
                                                                                           "C360_RATE_LIMIT": "100000000"}
         self.log = (folder / "demo.log").open("w+", encoding="utf-8")
-        self.process = subprocess.Popen([sys.executable, "-m", "hub.cli", "demo", "--size", str(size), "--port", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, "-m", "c360", "demo", "--size", str(size), "--port", str(self.port)],
                                         cwd=folder, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)  # fmt: skip
         deadline = time.monotonic() + 900
         while "Uvicorn running" not in (folder / "demo.log").read_text(encoding="utf-8"):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("c360 demo did not start:\n" + (folder / "demo.log").read_text(encoding="utf-8")[-3000:])
             time.sleep(0.5)
-        created = subprocess.run([sys.executable, "-m", "hub.cli", "keys", "create", "soak", *[a for s in SCOPES for a in ("--scope", s)]],
+        created = subprocess.run([sys.executable, "-m", "c360", "keys", "create", "soak", *[a for s in SCOPES for a in ("--scope", s)]],
                                  cwd=folder, env=self.env, capture_output=True, text=True, check=True).stdout  # fmt: skip
         found = re.search(r"(c360k_\S+)", created)
         assert found, created
         self.key = found.group(1)
         self.api_port = _free_port()
         self.api_log = (folder / "serve.log").open("w", encoding="utf-8")
-        self.api = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--workers", "1", "--port", str(self.api_port)],
+        self.api = subprocess.Popen([sys.executable, "-m", "c360", "serve", "--workers", "1", "--port", str(self.api_port)],
                                     cwd=folder, env=self.env, stdout=self.api_log, stderr=subprocess.STDOUT)  # fmt: skip
         self.base = f"http://127.0.0.1:{self.api_port}"
         while True:

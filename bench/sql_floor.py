@@ -104,7 +104,7 @@ def _timed(run: Any, statements: list[str], ids: list[str], rounds: int) -> list
 
 def measure_floor(url: str, ids: list[str], rounds: int = 1000) -> dict[str, Any]:
     """Median and p99 milliseconds per customer of the floor, over ``rounds`` customers taken from ``ids`` in turn."""
-    from hub.db import is_postgres
+    from c360.hub.db import is_postgres
 
     latencies = (_run_postgres if is_postgres(url) else _run_sqlite)(url, ids, rounds)
     ordered = sorted(latencies)

@@ -23,15 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 from bench._scratch import scratch_database  # noqa: E402
-from connectors import registry  # noqa: E402
-from hub.collector import tune_collector  # noqa: E402
-from hub.db import create_db_engine  # noqa: E402
-from hub.db.migrate import upgrade  # noqa: E402
-from hub.identity.resolver import IdentityResolver  # noqa: E402
-from hub.ingest import LandedRecordsHandler, NoResolution  # noqa: E402
-from silos import build  # noqa: E402
-from silos.run import DEFAULT_API_KEY, SiloServers  # noqa: E402
-from sync import run_stream  # noqa: E402
+from c360.connectors import registry  # noqa: E402
+from c360.hub.collector import tune_collector  # noqa: E402
+from c360.hub.db import create_db_engine  # noqa: E402
+from c360.hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.identity.resolver import IdentityResolver  # noqa: E402
+from c360.hub.ingest import LandedRecordsHandler, NoResolution  # noqa: E402
+from c360.silos import build  # noqa: E402
+from c360.silos.run import DEFAULT_API_KEY, SiloServers  # noqa: E402
+from c360.sync import run_stream  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
     parser.add_argument("--resolve", action="store_true", help="resolve identities as records land")
     args = parser.parse_args()
-    tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
+    tune_collector()  # the collector as every c360 command sets it (c360/hub/collector.py)
     handler: LandedRecordsHandler = IdentityResolver() if args.resolve else NoResolution()
 
     data_dir = args.data_dir or Path(".c360") / f"bench-silos-{args.size}-{args.seed}"

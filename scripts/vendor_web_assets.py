@@ -2,7 +2,7 @@
 """Fetch the browser libraries the hub serves itself (GraphiQL, its explorer, React, graphql-ws) from npm.
 
 The hub's pages must render on an intranet with no way out, so these files ship inside the
-package (``hub/console/static/vendor/``) instead of being loaded from a CDN. To update one,
+package (``c360/app/console/static/vendor/``) instead of being loaded from a CDN. To update one,
 change its version in ``PACKAGES`` and run, from the repository root::
 
     python3 scripts/vendor_web_assets.py

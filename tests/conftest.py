@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from hub.db import create_db_engine, is_postgres
-from hub.db.migrate import upgrade
+from c360.hub.db import create_db_engine, is_postgres
+from c360.hub.db.migrate import upgrade
 
 TEST_DATABASE_ENV = "C360_TEST_DATABASE_URL"
 
@@ -114,7 +114,7 @@ def work_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def full_access_key(database_url: str) -> str:
     """An API key with every scope but pii:read, in this test's database (for tests that are not about access control)."""
-    from hub.auth import ALL_SCOPES, create_key
+    from c360.hub.auth import ALL_SCOPES, create_key
 
     engine = create_db_engine(database_url)
     try:

@@ -73,7 +73,7 @@ def running_demo(work_dir: Path, database_url: str, *, size: int = 200, **env: s
     log_path = work_dir / "demo.log"
     log = log_path.open("w+", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "demo", "--size", str(size), "--port", str(port)],
+        [sys.executable, "-m", "c360", "demo", "--size", str(size), "--port", str(port)],
         cwd=work_dir,
         env=environment,
         stdout=log,

@@ -15,7 +15,7 @@ if __package__ in (None, ""):  # run as a folder: make the repository importable
 
 from bench.telecom_case.case import generate_case, report, score_case  # noqa: E402
 from bench.telecom_case.noise import Noise, add_noise_options, noise_from_args  # noqa: E402
-from hub.collector import tune_collector  # noqa: E402
+from c360.hub.collector import tune_collector  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     score.add_argument("--top", type=int, default=12, help="error categories to list")
     score.add_argument("--c360", default=None, help="the c360 executable to run (default: this environment's)")
     args = parser.parse_args(argv)
-    tune_collector()  # the collector as every c360 command sets it (hub/collector.py)
+    tune_collector()  # the collector as every c360 command sets it (c360/hub/collector.py)
 
     if args.command == "generate":
         noise = noise_from_args(args)

@@ -11,12 +11,12 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
-from hub.auth import ALL_SCOPES, Caller
-from hub.auth.audit_writer import AuditWriter
-from hub.config import Settings
-from hub.db import create_async_db_engine
-from schema import HubContext, build_schema
-from schema.audit_ext import audit_rows_writer
+from c360.config import Settings
+from c360.hub.auth import ALL_SCOPES, Caller
+from c360.hub.auth.audit_writer import AuditWriter
+from c360.hub.db import create_async_db_engine
+from c360.schema import HubContext, build_schema
+from c360.schema.audit_ext import audit_rows_writer
 from tests.api import factory
 from tests.helpers.subscriptions import Server
 

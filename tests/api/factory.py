@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hub.identity.normalize import normalize_name
-from hub.models import (
+from c360.hub.identity.normalize import normalize_name
+from c360.hub.models import (
     Account,
     AccountManager,
     Analysis,

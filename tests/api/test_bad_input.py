@@ -11,8 +11,8 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.config import Settings
+from c360.app.factory import create_app
+from c360.config import Settings
 from tests.api import factory
 from tests.api.conftest import Api
 from tests.helpers.contact_input import RECORD, complaint, stored_counts
@@ -70,7 +70,7 @@ def test_unknown_enum_written_into_the_document_names_the_argument(api: Api, cus
 
 
 def test_feed_cursors_that_are_malformed_or_name_no_event(api: Api, customer_id: str) -> None:
-    from schema.feed import event_cursor
+    from c360.schema.feed import event_cursor
 
     query = "query($after: String) { contactEvents(after: $after) { nodes { seq } } }"
     assert api.error(query, {"after": "garbage"}) == {"code": "BAD_USER_INPUT", "field": "after"}

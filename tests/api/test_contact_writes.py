@@ -15,11 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
-from hub.config import Settings
-from hub.db import create_async_db_engine
-from hub.events import ContactWrite, EventWriter, pg_writes
-from hub.events.writes import WriteAudit
-from hub.models import (
+from c360.config import Settings
+from c360.hub.db import create_async_db_engine
+from c360.hub.events import ContactWrite, EventWriter, pg_writes
+from c360.hub.events.writes import WriteAudit
+from c360.hub.models import (
     AuditEntry,
     Contact,
     EventLogEntry,
@@ -28,7 +28,7 @@ from hub.models import (
     SourceRecord,
     utcnow,
 )
-from schema import HubContext
+from c360.schema import HubContext
 from tests.api import factory
 from tests.api.conftest import FULL_ACCESS, SCHEMA, Api
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.config import Settings
-from hub.models import Contact, EventLogEntry, SourceRecord
-from schema import HubContext
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.models import Contact, EventLogEntry, SourceRecord
+from c360.schema import HubContext
 from tests.api import factory
 from tests.api.conftest import SCHEMA, Api
 

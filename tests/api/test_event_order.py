@@ -20,10 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from hub.db import create_async_db_engine
-from hub.events import ContactWrite, EventWriter, pg_writes, read_events
-from hub.events.order import EVENT_LOG_LOCK, EVENT_SEQUENCE
-from hub.models import utcnow
+from c360.hub.db import create_async_db_engine
+from c360.hub.events import ContactWrite, EventWriter, pg_writes, read_events
+from c360.hub.events.order import EVENT_LOG_LOCK, EVENT_SEQUENCE
+from c360.hub.models import utcnow
 from tests.demo_process import post_graphql
 from tests.helpers.subscriptions import RECORD, Server, contact_input, ws_transport
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from hub.models import CrossReference, Identifier, ServiceRequest, ServiceRequestStatus
+from c360.hub.models import CrossReference, Identifier, ServiceRequest, ServiceRequestStatus
 from tests.api import factory
 from tests.api.conftest import Api
 
@@ -130,7 +130,7 @@ def test_status_histories_of_many_requests_are_one_statement(api: Api, seed: Any
 
 
 def test_list_arguments_reach_the_resolvers_directly(api: Api, seed: Any) -> None:
-    """The 360 fields skip strawberry's argument conversion (schema/direct.py): names, lists, datetimes, defaults."""
+    """The 360 fields skip strawberry's argument conversion (c360/schema/direct.py): names, lists, datetimes, defaults."""
 
     def build(session: Any) -> str:
         golden = factory.customer(session, "孙丽", source="boss")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hub.models import Account, Subscription
+from c360.hub.models import Account, Subscription
 from tests.api import factory
 from tests.api.conftest import Api
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.config import Settings
-from hub.models import AuditEntry, EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
-from silos import build
-from silos.run import SiloServers
-from sync.lock import stream_lock
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.models import AuditEntry, EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
+from c360.silos import build
+from c360.silos.run import SiloServers
+from c360.sync.lock import stream_lock
 
 KEY_ENV = "C360_OPS_TEST_BOSS_KEY"
 
@@ -42,7 +42,7 @@ OPS_SCOPES = frozenset({"sync:admin", "steward", "events:read"})
 
 @pytest.fixture
 def client(settings: Settings, engine: Any) -> Iterator[TestClient]:
-    from hub.auth.keys import create_key
+    from c360.hub.auth.keys import create_key
 
     keys = {name: create_key(engine, name, OPS_SCOPES).key for name in ("steward.li", "ops")}
     with TestClient(create_app(settings)) as client:
@@ -282,7 +282,7 @@ def _records_in_other_customers(client: TestClient, engine: Any, count: int) -> 
 def test_steward_unmerge_through_graphql_keeps_the_survivors_id_and_splits_the_merged_away_id(
     client: TestClient, engine: Any,
 ) -> None:
-    from hub.auth.keys import create_key
+    from c360.hub.auth.keys import create_key
 
     client.keys["reader"] = create_key(engine, "reader", frozenset({"customer:read"})).key  # type: ignore[attr-defined]
     _sync_customers(client)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.models import Identifier, SourceRecord
-from hub.records import PhoneRef
+from c360.hub.models import Identifier, SourceRecord
+from c360.records import PhoneRef
 from tests.api.conftest import Api
 from tests.helpers.identity import golden_of, land, party
 

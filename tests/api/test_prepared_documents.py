@@ -6,8 +6,8 @@ from typing import Any
 
 from graphql import GraphQLObjectType, get_named_type
 
-from schema.build import MAX_ALIASES, PreparedDocuments
-from schema.permissions import _SEE
+from c360.schema.build import MAX_ALIASES, PreparedDocuments
+from c360.schema.permissions import _SEE
 from tests.api import factory
 from tests.api.conftest import SCHEMA, Api
 

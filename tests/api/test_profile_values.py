@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from hub.auth.scopes import ALL_SCOPES
+from c360.hub.auth.scopes import ALL_SCOPES
 from tests.api import factory
 from tests.api.conftest import FULL_ACCESS, Api
 

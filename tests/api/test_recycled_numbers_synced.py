@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from connectors import registry
-from hub.identity.resolver import IdentityResolver
-from hub.models import CrossReference, SourceRecord, Subscription
-from silos import build
-from silos.run import SiloServers
-from sync import run_stream
+from c360.connectors import registry
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.models import CrossReference, SourceRecord, Subscription
+from c360.silos import build
+from c360.silos.run import SiloServers
+from c360.sync import run_stream
 from tests.api.conftest import Api
 
 KEY = "test-key"

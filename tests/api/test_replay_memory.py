@@ -1,9 +1,9 @@
 """A replay of a long backlog delivers every event once, in order, in memory that does not grow with the backlog.
 
-The replay reads the log in pages (``schema.feed.REPLAY_BATCH`` rows) and is pulled by the socket's
+The replay reads the log in pages (``c360.schema.feed.REPLAY_BATCH`` rows) and is pulled by the socket's
 sends, so a subscription holds one page at a time. graphql-core, though, kept an entry for every
 event delivered in a memo the subscription's executor shares with each event's executor (about
-2 kB an event, for as long as the subscription lives): ``schema.executor.HubExecutor`` gives each
+2 kB an event, for as long as the subscription lives): ``c360.schema.executor.HubExecutor`` gives each
 event its own. Memory is measured with tracemalloc in this process, where the server runs; the
 pages the replay reads are counted by watching the statements sent to the database.
 """
@@ -30,8 +30,8 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from hub.models import EventLogEntry
-from schema.feed import REPLAY_BATCH
+from c360.hub.models import EventLogEntry
+from c360.schema.feed import REPLAY_BATCH
 from tests.helpers.subscriptions import SERVER_KEYS, Server, drain, slow_subscriber
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)

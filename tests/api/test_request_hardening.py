@@ -11,8 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from hub.app import create_app
-from hub.config import AuthSettings, Settings
+from c360.app.factory import create_app
+from c360.config import AuthSettings, Settings
 from tests.api import factory
 from tests.api.conftest import Api
 from tests.helpers.contact_input import RECORD, complaint, stored_counts

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from hub.cli.schema_cmd import current_sdl, schema_command
+from c360.app.cli.schema_cmd import current_sdl, schema_command
 
 SDL_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 

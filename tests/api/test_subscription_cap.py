@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import websockets
 
-from schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
+from c360.schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from tests.helpers.subscriptions import SERVER_KEYS, Server, record_contact
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)

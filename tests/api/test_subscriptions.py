@@ -48,13 +48,13 @@ def test_unknown_cursor_is_an_error_not_a_restart(server: Server, customer_id: s
 
 
 def _cursor(seq: int) -> str:
-    from schema.feed import event_cursor
+    from c360.schema.feed import event_cursor
 
     return event_cursor(seq)
 
 
 def test_subscriptions_per_connection_are_capped(server: Server, customer_id: str) -> None:
-    from schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
+    from c360.schema.feed import MAX_SUBSCRIPTIONS_PER_CONNECTION
 
     async def main() -> None:
         await record_contact(server.ws_url, customer_id, "one")

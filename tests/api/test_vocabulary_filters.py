@@ -9,7 +9,7 @@ from tests.api.conftest import Api
 
 
 def test_list_filters_take_canonical_names_for_rows_stored_under_silo_words(api: Api, seed: Any) -> None:
-    from hub.models import Contact, ServiceRequest
+    from c360.hub.models import Contact, ServiceRequest
 
     def build(session: Any) -> Any:
         golden = factory.customer(session)

@@ -10,10 +10,10 @@ import pytest
 import redis
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import Caller, create_key
-from hub.config import AuthSettings, Secret, Settings
-from hub.db import create_db_engine
+from c360.app.factory import create_app
+from c360.config import AuthSettings, Secret, Settings
+from c360.hub.auth import Caller, create_key
+from c360.hub.db import create_db_engine
 from tests.api import factory
 from tests.api.conftest import api, seed  # noqa: F401  (the schema-level runner and seeding, shared with the API tests)
 from tests.helpers.redis_server import REDIS_URL

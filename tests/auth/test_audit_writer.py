@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import create_key
-from hub.auth.audit_writer import AuditWriter
-from hub.config import Settings
-from hub.db import create_db_engine
-from hub.models import AuditEntry
-from schema import HubContext
-from schema.audit_ext import audit_rows_writer
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import create_key
+from c360.hub.auth.audit_writer import AuditWriter
+from c360.hub.db import create_db_engine
+from c360.hub.models import AuditEntry
+from c360.schema import HubContext
+from c360.schema.audit_ext import audit_rows_writer
 from tests.api.conftest import SCHEMA
 from tests.auth.conftest import PHONE, caller
 
@@ -103,7 +103,7 @@ def test_a_failed_batch_is_retried_and_logged_without_personal_data(caplog: pyte
         await writer.flush()
         await writer.stop()
 
-    with caplog.at_level(logging.WARNING, logger="hub.auth.audit_writer"):
+    with caplog.at_level(logging.WARNING, logger="c360.hub.auth.audit_writer"):
         asyncio.run(main())
     assert [row["customer_id"] for row in written] == ["G1", "G2"]
     failed = [record for record in caplog.records if record.levelno == logging.ERROR]

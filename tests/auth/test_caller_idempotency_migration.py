@@ -12,8 +12,8 @@ from alembic import command
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from hub.db import create_db_engine
-from hub.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from c360.hub.db import create_db_engine
+from c360.hub.db.migrate import alembic_config, current_revision, head_revision, upgrade
 
 AT = datetime(2024, 5, 1, tzinfo=UTC)
 

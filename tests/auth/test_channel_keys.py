@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.auth import create_key, rotate_key
-from hub.config import Settings
-from hub.db import create_db_engine
-from hub.models import ApiKey, EventLogEntry
+from c360.config import Settings
+from c360.hub.auth import create_key, rotate_key
+from c360.hub.db import create_db_engine
+from c360.hub.models import ApiKey, EventLogEntry
 
 RECORD = """mutation($input: RecordContactInput!) { recordContact(input: $input) {
   replayed event { seq channel recordedBy summary serviceRequestId } } }"""
@@ -118,7 +118,7 @@ def test_a_key_named_after_no_channel_records_any_channel_and_rotation_keeps_the
 
 
 def test_unknown_channels_and_overlong_names_are_refused_when_a_key_is_made(engine: Any) -> None:
-    from hub.auth.keys import KeyError_
+    from c360.hub.auth.keys import KeyError_
 
     with pytest.raises(KeyError_, match="unknown channel"):
         create_key(engine, "desk", WRITER, channels=["FAX"])

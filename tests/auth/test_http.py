@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import issue_token, revoke_key
-from hub.config import Settings
-from hub.db import create_db_engine
-from hub.models import AuditEntry
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import issue_token, revoke_key
+from c360.hub.db import create_db_engine
+from c360.hub.models import AuditEntry
 from tests.auth.conftest import CLEAR_VALUES, RIC, flush_audit, issue_key
 
 VIEW = "query($id: ID!) { customer(id: $id) { id identifiers { nodes { type value } } profile { name value } } }"

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import Caller, create_key, revoke_key
-from hub.auth.key_cache import KeyCache
-from hub.auth.keys import verify_key
-from hub.config import Settings
-from hub.db import create_async_db_engine, create_db_engine
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import Caller, create_key, revoke_key
+from c360.hub.auth.key_cache import KeyCache
+from c360.hub.auth.keys import verify_key
+from c360.hub.db import create_async_db_engine, create_db_engine
 
 VIEW = "query($id: ID!) { customer(id: $id) { id } }"
 

@@ -8,9 +8,9 @@ from typing import Any
 from gql import GraphQLRequest
 from starlette.testclient import TestClient
 
-from hub.auth import create_key, issue_token
-from hub.config import Settings
-from hub.db import create_db_engine
+from c360.config import Settings
+from c360.hub.auth import create_key, issue_token
+from c360.hub.db import create_db_engine
 from tests.api import factory
 from tests.helpers.binding import RECORD, SUBSCRIBE, client_as
 from tests.helpers.merges import merge_goldens

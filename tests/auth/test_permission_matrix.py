@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLObjectType, get_named_type
 
-from hub.auth import ALL_SCOPES
-from schema import build_schema
-from schema.permissions import PERMISSIONS, refusal
+from c360.hub.auth import ALL_SCOPES
+from c360.schema import build_schema
+from c360.schema.permissions import PERMISSIONS, refusal
 from tests.api.conftest import Api
 from tests.auth.conftest import caller
 
@@ -21,7 +21,7 @@ ROOT_FIELDS = [(root.name, name) for root in ROOTS for name in root.fields]
 
 def test_every_root_field_has_a_rule() -> None:
     missing = [f"{parent}.{name}" for parent, name in ROOT_FIELDS if (parent, name) not in PERMISSIONS]
-    assert missing == [], f"add these to schema.permissions.PERMISSIONS: {missing}"
+    assert missing == [], f"add these to c360.schema.permissions.PERMISSIONS: {missing}"
 
 
 def test_no_rule_for_a_field_that_is_gone() -> None:

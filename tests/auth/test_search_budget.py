@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from hub import app as app_module
-from hub.app import create_app
-from hub.auth import RateLimiter, create_key
-from hub.config import Settings
-from hub.db import create_db_engine
-from schema.lookup_budget import is_full_identifier
+from c360.app import factory as app_module
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import RateLimiter, create_key
+from c360.hub.db import create_db_engine
+from c360.schema.lookup_budget import is_full_identifier
 from tests.auth.conftest import PHONE, RIC
 
 pytestmark = pytest.mark.reliability  # the abuse list of the reliability suite (docs/security.md)

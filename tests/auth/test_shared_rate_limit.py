@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import create_key
-from hub.auth.ratelimit import caller_limiter, worker_share
-from hub.config import ConfigError, RedisSettings, Secret, ServerSettings, Settings, load_settings
-from hub.db import create_db_engine
+from c360.app.factory import create_app
+from c360.config import ConfigError, RedisSettings, Secret, ServerSettings, Settings, load_settings
+from c360.hub.auth import create_key
+from c360.hub.auth.ratelimit import caller_limiter, worker_share
+from c360.hub.db import create_db_engine
 from tests.helpers.redis_server import REDIS_URL
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
@@ -63,7 +63,7 @@ def test_two_apps_share_the_request_limit_and_the_lookup_budget(settings: Settin
 def test_unreachable_redis_fails_open_to_the_local_share_and_warns_once(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
     broken = _limited(settings, per_minute=4, redis_url=NOBODY_LISTENS, workers=2)
     limiter = caller_limiter(broken, "requests")
-    with caplog.at_level(logging.WARNING, logger="hub.auth.redis_buckets"):
+    with caplog.at_level(logging.WARNING, logger="c360.hub.auth.redis_buckets"):
         answers = [limiter.take("caller") for _ in range(3)]
     assert answers[:2] == [0.0, 0.0] and answers[2] >= 1  # this worker's share: 4 // 2
     warnings = [record for record in caplog.records if "Redis unreachable" in record.getMessage()]

@@ -19,10 +19,10 @@ import pytest
 import websockets
 from starlette.applications import Starlette
 
-from hub.app import create_app
-from hub.auth import issue_token, revoke_key, rotate_key
-from hub.config import Settings
-from hub.db import create_db_engine
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import issue_token, revoke_key, rotate_key
+from c360.hub.db import create_db_engine
 from tests.auth.conftest import issue_key
 from tests.helpers.serving import app_in_thread
 

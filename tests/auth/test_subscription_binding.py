@@ -14,9 +14,9 @@ from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from websockets.typing import Subprotocol
 
-from hub.auth import create_key, issue_token
-from hub.config import Secret, Settings
-from hub.db import create_db_engine
+from c360.config import Secret, Settings
+from c360.hub.auth import create_key, issue_token
+from c360.hub.db import create_db_engine
 from tests.helpers.binding import RECORD, SUBSCRIBE, client_as
 
 

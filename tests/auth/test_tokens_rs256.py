@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import Caller, verify_token
-from hub.config import AuthSettings, Settings, load_settings
+from c360.app.factory import create_app
+from c360.config import AuthSettings, Settings, load_settings
+from c360.hub.auth import Caller, verify_token
 
 VIEW = "query($id: ID!) { customer(id: $id) { id } }"
 

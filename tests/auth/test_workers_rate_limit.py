@@ -31,7 +31,7 @@ def _serving(work_dir: Path, database_url: str, **env: str) -> Iterator[int]:
     log_path = work_dir / "serve.log"
     with log_path.open("w+", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--workers", "2", "--port", str(port)],
+            [sys.executable, "-m", "c360", "serve", "--workers", "2", "--port", str(port)],
             cwd=work_dir, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors import Connector, registry
+from c360.connectors import Connector, registry
 from tests.connectors.loopback import API_KEY, LoopbackServer, RestSilo, bad_pages_app
 from tests.connectors.sample import (
     boss_collections,

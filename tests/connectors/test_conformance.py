@@ -8,10 +8,15 @@ from typing import Any, ClassVar
 
 import pytest
 
-from connectors import Connector, ConnectorConfig, Page, Stream, registry
-from connectors.conformance import ConformanceError, check_bad_pages, check_declarations, check_incremental
-from connectors.testing import ConnectorConformance
-from hub.records import AccountManagerRecord, CanonicalRecord
+from c360.connectors import Connector, ConnectorConfig, Page, Stream, registry
+from c360.connectors.conformance import (
+    ConformanceError,
+    check_bad_pages,
+    check_declarations,
+    check_incremental,
+)
+from c360.connectors.testing import ConnectorConformance
+from c360.records import AccountManagerRecord, CanonicalRecord
 from tests.connectors.conftest import rest
 from tests.connectors.loopback import LoopbackServer, RestSilo
 from tests.connectors.sample import T1, write_billing

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hub.cli.connectors_cmd import app
+from c360.app.cli.connectors_cmd import app
 from tests.connectors.loopback import LoopbackServer, RestSilo
 
 runner = CliRunner()

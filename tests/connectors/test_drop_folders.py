@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors import BadPageError, Connector, FatalError, registry
-from connectors.conformance import read_all
-from connectors.files import natural_key
-from hub.records import (
+from c360.connectors import BadPageError, Connector, FatalError, registry
+from c360.connectors.conformance import read_all
+from c360.connectors.files import natural_key
+from c360.records import (
     AnalysisRecord,
     ContactRecord,
     PartyRecord,

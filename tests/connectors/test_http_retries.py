@@ -7,9 +7,9 @@ import random
 import pytest
 import requests
 
-from connectors import BadPageError, FatalError, RestConfig, RetriableError
-from connectors.http import Action, HttpClient, action_for
-from connectors.pagination import TokenPaginator
+from c360.connectors import BadPageError, FatalError, RestConfig, RetriableError
+from c360.connectors.http import Action, HttpClient, action_for
+from c360.connectors.pagination import TokenPaginator
 from tests.connectors.conftest import FAST, rest
 from tests.connectors.loopback import API_KEY, LoopbackServer, RestSilo, Scripted, free_port
 from tests.connectors.sample import boss_collections
@@ -156,7 +156,7 @@ def test_a_record_without_cursor_value_is_a_bad_page(boss_silo: Silo, silo_key: 
 def test_injected_session_is_the_one_used(boss_silo: Silo, silo_key: str) -> None:
     _, server = boss_silo
     session = requests.Session()
-    from connectors import registry
+    from c360.connectors import registry
 
     with registry.build("boss", {"base_url": server.url, "api_key_env": silo_key}, http=session) as connector:
         connector.check()

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from connectors import Stream
-from connectors.builtin.bi import Analyses
-from connectors.builtin.billing import Bills
-from connectors.builtin.boss import Accounts, Customers, Orders, Subscriptions
-from connectors.builtin.callcenter import Calls, ServiceRequestStatuses
-from connectors.builtin.keyaccount import Contacts, Contracts
-from hub.records import InvalidRecord
+from c360.connectors import Stream
+from c360.connectors.builtin.bi import Analyses
+from c360.connectors.builtin.billing import Bills
+from c360.connectors.builtin.boss import Accounts, Customers, Orders, Subscriptions
+from c360.connectors.builtin.callcenter import Calls, ServiceRequestStatuses
+from c360.connectors.builtin.keyaccount import Contacts, Contracts
+from c360.records import InvalidRecord
 from tests.connectors.sample import T1, _customer, bi_line
 
 SECRET = "S3NSITIVE-灵"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors import Connector, registry
-from connectors.conformance import read_all
-from connectors.testing import ConnectorConformance
-from hub.records import OrderRecord, PartyRecord
+from c360.connectors import Connector, registry
+from c360.connectors.conformance import read_all
+from c360.connectors.testing import ConnectorConformance
+from c360.records import OrderRecord, PartyRecord
 from tests.connectors.conftest import FAST
 from tests.connectors.loopback import LoopbackServer, RestSilo, bad_pages_app
 from tests.connectors.sample import T1, T2

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors import ConfigError, registry
-from connectors.builtin import BUILTIN_CONNECTORS
-from hub.config import ConfigError as SettingsError
-from hub.config import Settings
+from c360.config import ConfigError as SettingsError
+from c360.config import Settings
+from c360.connectors import ConfigError, registry
+from c360.connectors.builtin import BUILTIN_CONNECTORS
 
 
 def test_builtins_are_available() -> None:

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from connectors import FatalError
-from connectors.conformance import read_all
-from hub.records import (
+from c360.connectors import FatalError
+from c360.connectors.conformance import read_all
+from c360.records import (
     AccountManagerRecord,
     ContractRecord,
     OrderRecord,

@@ -1,4 +1,4 @@
-"""Every built-in connector against the project's silo simulator (``silos/``), read end to end.
+"""Every built-in connector against the project's silo simulator (``c360/silos/``), read end to end.
 
 Reads all five silos through the demo configuration, checks the conformance
 promises on real data, that the simulator's deliberately malformed records
@@ -13,12 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from connectors import BadPageError, Connector, RetriableError, registry
-from connectors.conformance import check_declarations, check_mapping, read_all
-from hub.config import Settings
-from hub.records import InvalidRecord
-from silos import build
-from silos.run import SiloServers
+from c360.config import Settings
+from c360.connectors import BadPageError, Connector, RetriableError, registry
+from c360.connectors.conformance import check_declarations, check_mapping, read_all
+from c360.records import InvalidRecord
+from c360.silos import build
+from c360.silos.run import SiloServers
 
 SIZE = 40
 KEY = "sim-key"

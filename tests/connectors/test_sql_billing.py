@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors import BadPageError, Connector, FatalError, registry
-from connectors.conformance import read_all
-from hub.records import BalanceRecord, BillRecord, PaymentRecord
+from c360.connectors import BadPageError, Connector, FatalError, registry
+from c360.connectors.conformance import read_all
+from c360.records import BalanceRecord, BillRecord, PaymentRecord
 
 
 def billing(db: Path, **over: object) -> Connector:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors import registry
-from connectors.conformance import read_all
-from hub.records import ContactRecord, OrderRecord, ServiceRequestRecord, ServiceRequestStatusRecord
-from hub.records.vocabulary import (
+from c360.connectors import registry
+from c360.connectors.conformance import read_all
+from c360.records import ContactRecord, OrderRecord, ServiceRequestRecord, ServiceRequestStatusRecord
+from c360.records.vocabulary import (
     CHANNELS,
     REQUEST_STATUSES,
     REQUEST_TYPES,
@@ -15,7 +15,7 @@ from hub.records.vocabulary import (
     filter_labels,
     labelled,
 )
-from schema.enums import Channel, ContactType, RequestStatus
+from c360.schema.enums import Channel, ContactType, RequestStatus
 
 
 def _write(folder: Path, name: str, lines: list[str]) -> None:

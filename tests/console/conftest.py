@@ -56,7 +56,7 @@ class Hub:
 def _second_shell(folder: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
     """A `c360` command in the demo's folder with none of the demo's environment: only its c360.toml."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], cwd=folder, env=environment,
+    return subprocess.run([sys.executable, "-m", "c360", *args], cwd=folder, env=environment,
                           capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
 
 
@@ -90,7 +90,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory, fresh_database_url: Any) -> It
         serve_port = free_port()
         log = (folder / "serve.log").open("w")
         environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-        serve = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(serve_port)],
+        serve = subprocess.Popen([sys.executable, "-m", "c360", "serve", "--port", str(serve_port)],
                                  cwd=folder, env=environment, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
         try:
             _wait_until_serving(serve_port, serve)

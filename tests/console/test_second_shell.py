@@ -14,7 +14,7 @@ from tests.console.conftest import Hub
 def _c360(hub: Hub, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
     environment |= {"C360_BOSS_API_KEY": "demo-silo-key", "C360_KEYACCOUNT_API_KEY": "demo-silo-key"}  # as printed
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], cwd=hub.folder, env=environment,
+    return subprocess.run([sys.executable, "-m", "c360", *args], cwd=hub.folder, env=environment,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
 

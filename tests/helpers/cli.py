@@ -14,7 +14,7 @@ def run_cli(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProce
     environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "hub.cli", *args],
+        [sys.executable, "-m", "c360", *args],
         cwd=cwd,
         env=environment,
         capture_output=True,

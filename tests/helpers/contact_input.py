@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hub.models import Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus
+from c360.hub.models import Contact, EventLogEntry, ServiceRequest, ServiceRequestStatus
 
 __all__ = ["RECORD", "complaint", "stored_counts"]
 

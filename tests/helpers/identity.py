@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity.resolver import IdentityResolver
-from hub.ingest import ingest_page
-from hub.models import CrossReference, SourceRecord
-from hub.records import CanonicalRecord, PartyRecord, SubscriptionRecord
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest import ingest_page
+from c360.hub.models import CrossReference, SourceRecord
+from c360.records import CanonicalRecord, PartyRecord, SubscriptionRecord
 
 __all__ = ["T0", "land", "golden_of", "party", "partition", "record_id", "ric", "subscription"]
 

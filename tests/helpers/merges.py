@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hub.identity.golden import record_event
-from hub.models import GoldenCustomer, GoldenRedirect
+from c360.hub.identity.golden import record_event
+from c360.hub.models import GoldenCustomer, GoldenRedirect
 
 __all__ = ["merge_goldens"]
 

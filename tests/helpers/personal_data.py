@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.models import (
+from c360.hub.models import (
     FACT_MODELS,
     EventLogEntry,
     GoldenCustomer,
@@ -17,7 +17,7 @@ from hub.models import (
     SourceRecord,
     SourceRecordVersion,
 )
-from hub.models.identity_key import IdentityKey
+from c360.hub.models.identity_key import IdentityKey
 
 __all__ = ["dump_personal_tables"]
 

@@ -51,7 +51,7 @@ def serving(work_dir: Path, database_url: str, port: int, workers: int = 1) -> I
     environment |= {"C360_DATABASE_URL": database_url, "C360_RATE_LIMIT": "1000000"}
     with (work_dir / f"serve-{time.monotonic_ns()}.log").open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--workers", str(workers), "--port", str(port)],
+            [sys.executable, "-m", "c360", "serve", "--workers", str(workers), "--port", str(port)],
             cwd=work_dir, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:

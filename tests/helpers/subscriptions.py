@@ -14,8 +14,8 @@ import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from hub.app import create_app
-from hub.config import Settings
+from c360.app.factory import create_app
+from c360.config import Settings
 
 __all__ = ["RECORD", "SERVER_KEYS", "SUBSCRIBE", "Server", "contact_input", "record_contact", "take_events", "ws_transport", "slow_subscriber", "drain"]
 
@@ -34,8 +34,8 @@ def ws_transport(url: str) -> WebsocketsTransport:
 
 class Server:
     def __init__(self, database_url: str) -> None:
-        from hub.auth import ALL_SCOPES, create_key
-        from hub.db import create_db_engine
+        from c360.hub.auth import ALL_SCOPES, create_key
+        from c360.hub.db import create_db_engine
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

@@ -3,11 +3,11 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.capabilities import CAPABILITIES
-from hub.config import Settings
-from hub.db.migrate import head_revision
-from schema.build import MAX_DEPTH
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.capabilities import CAPABILITIES
+from c360.hub.db.migrate import head_revision
+from c360.schema.build import MAX_DEPTH
 
 HUB_QUERY = "{ hub { version database schemaRevision counts { goldenCustomers sourceRecords quarantined events } capabilities { name available note } } }"
 

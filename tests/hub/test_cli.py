@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import typer
 
-from hub.cli.main import app
-from hub.db.migrate import head_revision
+from c360.app.cli.main import app
+from c360.hub.db.migrate import head_revision
 from tests.helpers.cli import run_cli
 
 
@@ -93,7 +93,7 @@ def test_bad_config_file(work_dir: Path) -> None:
 def test_every_command_runs_with_the_long_running_collector_thresholds(tmp_path: Path) -> None:
     """The thresholds are set, and what was imported (pypinyin's dictionaries among it) is frozen."""
     probe = (
-        "import gc, sys; from hub.cli.main import main; sys.argv = ['c360', '--version']\n"
+        "import gc, sys; from c360.app.cli.main import main; sys.argv = ['c360', '--version']\n"
         "from pypinyin.constants import PHRASES_DICT\n"
         "phrases = next(iter(PHRASES_DICT.values()))\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
@@ -102,7 +102,7 @@ def test_every_command_runs_with_the_long_running_collector_thresholds(tmp_path:
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
-    from hub.collector import LONG_RUNNING_THRESHOLDS
+    from c360.hub.collector import LONG_RUNNING_THRESHOLDS
 
     *_, frozen, thresholds = done.stdout.strip().splitlines()
     assert thresholds == str(LONG_RUNNING_THRESHOLDS)

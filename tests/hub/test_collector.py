@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from hub.collector import WorkingSetFreezer
-from hub.identity.resolver import IdentityResolver
-from hub.ingest import NoResolution
+from c360.hub.collector import WorkingSetFreezer
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest import NoResolution
 from tests.helpers.identity import land, party
 
 

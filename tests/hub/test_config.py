@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from c360.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
 
 
 def test_defaults_without_file_or_environment(tmp_path: Path) -> None:

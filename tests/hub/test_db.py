@@ -6,7 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.db import (
+from c360.hub.db import (
     DatabaseUnavailable,
     InvalidDatabaseUrl,
     SchemaOutdated,
@@ -14,8 +14,8 @@ from hub.db import (
     describe_url,
     ping,
 )
-from hub.db.migrate import current_revision, ensure_current, head_revision
-from hub.models import Base, EventLogEntry, GoldenCustomer, SourceRecord, new_golden_id
+from c360.hub.db.migrate import current_revision, ensure_current, head_revision
+from c360.hub.models import Base, EventLogEntry, GoldenCustomer, SourceRecord, new_golden_id
 
 
 def test_migration_matches_the_models(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from hub.cli.demo_cmd import SAMPLE_QUERY
+from c360.app.cli.demo_cmd import SAMPLE_QUERY
 from tests.demo_process import post_graphql, running_demo
 
 

@@ -14,8 +14,8 @@ import uvicorn
 import websockets
 from starlette.testclient import TestClient
 
-from hub.app import CONNECTION_INIT_TIMEOUT, create_app
-from hub.config import AuthSettings, Settings
+from c360.app.factory import CONNECTION_INIT_TIMEOUT, create_app
+from c360.config import AuthSettings, Settings
 from tests.helpers.subscriptions import Server
 
 
@@ -48,7 +48,7 @@ def test_readyz_names_no_database_when_it_does_not_answer(kind: str, tmp_path: o
 
 
 def test_readyz_says_whether_the_schema_is_current_and_nothing_else(database_url: str, fresh_database_url: object) -> None:
-    from hub.db.migrate import head_revision
+    from c360.hub.db.migrate import head_revision
 
     with TestClient(create_app(Settings(database_url=database_url))) as client:
         ready = client.get("/readyz")

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub.records import RECORD_KINDS, InvalidRecord, PartyRecord, SubscriptionRecord
+from c360.records import RECORD_KINDS, InvalidRecord, PartyRecord, SubscriptionRecord
 
 
 @pytest.mark.parametrize("kind", sorted(RECORD_KINDS))

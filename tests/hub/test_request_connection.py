@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from sqlalchemy import create_engine, text
 
-from hub.db import create_async_db_engine
-from hub.db.request_connection import RequestConnection
+from c360.hub.db import create_async_db_engine
+from c360.hub.db.request_connection import RequestConnection
 
 
 def test_reads_hold_nothing_between_statements_and_writes_commit_together(database_url: str) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.config import Settings
-from hub.console import STATIC_DIR
+from c360.app.console import STATIC_DIR
+from c360.app.factory import create_app
+from c360.config import Settings
 
 VENDOR = STATIC_DIR / "vendor"
 OWN_FILES = [p for p in STATIC_DIR.rglob("*") if p.is_file() and "vendor" not in p.parts]

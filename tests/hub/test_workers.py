@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from hub.workers import bind_reuseport, reuseport_supported
+from c360.app.workers import bind_reuseport, reuseport_supported
 from tests.demo_process import free_port
 
 
@@ -42,7 +42,7 @@ def test_connections_opened_together_spread_over_the_sockets() -> None:
 
 
 def test_a_port_in_use_is_still_refused() -> None:
-    from hub.server import PortInUse, ensure_port_free
+    from c360.app.server import PortInUse, ensure_port_free
 
     port = free_port()
     listener = bind_reuseport("127.0.0.1", port)

@@ -7,9 +7,9 @@ from collections import defaultdict
 from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.orm import Session
 
-from hub.models import FACT_MODELS, CrossReference, GoldenCustomer, GoldenRedirect, SourceRecord
-from hub.models.golden import GOLDEN_ACTIVE
-from hub.transfer.xref_export import xref_rows
+from c360.hub.models import FACT_MODELS, CrossReference, GoldenCustomer, GoldenRedirect, SourceRecord
+from c360.hub.models.golden import GOLDEN_ACTIVE
+from c360.hub.transfer.xref_export import xref_rows
 
 __all__ = ["partition", "index_problems", "golden_ids", "follow", "issued_id_problems"]
 
@@ -110,7 +110,7 @@ def index_problems(engine: Engine) -> list[str]:
 
 
 def runs_by_status(engine: Engine) -> dict[str, int]:
-    from hub.models import SyncRun
+    from c360.hub.models import SyncRun
 
     counts: dict[str, int] = defaultdict(int)
     with Session(engine) as session:

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.identity import steward
-from hub.identity.steward import UnknownRecord
-from hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
-from hub.records import PhoneRef, SubscriptionRecord
+from c360.hub.identity import steward
+from c360.hub.identity.steward import UnknownRecord
+from c360.hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
+from c360.records import PhoneRef, SubscriptionRecord
 from tests.helpers.identity import T0, golden_of, land, partition, party, record_id
 
 
@@ -47,7 +47,7 @@ def test_cli_names_the_unknown_record(engine: Engine, two: tuple[int, int, int],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from hub.cli.main import app
+    from c360.app.cli.main import app
 
     monkeypatch.setenv("C360_DATABASE_URL", database_url)
     before = _state(engine)

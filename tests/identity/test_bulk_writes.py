@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from hub.db.bulk_writes import insert_many
-from hub.identity.golden import refresh_landed_facts
-from hub.identity.profile import block_keys
-from hub.identity.resident import ResidentState
-from hub.identity.resolver import IdentityResolver
-from hub.identity.store import load_profiles, write_keys
-from hub.ingest import ingest_page
-from hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord
-from hub.models.identity_key import IdentityKey
-from hub.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef
+from c360.hub.db.bulk_writes import insert_many
+from c360.hub.identity.golden import refresh_landed_facts
+from c360.hub.identity.profile import block_keys
+from c360.hub.identity.resident import ResidentState
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.identity.store import load_profiles, write_keys
+from c360.hub.ingest import ingest_page
+from c360.hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord
+from c360.hub.models.identity_key import IdentityKey
+from c360.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef
 from tests.helpers.identity import land, party, record_id
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)

@@ -23,18 +23,18 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from connectors import registry
-from hub.config import Settings
-from hub.db import create_db_engine
-from hub.db.migrate import upgrade
-from hub.identity import steward
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.models import SourceRecord, StewardDecision, SyncRun
-from silos import build
-from silos.run import SiloServers
-from sync import run_stream
-from sync.runner import RunOutcome
-from sync.scheduler import start_scheduler
+from c360.config import Settings
+from c360.connectors import registry
+from c360.hub.db import create_db_engine
+from c360.hub.db.migrate import upgrade
+from c360.hub.identity import steward
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.models import SourceRecord, StewardDecision, SyncRun
+from c360.silos import build
+from c360.silos.run import SiloServers
+from c360.sync import run_stream
+from c360.sync.runner import RunOutcome
+from c360.sync.scheduler import start_scheduler
 from tests.identity.index_checks import golden_ids, index_problems, partition, runs_by_status
 
 KEY = "test-key"
@@ -186,7 +186,7 @@ class MeetThenResolve:
 
 
 def test_two_importers_landing_the_same_people_at_once_make_one_customer_of_each(engine: Engine, tmp_path: Path) -> None:
-    from hub.transfer.party_jsonl import import_parties
+    from c360.hub.transfer.party_jsonl import import_parties
     from tests.helpers.identity import ric
 
     people = [{"kind": "person", "name": name, "id_number": ric(f"110105198{i % 10}0302{i:03d}"), "phones": [f"1381111{i:04d}"]}
@@ -304,7 +304,7 @@ def test_c360_import_beside_a_sync(
     engine: Engine, silos: dict[str, dict[str, Any]], fresh_database_url: Any, tmp_path: Path
 ) -> None:
     """``c360 import`` in a process of its own while the hub syncs: the index one writer after the other builds."""
-    from hub.transfer.party_jsonl import import_parties
+    from c360.hub.transfer.party_jsonl import import_parties
 
     reference = new_engine(fresh_database_url)
     try:
@@ -319,7 +319,7 @@ def test_c360_import_beside_a_sync(
 
     env = {**os.environ, "C360_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     importing = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "import", str(copies), "--source", "crm", "--page-size", "20"],
+        [sys.executable, "-m", "c360", "import", str(copies), "--source", "crm", "--page-size", "20"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
     )
     try:

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
-from hub.db.bulk_writes import insert_many, update_many
-from hub.identity.golden import refresh_landed_facts
-from hub.identity.resolver import IdentityResolver
-from hub.ingest import ingest_page
-from hub.models import (
+from c360.hub.db.bulk_writes import insert_many, update_many
+from c360.hub.identity.golden import refresh_landed_facts
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest import ingest_page
+from c360.hub.models import (
     Contact,
     CrossReference,
     GoldenCustomer,
@@ -22,7 +22,7 @@ from hub.models import (
     Subscription,
     new_golden_id,
 )
-from hub.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef, SubscriptionRecord
+from c360.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef, SubscriptionRecord
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 NOW = dt.datetime(2025, 3, 4, 5, 6, 7, 890123, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -193,8 +193,8 @@ def test_landed_facts_replace_a_stale_golden_and_leave_other_facts_alone(engine:
 def test_golden_ids_encode_time_and_random_bits_in_crockford_base32(
     monkeypatch: pytest.MonkeyPatch, millis: int, random_bits: int, expected: str,
 ) -> None:
-    monkeypatch.setattr("hub.models.golden.time.time", lambda: (millis + 0.5) / 1000)
-    monkeypatch.setattr("hub.models.golden.secrets.randbits", lambda bits: random_bits if bits == 40 else -1)
+    monkeypatch.setattr("c360.hub.models.golden.time.time", lambda: (millis + 0.5) / 1000)
+    monkeypatch.setattr("c360.hub.models.golden.secrets.randbits", lambda bits: random_bits if bits == 40 else -1)
     assert new_golden_id() == expected
 
 

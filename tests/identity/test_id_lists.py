@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Column, Engine, delete, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from hub.db.id_lists import any_of
-from hub.models import SourceRecord
-from hub.models.identity_key import IdentityKey
+from c360.hub.db.id_lists import any_of
+from c360.hub.models import SourceRecord
+from c360.hub.models.identity_key import IdentityKey
 
 _SOURCE, _KEYS = SourceRecord.__table__, IdentityKey.__table__
 _ODD_KEYS = ["张伟", "O'Brien", 'say "hi"', "back\\slash", "[1, 2]", "", "tab\there"]
@@ -125,8 +125,8 @@ def test_the_identity_hook_plans_each_list_as_bound_on_postgresql(engine: Engine
     """A generic plan made while the tables were nearly empty compared every row with every value."""
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan cache")
-    from hub.identity.resolver import IdentityResolver
-    from hub.ingest import ingest_page
+    from c360.hub.identity.resolver import IdentityResolver
+    from c360.hub.ingest import ingest_page
     from tests.helpers.identity import T0, party
 
     with Session(engine) as session, session.begin():

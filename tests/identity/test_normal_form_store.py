@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from hub.identity.normal_form import NORMAL_FORM_VERSION
-from hub.identity.resolver import resolve_full
-from hub.models import SourceRecord
-from hub.records import PhoneRef
+from c360.hub.identity.normal_form import NORMAL_FORM_VERSION
+from c360.hub.identity.resolver import resolve_full
+from c360.hub.models import SourceRecord
+from c360.records import PhoneRef
 from tests.helpers.identity import land, partition, party
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hub.identity.matcher import compare
-from hub.identity.normalize import normalize_organization
-from hub.identity.profile import build_profile
+from c360.hub.identity.matcher import compare
+from c360.hub.identity.normalize import normalize_organization
+from c360.hub.identity.profile import build_profile
 
 
 @pytest.mark.parametrize("written", [

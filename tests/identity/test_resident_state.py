@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.identity.store import load_profiles, party_rows
-from hub.ingest import NoResolution, ingest_page
-from hub.models.epoch import read_epoch
-from hub.records import PhoneRef
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.store import load_profiles, party_rows
+from c360.hub.ingest import NoResolution, ingest_page
+from c360.hub.models.epoch import read_epoch
+from c360.records import PhoneRef
 from tests.helpers.identity import T0, golden_of, land, partition, party, record_id, subscription
 
 Make = Callable[[], IdentityResolver]
@@ -24,7 +24,7 @@ PARTY_SUBSCRIPTIONS_READ = re.compile(r"\bFROM subscription\b.*\bparty_key (IN|=
 
 
 def _ids(parameters: object) -> set[int]:
-    """The ids among a statement's parameters: single values, or lists bound as one (``hub.db.id_lists``: JSON or array)."""
+    """The ids among a statement's parameters: single values, or lists bound as one (``c360.hub.db.id_lists``: JSON or array)."""
     out: set[int] = set()
     for p in parameters:  # type: ignore[attr-defined]
         if isinstance(p, str) and p.startswith("["):
@@ -107,7 +107,7 @@ def test_held_candidates_are_not_read_again(engine: Engine, make: Make) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", watch)
     assert len({golden_of(engine, "boss", f"P{i}") for i in range(20)} | {golden_of(engine, "boss", "Q")}) == 21
-    assert not landed  # candidates held, and the landed record handed over by the ingest (hub.ingest.landed)
+    assert not landed  # candidates held, and the landed record handed over by the ingest (c360.hub.ingest.landed)
     assert payload_reads and payload_reads[-1] == held
 
 

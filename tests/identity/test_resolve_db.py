@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity import steward
-from hub.identity.resolver import resolve_full
-from hub.identity.steward import UnknownRecord
-from hub.models import (
+from c360.hub.identity import steward
+from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.steward import UnknownRecord
+from c360.hub.models import (
     AuditEntry,
     Contact,
     CrossReference,
@@ -20,7 +20,7 @@ from hub.models import (
     GoldenCustomer,
     GoldenRedirect,
 )
-from hub.records import ContactRecord, PhoneRef, SubscriptionRecord
+from c360.records import ContactRecord, PhoneRef, SubscriptionRecord
 from tests.helpers.identity import golden_of, land, partition, party, record_id, ric
 
 
@@ -146,8 +146,8 @@ def test_incremental_equals_full(engine: Engine) -> None:
 def test_identity_events_take_the_event_log_path_and_name_the_steward(engine: Engine) -> None:
     from sqlalchemy import text
 
-    from hub.events.log import EVENT_LOG_LOCK
-    from hub.identity.golden import record_event
+    from c360.hub.events.log import EVENT_LOG_LOCK
+    from c360.hub.identity.golden import record_event
 
     land(engine, [party("boss", "E1", name="周涛", phones=(PhoneRef(number="13955557777"),), birth_date=dt.date(1975, 8, 8))])
     land(engine, [party("boss", "E2", name="吴芳", phones=(PhoneRef(number="13955558888"),), birth_date=dt.date(1990, 1, 1))])

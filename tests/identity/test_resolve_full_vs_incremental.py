@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from connectors import registry
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.transfer.xref_export import xref_rows
-from silos import build
-from silos.run import SiloServers
-from sync import run_stream
+from c360.connectors import registry
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.transfer.xref_export import xref_rows
+from c360.silos import build
+from c360.silos.run import SiloServers
+from c360.sync import run_stream
 
 KEY = "test-key"
 # Party-bearing streams, contacts and callers before the customers they resemble: incremental

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity.resolver import resolve_full
-from hub.models import CrossReference, GoldenCustomer
-from hub.records import PhoneRef
+from c360.hub.identity.resolver import resolve_full
+from c360.hub.models import CrossReference, GoldenCustomer
+from c360.records import PhoneRef
 from tests.helpers.identity import golden_of, land, partition, party, record_id, subscription
 
 CUT = dt.datetime(2023, 3, 1, tzinfo=dt.UTC)
@@ -72,9 +72,9 @@ def test_unchanged_links_keep_their_rows_and_changed_content_is_survived_again(e
 
 
 def test_facts_follow_their_party_whenever_they_land(engine: Engine) -> None:
-    from hub.identity import steward
-    from hub.models import Contact, PartyRelation
-    from hub.records import ContactRecord, PartyRelationRecord
+    from c360.hub.identity import steward
+    from c360.hub.models import Contact, PartyRelation
+    from c360.records import ContactRecord, PartyRelationRecord
 
     land(engine, [ContactRecord(source="callcenter", source_key="K1", party_source="boss", party_key="F", phone="13812340005")])
     land(engine, [party("boss", "F", name="赵敏", phones=(PhoneRef(number="13812340005"),)),
@@ -98,9 +98,9 @@ def test_facts_follow_their_party_whenever_they_land(engine: Engine) -> None:
 def test_one_resolver_across_pages_sees_new_windows_and_erasures(engine: Engine) -> None:
     from sqlalchemy import update
 
-    from hub.identity.resolver import IdentityResolver
-    from hub.models import SourceRecord, utcnow
-    from hub.models.epoch import advance_epoch
+    from c360.hub.identity.resolver import IdentityResolver
+    from c360.hub.models import SourceRecord, utcnow
+    from c360.hub.models.epoch import advance_epoch
 
     resolver = IdentityResolver()  # as a sync run uses it: its resident state spans pages
     land(engine, [party("boss", "A", name="王芳", phones=(PhoneRef(number="13812340001"),)),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.identity.matcher import compare
-from hub.identity.profile import build_profile
+from c360.hub.identity.matcher import compare
+from c360.hub.identity.profile import build_profile
 from tests.helpers.identity import ric
 
 UTC = dt.UTC

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from hub.identity import steward
-from hub.identity.matcher import MatchConfig
-from hub.identity.review import review_pairs
-from hub.records import PartyRecord, PhoneRef
+from c360.hub.identity import steward
+from c360.hub.identity.matcher import MatchConfig
+from c360.hub.identity.review import review_pairs
+from c360.records import PartyRecord, PhoneRef
 from tests.helpers.identity import T0, golden_of, land, record_id, ric
 
 
@@ -79,7 +79,7 @@ def test_review_cli_lists_pairs_as_json(engine: Engine, database_url: str, work_
     import typer
     from typer.testing import CliRunner
 
-    from hub.cli.transfer_cmd import review_command
+    from c360.app.cli.transfer_cmd import review_command
 
     land(engine, [party("A", name="王芳", phones=(PhoneRef(number="13800001111"),)),
                   party("B", phones=(PhoneRef(number="13800001111"),))])

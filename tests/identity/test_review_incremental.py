@@ -7,13 +7,13 @@ import datetime as dt
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from hub.identity import steward
-from hub.identity.matcher import MatchConfig
-from hub.identity.resolver import resolve_full
-from hub.identity.review import refresh, review_pairs
-from hub.models import ReviewState, SourceRecord
-from hub.privacy import erase_customer
-from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
+from c360.hub.identity import steward
+from c360.hub.identity.matcher import MatchConfig
+from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.review import refresh, review_pairs
+from c360.hub.models import ReviewState, SourceRecord
+from c360.hub.privacy import erase_customer
+from c360.records import PartyRecord, PhoneRef, SubscriptionRecord
 from tests.helpers.identity import golden_of, land, record_id
 
 T0 = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)

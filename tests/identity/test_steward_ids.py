@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity import steward
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
+from c360.hub.identity import steward
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
 from tests.helpers.identity import land, party, ric
 from tests.identity.index_checks import follow, golden_ids, index_problems, issued_id_problems
 
@@ -162,7 +162,7 @@ def test_cli_unmerge_and_a_refused_merge(engine: Engine, database_url: str, work
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from hub.cli.main import app
+    from c360.app.cli.main import app
 
     monkeypatch.setenv("C360_DATABASE_URL", database_url)
     a, b, c = _population(engine, 3)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import Session
 
-from hub.identity.store import _FORMS, _PARTY_ROWS
+from c360.hub.identity.store import _FORMS, _PARTY_ROWS
 from tests.helpers.identity import land, party
 
 
@@ -17,7 +17,7 @@ def test_reads_look_ids_up_rather_than_scanning_parties(engine: Engine, statemen
     sqlite = engine.dialect.name == "sqlite"
     with Session(engine) as session:
         sql = str(statement.compile(session.get_bind()))
-        # the id list as each driver receives it (``hub.db.id_lists``): JSON text for SQLite, an array for psycopg
+        # the id list as each driver receives it (``c360.hub.db.id_lists``): JSON text for SQLite, an array for psycopg
         params: object = ("[1, 2]",) if sqlite else {"ids": [1, 2]}
         rows = session.connection().exec_driver_sql(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql, params)  # type: ignore[arg-type]
         plan = " ".join(str(value) for row in rows for value in row)

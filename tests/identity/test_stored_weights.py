@@ -9,13 +9,19 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity.explain import explain
-from hub.identity.matcher import MatchConfig, compare
-from hub.identity.profile import build_profile
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.identity.weights_store import ActiveWeights, active_weights, as_pairs, reset_weights, weight_history
-from hub.models import AuditEntry, MatchWeights
-from hub.records import PartyRecord
+from c360.hub.identity.explain import explain
+from c360.hub.identity.matcher import MatchConfig, compare
+from c360.hub.identity.profile import build_profile
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.weights_store import (
+    ActiveWeights,
+    active_weights,
+    as_pairs,
+    reset_weights,
+    weight_history,
+)
+from c360.hub.models import AuditEntry, MatchWeights
+from c360.records import PartyRecord
 from tests.helpers.identity import golden_of, land, partition, record_id
 from tests.helpers.latin_names import GIVEN, STREETS, SURNAMES
 
@@ -154,7 +160,7 @@ def test_resolver_looks_the_active_set_up_once_per_page_and_sees_a_new_one(engin
 def test_cli_learns_shows_and_resets(engine: Engine, database_url: str, work_dir: object, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from hub.cli.main import app
+    from c360.app.cli.main import app
 
     records = people(300)
     for start in range(0, len(records), 200):

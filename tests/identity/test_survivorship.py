@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hub.identity.survivorship import DEFAULT_RULES, Member, Rule, SurvivorshipRules, survive
+from c360.hub.identity.survivorship import DEFAULT_RULES, Member, Rule, SurvivorshipRules, survive
 
 T = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)

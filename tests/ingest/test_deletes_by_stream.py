@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.ingest import ingest_page, mark_unseen_deleted
-from hub.models import PartyRelation, SourceRecord
-from hub.records import CanonicalRecord, PartyRecord, PartyRelationRecord
+from c360.hub.ingest import ingest_page, mark_unseen_deleted
+from c360.hub.models import PartyRelation, SourceRecord
+from c360.records import CanonicalRecord, PartyRecord, PartyRelationRecord
 
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 ENTERPRISES, CONTACTS = "keyaccount.enterprises", "keyaccount.contacts"

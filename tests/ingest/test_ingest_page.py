@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from hub.ingest import ingest_page, mark_unseen_deleted
-from hub.models import (
+from c360.hub.ingest import ingest_page, mark_unseen_deleted
+from c360.hub.models import (
     Bill,
     Identifier,
     ServiceRequest,
@@ -18,7 +18,7 @@ from hub.models import (
     SourceRecordVersion,
     Subscription,
 )
-from hub.records import (
+from c360.records import (
     BillRecord,
     PartyRecord,
     PhoneRef,

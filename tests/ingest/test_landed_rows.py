@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from hub.identity.store import load_profiles, party_rows
-from hub.ingest import ingest_page, mark_unseen_deleted
-from hub.ingest.landed import LANDED_PARTIES, take_landed
-from hub.models import SourceRecord
-from hub.records import PartyRecord, PhoneRef, SubscriptionRecord
+from c360.hub.identity.store import load_profiles, party_rows
+from c360.hub.ingest import ingest_page, mark_unseen_deleted
+from c360.hub.ingest.landed import LANDED_PARTIES, take_landed
+from c360.hub.models import SourceRecord
+from c360.records import PartyRecord, PhoneRef, SubscriptionRecord
 
 T0 = datetime(2024, 5, 1, 8, 30, 15, 123456, tzinfo=UTC)
 STREAM = "boss.customers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, text
 
-from hub.ingest.statistics import StatisticsRefresher
+from c360.hub.ingest.statistics import StatisticsRefresher
 
 
 def test_analyze_covers_the_records_facts_and_identity_tables(engine: Engine) -> None:

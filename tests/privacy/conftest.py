@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.identity.resolver import IdentityResolver
-from hub.ingest import ingest_page
-from hub.models import CrossReference, EventLogEntry, SourceRecord
-from hub.records import (
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest import ingest_page
+from c360.hub.models import CrossReference, EventLogEntry, SourceRecord
+from c360.records import (
     BalanceRecord,
     BillRecord,
     ContactRecord,

@@ -13,9 +13,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hub.auth import create_key
-from hub.db import create_db_engine
-from hub.models import AuditEntry
+from c360.hub.auth import create_key
+from c360.hub.db import create_db_engine
+from c360.hub.models import AuditEntry
 from tests.api import factory
 from tests.demo_process import free_port, post_graphql
 from tests.helpers.serving import serving

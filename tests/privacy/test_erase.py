@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.models import (
+from c360.hub.models import (
     AuditEntry,
     Balance,
     Bill,
@@ -24,8 +24,8 @@ from hub.models import (
     SourceRecordVersion,
     Subscription,
 )
-from hub.models.identity_key import IdentityKey
-from hub.privacy import (
+from c360.hub.models.identity_key import IdentityKey
+from c360.hub.privacy import (
     ErasureError,
     UnknownCustomer,
     UnknownSourceRecord,

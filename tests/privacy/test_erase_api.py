@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import create_key
-from hub.config import Settings
-from hub.models import AuditEntry, GoldenCustomer, SourceRecord
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import create_key
+from c360.hub.models import AuditEntry, GoldenCustomer, SourceRecord
 from tests.privacy.conftest import NAME, World
 
 ERASE = "mutation($id: ID!, $r: String!) { eraseCustomer(id: $id, reason: $r) { customerId actor reason auditId partyRecords events } }"
@@ -50,7 +50,7 @@ def test_erase_customer_mutation(engine: Engine, database_url: str, world: World
 def _c360(args: list[str], cwd: Path, database_url: str, answer: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
     env["C360_DATABASE_URL"] = database_url
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, input=answer)
+    return subprocess.run([sys.executable, "-m", "c360", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, input=answer)
 
 
 def test_erase_command(engine: Engine, database_url: str, world: World, work_dir: Path) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.auth import create_key
-from hub.config import Settings
-from hub.identity.normalize import VALUE_CACHES, normalize_phone, normalize_ric
-from schema.documents import VALID_DOCUMENTS
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.auth import create_key
+from c360.hub.identity.normalize import VALUE_CACHES, normalize_phone, normalize_ric
+from c360.schema.documents import VALID_DOCUMENTS
 from tests.helpers.personal_data import dump_personal_tables
 from tests.privacy.conftest import OTHER_PHONE, RIC, World
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from hub.app import create_app
-from hub.config import Settings
-from hub.identity.normalize import normalize_phone, normalize_ric
-from schema.documents import VALID_DOCUMENTS
+from c360.app.factory import create_app
+from c360.config import Settings
+from c360.hub.identity.normalize import normalize_phone, normalize_ric
+from c360.schema.documents import VALID_DOCUMENTS
 from tests.privacy.conftest import PHONE, RIC, World
 
 pytestmark = pytest.mark.postgres_only
@@ -28,7 +28,7 @@ def test_an_erasure_in_another_process_empties_this_ones_memos(database_url: str
         normalize_phone(PHONE), normalize_ric(RIC)
         VALID_DOCUMENTS.keep(f'{{ customerBy(idNumber: "{RIC}") {{ id }} }}', object())  # type: ignore[arg-type]
         env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")} | {"C360_DATABASE_URL": database_url}
-        done = subprocess.run([sys.executable, "-m", "hub.cli", "erase", world.me, "--actor", "dpo", "--reason", "DSR-9", "--yes"],
+        done = subprocess.run([sys.executable, "-m", "c360", "erase", world.me, "--actor", "dpo", "--reason", "DSR-9", "--yes"],
                               cwd=work_dir, env=env, capture_output=True, text=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr
         deadline = time.monotonic() + 5

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.identity.store import party_ids
-from hub.models import AuditEntry, GoldenCustomer, StewardDecision
-from hub.privacy import erase_customer
+from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.store import party_ids
+from c360.hub.models import AuditEntry, GoldenCustomer, StewardDecision
+from c360.hub.privacy import erase_customer
 from tests.privacy.conftest import T0, World, golden_of, land, party
 
 

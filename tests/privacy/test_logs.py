@@ -7,7 +7,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from hub.logging_setup import RedactingFilter, redact
+from c360.hub.logging_setup import RedactingFilter, redact
 from tests.demo_process import post_graphql, running_demo
 
 RIC = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")

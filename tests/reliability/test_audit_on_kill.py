@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.auth.audit_writer import DEFAULT_MAX_LAG
-from hub.models import AuditEntry
+from c360.hub.auth.audit_writer import DEFAULT_MAX_LAG
+from c360.hub.models import AuditEntry
 from tests.api import factory
 from tests.demo_process import free_port, post_graphql
 from tests.helpers.serving import kill_mid_burst, serving

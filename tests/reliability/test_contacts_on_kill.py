@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.models import Contact, EventLogEntry, SourceRecord
+from c360.hub.models import Contact, EventLogEntry, SourceRecord
 from tests.api import factory
 from tests.demo_process import free_port
 from tests.helpers.serving import kill_mid_burst, serving

@@ -28,9 +28,9 @@ from graphql import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.db import create_db_engine
-from hub.models import Identifier
-from schema import build_schema
+from c360.hub.db import create_db_engine
+from c360.hub.models import Identifier
+from c360.schema import build_schema
 from tests.demo_process import post_graphql, running_demo
 
 pytestmark = pytest.mark.reliability
@@ -65,7 +65,7 @@ def _customer_selection(schema: GraphQLSchema) -> str:
 
 
 def _second_shell(folder: Path, args: list[str]) -> str:
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], cwd=folder, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "c360", *args], cwd=folder, capture_output=True, text=True,
                           timeout=120, check=True).stdout  # fmt: skip
 
 

@@ -22,7 +22,7 @@ import websockets
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.models import EventLogEntry
+from c360.hub.models import EventLogEntry
 from tests.api import factory
 from tests.demo_process import free_port, post_graphql
 from tests.helpers.serving import serving

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from silos import build
+from c360.silos import build
 
 SMALL = 200
 DISAGREE = 3000
@@ -65,7 +65,7 @@ def jsonl_rows(data_dir: Path) -> list[dict]:
 
 
 def truth_rows(data_dir: Path, out: Path) -> list[dict[str, str]]:
-    from silos.truth import export
+    from c360.silos.truth import export
 
     export(data_dir, out)
     with open(out, encoding="utf-8", newline="") as fh:

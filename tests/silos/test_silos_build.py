@@ -9,10 +9,10 @@ from pathlib import Path
 
 from stdnum.cn import ric, uscc
 
-from silos import SiloManifest, build
-from silos.generate import CALL_HEADER, SR_HEADER, SR_STATUS_HEADER
-from silos.idnumbers import PLACEHOLDER_IDS
-from silos.writers import RollingCsv
+from c360.silos import SiloManifest, build
+from c360.silos.generate import CALL_HEADER, SR_HEADER, SR_STATUS_HEADER
+from c360.silos.idnumbers import PLACEHOLDER_IDS
+from c360.silos.writers import RollingCsv
 
 
 def _digests(d: Path) -> dict[str, str]:

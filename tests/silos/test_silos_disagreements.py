@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from silos.idnumbers import PLACEHOLDER_IDS
-from silos.noise import BUSINESS_HALL_PHONES, TRADITIONAL
+from c360.silos.idnumbers import PLACEHOLDER_IDS
+from c360.silos.noise import BUSINESS_HALL_PHONES, TRADITIONAL
 
 
 @pytest.fixture(scope="module")

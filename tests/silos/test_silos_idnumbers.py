@@ -6,7 +6,7 @@ import random
 
 from stdnum.cn import ric, uscc
 
-from silos.idnumbers import (
+from c360.silos.idnumbers import (
     REGIONS,
     make_ric,
     make_uscc,

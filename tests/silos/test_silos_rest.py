@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from silos import live
-from silos.run import SiloServers
+from c360.silos import live
+from c360.silos.run import SiloServers
 
 KEY = "test-key"
 

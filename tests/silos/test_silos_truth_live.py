@@ -9,8 +9,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from silos import live
-from silos.manifest import SiloManifest
+from c360.silos import live
+from c360.silos.manifest import SiloManifest
 
 
 def test_truth_covers_every_source_record_exactly_once(small_dir: Path, read, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from simulated_hub import SimulatedHub, copy_silos, simulated_hub, simulated_silos  # noqa: E402
 from sync_fakes import FileSilo  # noqa: E402
 
-from sync.retry import RetryPolicy  # noqa: E402
+from c360.sync.retry import RetryPolicy  # noqa: E402
 
 
 @pytest.fixture

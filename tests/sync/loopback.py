@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.config import RestConfig
-from connectors.rest import RestConnector, RestStream
-from hub.records import CanonicalRecord, SubscriptionRecord
+from c360.connectors.config import RestConfig
+from c360.connectors.rest import RestConnector, RestStream
+from c360.records import CanonicalRecord, SubscriptionRecord
 
 
 @dataclass

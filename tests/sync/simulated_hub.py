@@ -1,4 +1,4 @@
-"""The hub synced from the simulated silos (``silos/``) on loopback, with identity resolution, for sync tests.
+"""The hub synced from the simulated silos (``c360/silos/``) on loopback, with identity resolution, for sync tests.
 
 ``SimulatedHub`` runs streams the way ``c360 sync`` does (one after another,
 ``IdentityResolver`` as the ingest hook) and reads back what the index holds:
@@ -26,14 +26,14 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from connectors import Connector, registry
-from hub.config import Settings
-from hub.identity.resolver import IdentityResolver
-from hub.ingest.facts import FACT_TABLES
-from hub.models import CrossReference, PartyRelation, SourceRecord, SyncRun, utcnow
-from silos import build
-from silos.run import SiloServers
-from sync import RunOutcome, run_stream, select_streams
+from c360.config import Settings
+from c360.connectors import Connector, registry
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest.facts import FACT_TABLES
+from c360.hub.models import CrossReference, PartyRelation, SourceRecord, SyncRun, utcnow
+from c360.silos import build
+from c360.silos.run import SiloServers
+from c360.sync import RunOutcome, run_stream, select_streams
 from tests.api.conftest import Api
 
 SIZE = 100

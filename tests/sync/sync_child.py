@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sync_fakes import FakeConnector, FileSilo, SubscriptionsStream  # noqa: E402
 
-from hub.config import Settings  # noqa: E402
-from hub.db import create_db_engine  # noqa: E402
-from sync import run_stream, start_scheduler  # noqa: E402
+from c360.config import Settings  # noqa: E402
+from c360.hub.db import create_db_engine  # noqa: E402
+from c360.sync import run_stream, start_scheduler  # noqa: E402
 
 
 def run_once(url: str, silo: Path) -> None:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from connectors.base import Connector, Page, Stream
-from hub.records import CanonicalRecord, InvalidRecord, SubscriptionRecord
+from c360.connectors.base import Connector, Page, Stream
+from c360.records import CanonicalRecord, InvalidRecord, SubscriptionRecord
 
 SOURCE = "fake"
 

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from hub.cli import quarantine_cmd, sync_cmd
+from c360.app.cli import quarantine_cmd, sync_cmd
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_status_in_an_80_column_terminal_wraps_rather_than_cuts(cli: typer.Typer
 
     from rich.console import Console
 
-    from hub.cli import _console
+    from c360.app.cli import _console
 
     assert CliRunner().invoke(cli, ["sync", "cc"]).exit_code == 0
     screen = io.StringIO()

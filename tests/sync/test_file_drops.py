@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from connectors.files import JsonlDropStream
-from hub.models import SourceRecord, SourceRecordVersion
-from hub.records import CanonicalRecord, ContactRecord
-from sync import run_stream
+from c360.connectors.files import JsonlDropStream
+from c360.hub.models import SourceRecord, SourceRecordVersion
+from c360.records import CanonicalRecord, ContactRecord
+from c360.sync import run_stream
 
 
 class Calls(JsonlDropStream):

@@ -16,7 +16,7 @@ import pytest
 from simulated_hub import BUILT_IN, SimulatedHub, managers_in_view, partition, sweep_like_before_streams
 from typer.testing import CliRunner
 
-from hub.cli import main as cli_main
+from c360.app.cli import main as cli_main
 
 
 @pytest.mark.parametrize("source", BUILT_IN)

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sync_fakes import FileSilo, SubscriptionsStream
 
-from hub.models import SourceRecord, SourceRecordVersion, Subscription, SyncRun
-from sync import run_stream
-from sync.history import ABANDONED
+from c360.hub.models import SourceRecord, SourceRecordVersion, Subscription, SyncRun
+from c360.sync import run_stream
+from c360.sync.history import ABANDONED
 
 pytestmark = pytest.mark.reliability
 

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sync_fakes import FakeConnector, FileSilo, SubscriptionsStream
 
-from hub.config import ConfigError, Settings
-from hub.models import QuarantinedRecord, SourceRecord
-from sync import (
+from c360.config import ConfigError, Settings
+from c360.hub.models import QuarantinedRecord, SourceRecord
+from c360.sync import (
     QuarantineNotFound,
     RunOutcome,
     UnknownTarget,

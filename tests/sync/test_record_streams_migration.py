@@ -8,13 +8,13 @@ from simulated_hub import SimulatedHub, managers_in_view, partition, sweep_like_
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hub.db import create_db_engine
-from hub.db.migrate import alembic_config, current_revision, head_revision, upgrade
-from hub.models import SourceRecord, SyncState
+from c360.hub.db import create_db_engine
+from c360.hub.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from c360.hub.models import SourceRecord, SyncState
 
 
 def _downgrade(url: str, revision: str) -> None:
-    """The other way from ``hub.db.migrate.upgrade``: the database as it was before ``revision``'s successors."""
+    """The other way from ``c360.hub.db.migrate.upgrade``: the database as it was before ``revision``'s successors."""
     config = alembic_config(url)
     engine = create_db_engine(url)
     try:

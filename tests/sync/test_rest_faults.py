@@ -9,8 +9,8 @@ from loopback import Switches, connector, free_port_url, items, make_app, serve
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from hub.models import SourceRecord, SyncRun
-from sync import RetryPolicy, load_cursor, run_stream
+from c360.hub.models import SourceRecord, SyncRun
+from c360.sync import RetryPolicy, load_cursor, run_stream
 
 NO_WAIT = RetryPolicy(attempts=3, base_delay=0.0, sleep=lambda _: None)
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from sync_fakes import FileSilo, SubscriptionsStream
 from typer.testing import CliRunner
 
-from hub.cli import sync_cmd
-from hub.models import SyncRun
-from sync import run_stream
+from c360.app.cli import sync_cmd
+from c360.hub.models import SyncRun
+from c360.sync import run_stream
 from tests.api.conftest import Api
 
 RUNS = """query($status: SyncRunStatus, $outcome: SyncRunOutcome) {

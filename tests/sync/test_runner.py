@@ -9,11 +9,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from sync_fakes import FileSilo, SubscriptionsStream, fail_on
 
-from connectors.errors import BadPageError, FatalError, RetriableError
-from hub.db import create_db_engine
-from hub.models import QuarantinedRecord, SourceRecord, Subscription, SyncRun, SyncState, utcnow
-from sync import AlreadyRunning, RetryPolicy, load_cursor, run_stream, stream_lock
-from sync.history import ABANDONED
+from c360.connectors.errors import BadPageError, FatalError, RetriableError
+from c360.hub.db import create_db_engine
+from c360.hub.models import QuarantinedRecord, SourceRecord, Subscription, SyncRun, SyncState, utcnow
+from c360.sync import AlreadyRunning, RetryPolicy, load_cursor, run_stream, stream_lock
+from c360.sync.history import ABANDONED
 
 
 def _index(engine: Engine) -> dict[str, tuple[str, bool, int]]:

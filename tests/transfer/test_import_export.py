@@ -13,10 +13,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from hub.cli.transfer_cmd import export_app, import_command
-from hub.models import CrossReference, GoldenCustomer, QuarantinedRecord, SourceRecord
-from hub.records import InvalidRecord
-from hub.transfer import LineError, export_xref, import_parties, parse_party
+from c360.app.cli.transfer_cmd import export_app, import_command
+from c360.hub.models import CrossReference, GoldenCustomer, QuarantinedRecord, SourceRecord
+from c360.hub.transfer import LineError, export_xref, import_parties, parse_party
+from c360.records import InvalidRecord
 from tests.helpers.identity import ric
 
 ZHANG = ric("11010519850302123")

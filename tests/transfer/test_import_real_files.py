@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from hub.cli.main import app
-from hub.models import Identifier, SourceRecord
-from hub.transfer import import_parties, parse_party
+from c360.app.cli.main import app
+from c360.hub.models import Identifier, SourceRecord
+from c360.hub.transfer import import_parties, parse_party
 from tests.helpers.identity import golden_of, ric
 
 ZHANG = ric("11010519850302123")

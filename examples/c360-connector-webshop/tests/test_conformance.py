@@ -11,9 +11,9 @@ import pytest
 from c360_webshop import WebshopConfig, WebshopConnector
 from shop_silo import API_KEY, STORE, ShopSilo
 
-from connectors.conformance import read_all
-from connectors.testing import ConnectorConformance
-from hub.records import OrderRecord, PartyRecord
+from c360.connectors.conformance import read_all
+from c360.connectors.testing import ConnectorConformance
+from c360.records import OrderRecord, PartyRecord
 
 KEY_ENV = "WEBSHOP_TEST_API_KEY"
 QUICK = {"max_retries": 1, "backoff_base_s": 0.001, "backoff_max_s": 0.01, "timeout_s": 5}

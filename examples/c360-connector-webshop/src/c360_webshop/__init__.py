@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 import requests
 from pydantic import BaseModel, Field
 
-from connectors import ConfigError, RestConfig, RestConnector, RestStream
-from connectors.mapping import decimal, flag, make, required, text, timestamp
-from hub.records import CanonicalRecord, OrderRecord, PartyRecord, PhoneRef
+from c360.connectors import ConfigError, RestConfig, RestConnector, RestStream
+from c360.connectors.mapping import decimal, flag, make, required, text, timestamp
+from c360.records import CanonicalRecord, OrderRecord, PartyRecord, PhoneRef
 
 __all__ = ["WebshopConfig", "WebshopConnector", "Members", "Orders"]
 

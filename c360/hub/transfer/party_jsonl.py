@@ -1,0 +1,365 @@
+"""Import of the generic JSONL party format: one JSON object a line, any silo (``docs/import-format.md``).
+
+The file is read line by line (memory stays flat whatever its size) and
+landed in pages through ``ingest_page``, each page in one transaction with
+identity resolution (``IdentityResolver`` by default) and the quarantine
+rows of its bad lines. A bad line never stops the import: it goes to the
+``quarantine`` table (connector ``import``, stream = the source name) with a
+reason naming the line number and the field, never the value.
+
+Records that carry nothing to match on (no document number, trusted phone
+or e-mail, and no name with a birth date or address), and interaction
+records whose phone nobody held at the time, are kept: resolution gives
+each its own customer marked unresolvable instead of guessing. The report
+counts them as resolution left them.
+
+The connector SDK's ``JsonlDropStream`` reads whole drop folders and fails a
+page on an unparseable line, so it does not fit a one-file import with
+per-line quarantine; its value readers (``c360.connectors.mapping``) are reused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from c360.connectors.mapping import day, flag, parse_timestamp, text, timestamp
+from c360.hub.identity.resolver import IdentityResolver
+from c360.hub.ingest import LandedRecordsHandler, ingest_page
+from c360.hub.ingest.facts import chunks
+from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
+from c360.hub.models.epoch import hold_identity_lock
+from c360.records import InvalidRecord, PartyRecord, PhoneRef, aware
+
+__all__ = [
+    "CONNECTOR",
+    "KNOWN_FIELDS",
+    "ImportReport",
+    "LineError",
+    "parse_party",
+    "read_lines",
+    "import_parties",
+    "count_lines",
+]
+
+CONNECTOR = "import"  # the quarantine's connector name for imported files
+KNOWN_FIELDS = frozenset({
+    "source", "source_key", "kind", "name", "id_type", "id_number", "phones", "emails", "address",
+    "birth_date", "gender", "org_name", "credit_code", "updated_at", "status", "deleted",
+})
+_SOURCE_MAX, _KEY_MAX = 64, 128  # widths of source_record.source / source_key
+_GENDERS = {
+    "m": "M", "male": "M", "man": "M", "男": "M", "男性": "M", "1": "M",
+    "f": "F", "female": "F", "woman": "F", "女": "F", "女性": "F", "2": "F",  # 1/2: GB/T 2261.1
+}
+_LINE_PREFIX = re.compile(r"^line \d+: ")
+_KINDS = {"person": "person", "organization": "organization", "organisation": "organization"}
+_MAX_REASONS = 20  # reasons kept on the report for display; all of them are in quarantine
+
+
+class LineError(InvalidRecord):
+    """One line that cannot become a party. The reason names the line and field, never the value."""
+
+    def __init__(self, line: int, problem: str, *, source_key: str | None = None) -> None:
+        super().__init__(f"line {line}: {problem}", source_key=source_key)
+        self.line = line
+
+
+@dataclass
+class ImportReport:
+    """What one import did. ``read`` counts non-blank lines; ``written`` records new or changed."""
+
+    read: int = 0
+    written: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    unresolvable: int = 0
+    reasons: list[str] = field(default_factory=list)  # the first few quarantine reasons
+    by_reason: Counter[str] = field(default_factory=Counter)  # every quarantine reason, line number left out
+
+    @property
+    def all_quarantined(self) -> bool:
+        """Nothing in the file could be taken in: the import failed, whatever the counts say."""
+        return self.read > 0 and self.quarantined == self.read
+
+
+def _checked_text(raw: Mapping[str, Any], name: str, limit: int | None = None) -> str | None:
+    value = text(raw, name)
+    if value is not None and limit is not None and len(value) > limit:
+        raise InvalidRecord(f"{name}: longer than {limit} characters")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Naive times are China time (done here: ``PartyRecord`` does not convert ``updated_at`` itself)."""
+    return None if value is None else aware(value)
+
+
+def _bound(item: Mapping[str, Any], name: str) -> tuple[datetime | None, bool]:
+    """One bound of a phone window, China time when naive, and whether it was written as a bare date."""
+    value = text(item, name)
+    if value is None:
+        return None, False
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise InvalidRecord(f"{name}: not a timestamp (ISO 8601, or a date such as 2024/5/1 with an optional time)")
+    return aware(parsed[0]), parsed[1]
+
+
+def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """``since``/``until`` of a phone: a span, one instant (equal times) or one day (equal bare dates).
+
+    A record of one call or visit gives the day it happened as both bounds;
+    that window is the whole day. Otherwise a bare date is that day's start.
+    """
+    (since, since_is_date), (until, until_is_date) = _bound(item, "since"), _bound(item, "until")
+    if since is not None and since == until and since_is_date and until_is_date:
+        until = since + timedelta(days=1)
+    return since, until
+
+
+def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
+    value = raw.get("phones")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InvalidRecord("phones: expected a list")
+    out = []
+    for index, item in enumerate(value):
+        where = f"phones[{index}]"
+        if isinstance(item, (str, int)) and not isinstance(item, bool):
+            number = str(item).strip()
+            if number:
+                out.append(PhoneRef(number=number))
+            continue
+        if not isinstance(item, dict):
+            raise InvalidRecord(f"{where}: expected text or an object with number, since, until")
+        unknown = sorted(set(item) - {"number", "since", "until"})
+        if unknown:
+            raise InvalidRecord(f"{where}: unknown key(s) {', '.join(unknown)}")
+        try:
+            number = text(item, "number")
+            since, until = _window(item)
+        except InvalidRecord as error:
+            raise InvalidRecord(f"{where}.{error.reason}") from None
+        if number is None:
+            raise InvalidRecord(f"{where}.number: required but empty")
+        if since is not None and until is not None and since > until:
+            raise InvalidRecord(f"{where}: since must not be after until")
+        out.append(PhoneRef(number=number, since=since, until=until))
+    return tuple(out)
+
+
+def _emails(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    value = raw.get("emails")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InvalidRecord("emails: expected a list")
+    out = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise InvalidRecord(f"emails[{index}]: expected text")
+        if item.strip():
+            out.append(item.strip())
+    return tuple(out)
+
+
+def _gender(raw: Mapping[str, Any]) -> str | None:
+    value = text(raw, "gender")
+    if value is None:
+        return None
+    gender = _GENDERS.get(value.lower())
+    if gender is None:
+        raise InvalidRecord("gender: must be M or F (also male/female, 男/女, 1/2)")
+    return gender
+
+
+def _extra(raw: Mapping[str, Any]) -> dict[str, str | int | float | bool | None]:
+    """Unknown fields, kept: scalars as they are, lists and objects as JSON text."""
+    extra: dict[str, str | int | float | bool | None] = {}
+    for name, value in raw.items():
+        if name in KNOWN_FIELDS:
+            continue
+        if name == "extra" and isinstance(value, dict):
+            nested = _extra({k: v for k, v in value.items() if k not in KNOWN_FIELDS})
+            for inner, inner_value in nested.items():
+                extra.setdefault(inner, inner_value)
+            continue
+        if value is None or isinstance(value, (str, int, float, bool)):
+            extra[name] = value
+        else:
+            extra[name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return extra
+
+
+def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecord:
+    """One decoded line → a ``PartyRecord``; ``source`` (``--source``) overrides the line's own.
+
+    Raises ``LineError`` naming the line and the field, never the value.
+    """
+    if not isinstance(raw, dict):
+        raise LineError(line, f"expected a JSON object, got {type(raw).__name__}")
+    key: str | None = None
+    try:
+        key = _checked_text(raw, "source_key", _KEY_MAX)
+        if key is None:
+            raise InvalidRecord("source_key: required but empty")
+        if source is None:
+            source = _checked_text(raw, "source", _SOURCE_MAX)
+            if source is None:
+                raise InvalidRecord("source: required but empty (or give --source)")
+        kind_text = text(raw, "kind")
+        if kind_text is None:
+            raise InvalidRecord("kind: required but empty")
+        kind = _KINDS.get(kind_text.lower())
+        if kind is None:
+            raise InvalidRecord("kind: must be person or organization")
+        name = text(raw, "name")
+        org_name = text(raw, "org_name")
+        extra = _extra(raw)
+        if org_name is not None:
+            if kind == "organization" and name is None:
+                name = org_name
+            else:
+                extra["org_name"] = org_name
+        fields: dict[str, Any] = dict(
+            source=source, source_key=key, party_type=kind, name=name,
+            id_type=text(raw, "id_type"), id_number=text(raw, "id_number"),
+            gender=_gender(raw), birth_date=day(raw, "birth_date"),
+            phones=_phones(raw), emails=_emails(raw), address=text(raw, "address"),
+            credit_code=text(raw, "credit_code"), status=text(raw, "status"),
+            updated_at=_aware(timestamp(raw, "updated_at")), deleted=flag(raw, "deleted"), extra=extra,
+        )
+    except InvalidRecord as error:
+        raise LineError(line, error.reason, source_key=key) from None
+    try:
+        return PartyRecord(**fields)
+    except ValidationError as error:  # its messages name fields, not values
+        raise LineError(line, InvalidRecord.from_validation(error).reason, source_key=key) from None
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, str | None, bytes]]:
+    """(line number, text or ``None`` when not UTF-8, raw bytes) of every non-blank line, streamed."""
+    with path.open("rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            if not data.strip():
+                continue
+            try:
+                yield number, data.decode("utf-8").strip(), data
+            except UnicodeDecodeError:
+                yield number, None, data
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines of a file (for a progress bar), read in blocks."""
+    count = 0
+    with path.open("rb") as handle:
+        for data in handle:
+            if data.strip():
+                count += 1
+    return count
+
+
+def _unresolvable(session: Session, record_ids: list[int]) -> int:
+    """How many of these records identity resolution kept apart as unresolvable (nothing to match on, no holder)."""
+    count = 0
+    for part in chunks(record_ids):
+        count += session.execute(
+            select(func.count()).select_from(CrossReference)
+            .where(CrossReference.source_record_id.in_(part), CrossReference.method == "unresolvable")
+        ).scalar_one()
+    return count
+
+
+def _stream_name(source: str | None, raw: Any, path: Path) -> str:
+    if source:
+        return source[:_SOURCE_MAX]
+    if isinstance(raw, dict) and isinstance(raw.get("source"), str) and raw["source"].strip():
+        return raw["source"].strip()[:_SOURCE_MAX]
+    return path.name[:_SOURCE_MAX]
+
+
+def import_parties(
+    engine: Engine,
+    path: Path,
+    *,
+    source: str | None = None,
+    page_size: int = 500,
+    handler: LandedRecordsHandler | None = None,
+    on_progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import a generic JSONL party file; bad lines are quarantined and the import goes on.
+
+    ``source`` (``--source``) sets the source of every line, overriding the
+    line's own. Each page of ``page_size`` lines is one transaction.
+    ``on_progress`` is called after each page with the running report.
+    """
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    if source is not None:
+        source = source.strip()
+        if not source or len(source) > _SOURCE_MAX:
+            raise ValueError(f"--source must be 1 to {_SOURCE_MAX} characters")
+    handler = handler or IdentityResolver()
+    report = ImportReport()
+    page: list[PartyRecord] = []
+    bad: list[tuple[str, str | None, str, str]] = []  # stream, source_key, payload, reason
+    lines_in_page = 0
+
+    def flush() -> None:
+        nonlocal page, bad, lines_in_page
+        with Session(engine) as session, session.begin():
+            hold_identity_lock(session)  # as a sync page: before any write (``c360.hub.models.epoch``)
+            now = utcnow()
+            for stream, key, payload, reason in bad:
+                session.add(QuarantinedRecord(connector=CONNECTOR, stream=stream, source_key=key,
+                                              payload=payload, reason=reason, status="open"))
+            if page:
+                result = ingest_page(session, page, seen_at=now)
+                handler.records_landed(session, result.changed_ids)
+                report.unresolvable += _unresolvable(session, result.changed_ids)
+                report.written += result.written
+                report.unchanged += result.unchanged
+        report.quarantined += len(bad)
+        report.by_reason.update(_LINE_PREFIX.sub("", reason, count=1) for *_, reason in bad)
+        report.reasons.extend(reason for *_, reason in bad[: max(0, _MAX_REASONS - len(report.reasons))])
+        page, bad, lines_in_page = [], [], 0
+        if on_progress is not None:
+            on_progress(report)
+
+    for number, line_text, data in read_lines(path):
+        report.read += 1
+        lines_in_page += 1
+        raw: Any = None
+        try:
+            if line_text is None:
+                raise LineError(number, "not valid UTF-8 text")
+            try:
+                raw = json.loads(line_text)
+            except json.JSONDecodeError as error:
+                raise LineError(number, f"not valid JSON ({error.msg} at column {error.colno})") from None
+            record = parse_party(raw, line=number, source=source)
+        except LineError as error:
+            key = error.source_key[:_KEY_MAX] if error.source_key else None
+            payload = line_text if line_text is not None else data.decode("utf-8", "replace").strip()
+            bad.append((_stream_name(source, raw, path), key, payload, error.reason))
+        else:
+            page.append(record)
+        if lines_in_page >= page_size:
+            flush()
+    if lines_in_page:
+        flush()
+    return report

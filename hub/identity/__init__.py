@@ -1,7 +1,0 @@
-"""Master customer index: identity resolution (matching, clustering, golden records, stewardship)."""
-
-__all__ = ["IdentityResolver", "resolve_full", "explain", "merge", "unmerge", "never_merge", "UnknownRecord"]
-
-from hub.identity.explain import explain
-from hub.identity.resolver import IdentityResolver, resolve_full
-from hub.identity.steward import UnknownRecord, merge, never_merge, unmerge

@@ -290,7 +290,7 @@ def _first(values: object) -> str | None:
 
 def sim_table(engine, truth_file: Path) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The scored party records as the hub holds them (normalized minimally, as a peer would get them)."""
-    from c360.hub.identity.normalize import normalize_phone
+    from c360.hub.normalize import normalize_phone
 
     truth: dict[str, str] = {}
     with truth_file.open(encoding="utf-8") as handle:

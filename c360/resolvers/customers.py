@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from c360.hub.identity.normalize import msisdn_spellings, normalize_name
 from c360.hub.models import Account, CrossReference, GoldenCustomer, Identifier, SourceRecord, Subscription
 from c360.hub.models.golden import GOLDEN_ACTIVE
+from c360.hub.normalize import msisdn_spellings, normalize_name
 
 __all__ = ["golden_ids_by_identifier", "golden_ids_by_source_key", "search_customers", "SearchHit", "SEARCH_CANDIDATES"]
 

@@ -35,7 +35,7 @@ from c360.hub.identity.review import ReviewPair, review_pairs
 from c360.hub.identity.store import current_golden
 from c360.hub.models import EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
 from c360.hub.models.epoch import hold_identity_lock
-from c360.schema.masking import Sensitive
+from c360.resolvers.sensitive import Sensitive
 from c360.sync import (
     AlreadyRunning,
     QuarantineNotFound,

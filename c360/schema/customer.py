@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from c360.hub.identity.normalize.documents import RIC, document_kind
+from c360.hub.normalize.documents import RIC, document_kind
 from c360.resolvers.lists import LISTS
 from c360.resolvers.loaders import Split
 from c360.resolvers.plan import EMPTY_PLAN, CustomerPlan, ListRead

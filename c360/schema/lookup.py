@@ -7,7 +7,7 @@ from datetime import datetime
 
 import strawberry
 
-from c360.hub.identity.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
+from c360.hub.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
 from c360.resolvers.customers import golden_ids_by_identifier, golden_ids_by_source_key, search_customers
 from c360.resolvers.loaders import Split
 from c360.resolvers.pages import InvalidCursor, decode_cursor, encode_cursor

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from c360.hub.identity.normalize import normalize_phone, normalize_ric
+from c360.hub.normalize import normalize_phone, normalize_ric
 
 __all__ = ["FULL_NUMBER_DIGITS", "LOOKUP_ARGUMENTS", "is_full_identifier", "lookup_cost"]
 

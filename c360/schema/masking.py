@@ -22,6 +22,8 @@ from typing import Any, NewType
 
 import strawberry
 
+from c360.resolvers.sensitive import Sensitive
+
 __all__ = ["protect", "Sensitive", "Protected", "PROTECTED_SCALAR", "mask", "SENSITIVE_KINDS", "Disclosure", "DISCLOSURE"]
 
 
@@ -37,12 +39,6 @@ class Disclosure:
 
 
 DISCLOSURE: ContextVar[Disclosure | None] = ContextVar("c360_disclosure", default=None)
-
-
-@dataclass(frozen=True)
-class Sensitive:
-    kind: str  # ric | phone | email | uscc | passport | address | birth_date | name | ...
-    value: Any
 
 
 def protect(kind: str, value: Any) -> Sensitive | None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.normalize import normalize_name
 from c360.hub.models import (
     Account,
     AccountManager,
@@ -29,6 +28,7 @@ from c360.hub.models import (
     SourceRecord,
     Subscription,
 )
+from c360.hub.normalize import normalize_name
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 _counter = itertools.count(1)

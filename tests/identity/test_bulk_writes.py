@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from c360.hub.db.bulk_writes import insert_many
 from c360.hub.identity.golden import refresh_landed_facts
-from c360.hub.identity.profile import block_keys
 from c360.hub.identity.resident import ResidentState
 from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.store import load_profiles, write_keys
 from c360.hub.ingest import ingest_page
 from c360.hub.models import Contact, CrossReference, GoldenCustomer, PartyRelation, SourceRecord
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize.profile import block_keys
 from c360.records import ContactRecord, PartyRecord, PartyRelationRecord, PhoneRef
 from tests.helpers.identity import land, party, record_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from c360.hub.identity.cluster import Link, cluster
 from c360.hub.identity.matcher import hard_ids
-from c360.hub.identity.profile import block_keys, build_profile
+from c360.hub.normalize.profile import block_keys, build_profile
 
 
 def test_unions_leave_the_callers_document_sets_unchanged() -> None:

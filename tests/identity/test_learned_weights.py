@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.profile import block_keys, build_profile
 from c360.hub.identity.weights import blocked_pairs, learn_weights
+from c360.hub.normalize.profile import block_keys, build_profile
 from tests.helpers.latin_names import GIVEN, STREETS, SURNAMES
 
 

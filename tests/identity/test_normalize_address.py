@@ -1,6 +1,6 @@
 import pytest
 
-from c360.hub.identity.normalize import Reason, normalize_address
+from c360.hub.normalize import Reason, normalize_address
 
 CASES = [
     ("北京市朝阳区建国路88号", "北京|北京|朝阳|建国路88号", True, None),

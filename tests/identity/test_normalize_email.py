@@ -1,6 +1,6 @@
 import pytest
 
-from c360.hub.identity.normalize import PLACEHOLDER, Reason, normalize_email
+from c360.hub.normalize import PLACEHOLDER, Reason, normalize_email
 
 CASES = [
     ("zhang.wei@qq.com", "zhang.wei@qq.com", True, None),

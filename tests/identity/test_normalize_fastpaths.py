@@ -26,9 +26,7 @@ from stdnum.exceptions import ValidationError
 from c360.connectors.builtin.boss import Customers
 from c360.connectors.builtin.callcenter import Calls
 from c360.connectors.builtin.keyaccount import Contacts, Enterprises
-from c360.hub.identity import profile as profiles
-from c360.hub.identity.normal_form import from_normal_form, normal_form
-from c360.hub.identity.normalize import (
+from c360.hub.normalize import (
     address,
     name,
     near_sound_key,
@@ -38,9 +36,11 @@ from c360.hub.identity.normalize import (
     phone,
     ric,
 )
-from c360.hub.identity.normalize._gazetteer import gazetteer
-from c360.hub.identity.normalize._phone_fast import FastNumber, _plan, fast_mainland
-from c360.hub.identity.normalize._text import _steps, is_monotone_sequence
+from c360.hub.normalize import profile as profiles
+from c360.hub.normalize._gazetteer import gazetteer
+from c360.hub.normalize._phone_fast import FastNumber, _plan, fast_mainland
+from c360.hub.normalize._text import _steps, is_monotone_sequence
+from c360.hub.normalize.normal_form import from_normal_form, normal_form
 from c360.records import InvalidRecord, PartyRecord
 from c360.silos import build
 from tests.identity import test_normalize_address, test_normalize_name, test_normalize_phone

@@ -1,6 +1,6 @@
 import pytest
 
-from c360.hub.identity.normalize import PLACEHOLDER, Reason, normalize_name
+from c360.hub.normalize import PLACEHOLDER, Reason, normalize_name
 
 # (raw, value, trusted, reason, surname, key, romanized, honorific_only)
 CASES = [

@@ -1,6 +1,6 @@
 import pytest
 
-from c360.hub.identity.normalize import PLACEHOLDER, Reason, normalize_phone
+from c360.hub.normalize import PLACEHOLDER, Reason, normalize_phone
 
 # (raw, value, trusted, reason, type, extension)
 CASES = [

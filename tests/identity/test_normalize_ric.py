@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from c360.hub.identity.normalize import PLACEHOLDER, Reason, RicResult, agrees_with, normalize_ric
+from c360.hub.normalize import PLACEHOLDER, Reason, RicResult, agrees_with, normalize_ric
 
 # (raw, value, trusted, reason, birth_date, gender)
 CASES = [

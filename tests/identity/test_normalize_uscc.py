@@ -1,6 +1,6 @@
 import pytest
 
-from c360.hub.identity.normalize import PLACEHOLDER, Reason, normalize_uscc
+from c360.hub.normalize import PLACEHOLDER, Reason, normalize_uscc
 
 CASES = [
     ("911100006000374796", "911100006000374796", True, None),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from c360.hub.identity.matcher import compare
-from c360.hub.identity.normalize import normalize_organization
-from c360.hub.identity.profile import build_profile
+from c360.hub.normalize import normalize_organization
+from c360.hub.normalize.profile import build_profile
 
 
 @pytest.mark.parametrize("written", [

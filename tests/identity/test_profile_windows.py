@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from c360.hub.identity.profile import Profile, Window, block_keys, build_profile, with_windows
+from c360.hub.normalize.profile import Profile, Window, block_keys, build_profile, with_windows
 
 T = [dt.datetime(2018 + i, 1, 1, tzinfo=dt.UTC) for i in range(6)]
 PAYLOAD = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.profile import block_keys, build_profile
+from c360.hub.normalize.profile import block_keys, build_profile
 
 
 def person(rid: int, **payload: object):  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from c360.hub.identity.matcher import compare
-from c360.hub.identity.profile import build_profile
+from c360.hub.normalize.profile import build_profile
 from tests.helpers.identity import ric
 
 UTC = dt.UTC

@@ -6,7 +6,7 @@ The caller examples of that page are exercised end to end in ``test_interaction_
 from __future__ import annotations
 
 from c360.hub.identity.matcher import Comparison, compare
-from c360.hub.identity.profile import build_profile
+from c360.hub.normalize.profile import build_profile
 from tests.helpers.identity import ric
 
 ZHANG_ID = ric("11010119900307123")

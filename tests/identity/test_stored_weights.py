@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from c360.hub.identity.explain import explain
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.profile import build_profile
 from c360.hub.identity.resolver import IdentityResolver, resolve_full
 from c360.hub.identity.weights_store import (
     ActiveWeights,
@@ -21,6 +20,7 @@ from c360.hub.identity.weights_store import (
     weight_history,
 )
 from c360.hub.models import AuditEntry, MatchWeights
+from c360.hub.normalize.profile import build_profile
 from c360.records import PartyRecord
 from tests.helpers.identity import golden_of, land, partition, record_id
 from tests.helpers.latin_names import GIVEN, STREETS, SURNAMES

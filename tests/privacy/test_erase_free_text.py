@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from c360.app.factory import create_app
 from c360.config import Settings
 from c360.hub.auth import create_key
-from c360.hub.identity.normalize import VALUE_CACHES, normalize_phone, normalize_ric
+from c360.hub.normalize import VALUE_CACHES, normalize_phone, normalize_ric
 from c360.schema.documents import VALID_DOCUMENTS
 from tests.helpers.personal_data import dump_personal_tables
 from tests.privacy.conftest import OTHER_PHONE, RIC, World

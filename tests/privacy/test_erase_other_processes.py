@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from c360.app.factory import create_app
 from c360.config import Settings
-from c360.hub.identity.normalize import normalize_phone, normalize_ric
+from c360.hub.normalize import normalize_phone, normalize_ric
 from c360.schema.documents import VALID_DOCUMENTS
 from tests.privacy.conftest import PHONE, RIC, World
 

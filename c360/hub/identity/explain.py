@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from c360.hub.identity.matcher import Comparison, MatchConfig, compare
-from c360.hub.identity.profile import block_keys
 from c360.hub.identity.steward import UnknownRecord
 from c360.hub.identity.store import holders, load_profiles
 from c360.hub.identity.weights_store import ActiveWeights
+from c360.hub.normalize.profile import block_keys
 
 __all__ = ["explain"]
 

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from c360.hub.db.bulk_writes import insert_many, update_many
 from c360.hub.db.id_lists import any_of
 from c360.hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL
-from c360.hub.identity.normalize import normalize_name
 from c360.hub.identity.store import chunked, current_links, party_rows
 from c360.hub.identity.survivorship import DEFAULT_RULES, Member, SurvivorshipRules, survive
 from c360.hub.ingest.facts import FACT_TABLES
@@ -44,6 +43,7 @@ from c360.hub.models import (
     utcnow,
 )
 from c360.hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED, GOLDEN_SPLIT
+from c360.hub.normalize import normalize_name
 
 _GOLDENS: Table = GoldenCustomer.__table__  # type: ignore[assignment]
 _XREFS: Table = CrossReference.__table__  # type: ignore[assignment]

@@ -16,8 +16,8 @@ from itertools import permutations
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from c360.hub.identity.normalize import surname_key
-from c360.hub.identity.profile import HARD_ID_KINDS, Profile, windows_overlap
+from c360.hub.normalize import surname_key
+from c360.hub.normalize.profile import HARD_ID_KINDS, Profile, windows_overlap
 
 __all__ = ["MatchConfig", "Comparison", "Verdict", "compare", "fits", "hard_ids"]
 

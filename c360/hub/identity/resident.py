@@ -29,11 +29,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from c360.hub.collector import WorkingSetFreezer
-from c360.hub.identity.profile import Profile, block_keys, with_windows
 from c360.hub.identity.store import Counted, counted_windows, load_profiles, subscription_windows
 from c360.hub.identity.store import holders as read_holders
 from c360.hub.models.epoch import advance_epoch, read_epoch
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize.profile import Profile, block_keys, with_windows
 
 __all__ = ["ResidentState", "Ref", "Holders", "LandedSubscription"]
 

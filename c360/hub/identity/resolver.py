@@ -24,8 +24,6 @@ from c360.hub.identity.cluster import Link as PairLink
 from c360.hub.identity.cluster import cluster
 from c360.hub.identity.golden import Group, Link, apply_partition, refresh_landed_facts
 from c360.hub.identity.matcher import MatchConfig, compare, fits, hard_ids
-from c360.hub.identity.normalize import msisdn_spellings
-from c360.hub.identity.profile import Profile, Window, block_keys, phone_key, windows_overlap
 from c360.hub.identity.resident import Holders, ResidentState
 from c360.hub.identity.store import (
     chunked,
@@ -45,6 +43,8 @@ from c360.hub.identity.weights_store import ActiveWeights, store_weights
 from c360.hub.models import CrossReference, SourceRecord, Subscription
 from c360.hub.models.epoch import advance_epoch, hold_identity_lock
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize import msisdn_spellings
+from c360.hub.normalize.profile import Profile, Window, block_keys, phone_key, windows_overlap
 
 __all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
 

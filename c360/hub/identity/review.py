@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from c360.hub.db.id_lists import plan_lists_as_bound
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.profile import Profile, phone_key
 from c360.hub.identity.store import chunked, current_golden, holders, key_counts, load_profiles
 from c360.hub.identity.weights_store import ActiveWeights, fingerprint
 from c360.hub.models import (
@@ -40,6 +39,7 @@ from c360.hub.models import (
     StewardDecision,
 )
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize.profile import Profile, phone_key
 
 __all__ = ["ReviewPair", "Reason", "review_pairs", "refresh", "forget"]
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from c360.hub.db.bulk_writes import insert_many
 from c360.hub.db.id_lists import any_of
-from c360.hub.identity.normal_form import from_normal_form, normal_form
-from c360.hub.identity.profile import Profile, Window, block_keys, build_profile, phone_key
 from c360.hub.ingest.landed import PartyRow, take_landed
 from c360.hub.models import CrossReference, GoldenCustomer, SourceRecord, StewardDecision, Subscription
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize.normal_form import from_normal_form, normal_form
+from c360.hub.normalize.profile import Profile, Window, block_keys, build_profile, phone_key
 
 __all__ = [
     "chunked",
@@ -132,7 +132,7 @@ def load_profiles(
 ) -> dict[int, Profile]:
     """Profiles of the given live party records (deleted or non-party ids are skipped).
 
-    Built from the normalized form stored when each record landed (``c360.hub.identity.normal_form``);
+    Built from the normalized form stored when each record landed (``c360.hub.normalize.normal_form``);
     a record without a current form is built from its raw payload. ``rows``: filled with the
     party rows read with their payload (this page's own, and those built from raw), so
     survivorship need not read them again. ``counted``: filled with each party's subscriptions

@@ -37,7 +37,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.profile import Profile
+from c360.hub.normalize.profile import Profile
 
 __all__ = ["LearnedWeights", "learn_weights", "RULE_OUTCOMES"]
 

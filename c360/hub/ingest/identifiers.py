@@ -1,7 +1,7 @@
 """Identifier rows of party records: every ID number, phone, e-mail and credit code, normalized.
 
 One function, ``identifier_rows``, turns a party into rows; normalization
-itself belongs to ``c360.hub.identity.normalize``. Rows are rewritten whole
+itself belongs to ``c360.hub.normalize``. Rows are rewritten whole
 whenever the party's content changes.
 """
 
@@ -13,13 +13,13 @@ from typing import Any, Protocol
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.normalize.documents import RIC, USCC, document_kind
-from c360.hub.identity.normalize.email import normalize_email
-from c360.hub.identity.normalize.phone import normalize_phone
-from c360.hub.identity.normalize.ric import normalize_ric
-from c360.hub.identity.normalize.uscc import normalize_uscc
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import Identifier
+from c360.hub.normalize.documents import RIC, USCC, document_kind
+from c360.hub.normalize.email import normalize_email
+from c360.hub.normalize.phone import normalize_phone
+from c360.hub.normalize.ric import normalize_ric
+from c360.hub.normalize.uscc import normalize_uscc
 from c360.records import PartyRecord
 
 __all__ = ["identifier_rows", "rewrite_identifiers"]

@@ -32,7 +32,7 @@ class PartyRow(NamedTuple):
     source_key: str
     source_updated_at: dt.datetime | None
     raw: Any
-    normalized: Any = None  # the stored normalized form (``c360.hub.identity.normal_form``), when read or written with it
+    normalized: Any = None  # the stored normalized form (``c360.hub.normalize.normal_form``), when read or written with it
 
 
 def remember_landed(session: Session, rows: Iterable[PartyRow]) -> None:

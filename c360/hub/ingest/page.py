@@ -27,14 +27,14 @@ from typing import Any, cast
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.normal_form import normal_form
-from c360.hub.identity.profile import build_profile
 from c360.hub.ingest.facts import chunks, mark_facts_deleted, write_facts
 from c360.hub.ingest.hashing import payload_hash
 from c360.hub.ingest.identifiers import rewrite_identifiers
 from c360.hub.ingest.landed import PartyRow, forget_landed, remember_landed
 from c360.hub.ingest.status import apply_latest_status
 from c360.hub.models import SourceRecord, SourceRecordVersion
+from c360.hub.normalize.normal_form import normal_form
+from c360.hub.normalize.profile import build_profile
 from c360.records import CanonicalRecord, PartyRecord
 
 __all__ = ["IngestResult", "ingest_page"]
@@ -206,7 +206,7 @@ def _ingest_group(
         else:
             unchanged.append(old.id)
 
-    # A party is normalized once, as it lands (``c360.hub.identity.normal_form``); tombstones need no form
+    # A party is normalized once, as it lands (``c360.hub.normalize.normal_form``); tombstones need no form
     forms = {
         r.source_key: normal_form(build_profile(0, source, r.source_key, payloads[r.source_key]))
         for r, *_ in (*new, *changed) if kind == "party" and not r.deleted

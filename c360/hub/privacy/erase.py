@@ -42,7 +42,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.normalize import forget_cached_values
 from c360.hub.identity.review import forget
 from c360.hub.models import (
     AuditEntry,
@@ -64,6 +63,7 @@ from c360.hub.models import (
 from c360.hub.models.epoch import advance_epoch, hold_identity_lock
 from c360.hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED
 from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize import forget_cached_values
 from c360.hub.privacy.forget import announce_erasure
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Every hub process forgets an erased person's values, not only the one that ran the erasure.
 
-The identifier normalizers memoize raw values per process (``c360.hub.identity.normalize``), and the API
+The identifier normalizers memoize raw values per process (``c360.hub.normalize``), and the API
 keeps parsed query texts. The process that erases empties its own at once; on PostgreSQL the
 erasure also announces itself on the channel ``c360_erasures`` in its transaction, and each app
 process listens (:class:`ErasureListener`, one LISTEN connection) and empties its memos when the

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from c360.hub.identity.normalize import (
+from c360.hub.normalize import (
     near_sound_key,
     normalize_address,
     normalize_email,
@@ -26,8 +26,8 @@ from c360.hub.identity.normalize import (
     normalize_uscc,
     street_of,
 )
-from c360.hub.identity.normalize._text import is_han
-from c360.hub.identity.normalize.documents import PASSPORT, RIC, USCC, document_kind
+from c360.hub.normalize._text import is_han
+from c360.hub.normalize.documents import PASSPORT, RIC, USCC, document_kind
 
 __all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window", "with_windows"]
 

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from c360.hub.identity.profile import PhoneHolding, Profile, Window
+from c360.hub.normalize.profile import PhoneHolding, Profile, Window
 
 __all__ = ["NORMAL_FORM_VERSION", "normal_form", "from_normal_form"]
 

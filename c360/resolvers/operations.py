@@ -23,8 +23,10 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from c360.config import Settings
+from c360.connectors import registry
 from c360.hub.db import create_db_engine
 from c360.hub.events.log import EVENT_LOG_LOCK, NOTIFY_CHANNEL, read_events
 from c360.hub.identity import steward
@@ -64,6 +66,7 @@ __all__ = [
     "KeptApart",
     "UnknownTarget",
     "connector_status",
+    "sync_status",
     "do_explain",
     "do_steward",
     "identity_events_page",
@@ -305,7 +308,6 @@ def connector_status(settings: Settings, runs: Sequence[SyncRun]) -> list[Connec
     that does not build is reported with its error instead of failing the query.
     """
     from c360.config import ConfigError
-    from c360.connectors import registry
     from c360.connectors.errors import ConfigError as ConnectorConfigError
 
     latest = {(run.connector, run.stream): run for run in runs}
@@ -371,6 +373,14 @@ def trigger_sync(settings: Settings, target: str, full: bool) -> TriggerOutcome:
     finally:
         for connector in connectors.values():
             connector.close()
+
+
+async def sync_status(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> tuple[list[ConnectorInfo], list[str]]:
+    """The configured connectors with their streams' latest runs, and the connector types installed."""
+    async with sessions() as session:
+        runs = await session.run_sync(latest)
+    found = await run_in_threadpool(connector_status, settings, runs)  # reads the connector table from disk
+    return found, sorted(registry.available())
 
 
 def latest(session: Session) -> list[SyncRun]:

@@ -16,7 +16,7 @@ the insert (a crash loses at most the writer's ``max_lag`` of answers), a mutati
 group commit (an acknowledged write always has its row), and a failed insert is retried, not turned
 into an error. Without a running writer (schema
 tests, tools that execute the schema directly) the rows are written before the answer, which is
-withheld if that fails. Either way the insert itself is :meth:`AuditTrail.write`.
+withheld if that fails. Either way the insert itself is :func:`~c360.hub.auth.audit_store.insert_audit_rows`.
 
 A channel's event (``recordContact``, ``updateServiceRequest``) stores its own write row in the
 event's transaction (:func:`write_audit`, ``c360.hub.events.writes.WriteAudit``): the row commits with
@@ -27,22 +27,19 @@ write's row (no kinds) does not list.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from graphql import OperationDefinitionNode
-from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from c360.hub.auth.audit_store import insert_audit_rows
 from c360.hub.auth.scopes import Caller
 from c360.hub.events.writes import WriteAudit
-from c360.hub.models import AuditEntry, utcnow
+from c360.hub.models import utcnow
 from c360.schema.masking import DISCLOSURE, Disclosure
 
 __all__ = ["AuditTrail", "audit_rows_writer", "audited_with_write", "write_audit"]
@@ -79,35 +76,12 @@ def audited_with_write(customer_id: str | None) -> None:
         disclosure.recorded.add(customer_id)
 
 
-_INSERT = insert(AuditEntry)  # built once: every operation that shows a customer writes through it
-
-_SQLITE_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-@contextlib.asynccontextmanager
-async def _writing(sessions: Any) -> AsyncIterator[None]:
-    """On SQLite, one audit write at a time per process: concurrent requests queue here, in the
-    event loop, instead of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
-    and made the slowest reads of a busy server several times slower (docs/benchmarks.md)."""
-    bind = getattr(sessions, "kw", {}).get("bind")
-    if bind is None or bind.dialect.name != "sqlite":
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    lock = _SQLITE_WRITERS.get(loop)
-    if lock is None:
-        lock = _SQLITE_WRITERS[loop] = asyncio.Lock()
-    async with lock:
-        yield
-
-
 class AuditTrail(SchemaExtension):
     """One batched audit insert per operation: caller, customers whose fields were resolved, sensitive kinds."""
 
     @staticmethod
     async def write(sessions: Any, rows: list[dict[str, Any]]) -> None:
-        async with _writing(sessions), sessions() as session, session.begin():
-            await session.execute(_INSERT, rows)
+        await insert_audit_rows(sessions, rows)
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         execution = self.execution_context

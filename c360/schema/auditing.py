@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import select
 from strawberry.scalars import JSON
 
 from c360.hub.models import AuditEntry
+from c360.resolvers.audit import audit_entries
 from c360.schema.context import Info
 from c360.schema.errors import BadUserInput
 
@@ -53,11 +53,4 @@ class AuditQuery:
             raise BadUserInput("first", f"must be between 0 and {MAX_AUDIT_PAGE}")
         if info.context.audit is not None and info.context.audit.running:
             await info.context.audit.flush()  # this process's queued rows first: an auditor reads them too
-        async with info.context.sessions() as session:
-            rows = await session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.customer_id == str(customer_id))
-                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-                .limit(first)
-            )
-            return read_audit(list(rows))
+        return read_audit(await audit_entries(info.context.sessions, str(customer_id), first))

@@ -387,11 +387,7 @@ class OperationsQuery:
 
     @strawberry.field(description="Configured connectors and streams, their schedules and latest runs.")
     async def sync_status(self, info: Info) -> SyncStatus:
-        from c360.connectors import registry
-
-        async with info.context.sessions() as session:
-            runs = await session.run_sync(ops.latest)
-        found = await run_in_threadpool(ops.connector_status, info.context.settings, runs)
+        found, available = await ops.sync_status(info.context.sessions, info.context.settings)
         return SyncStatus(
             connectors=[
                 ConnectorStatus(
@@ -401,7 +397,7 @@ class OperationsQuery:
                 )
                 for c in found
             ],
-            available_connector_types=sorted(registry.available()),
+            available_connector_types=available,
         )
 
     @strawberry.field(description="Quarantined records, newest first (open ones unless `status` says otherwise).")

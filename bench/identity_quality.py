@@ -68,6 +68,7 @@ from c360.hub.collector import tune_collector  # noqa: E402
 from c360.hub.db import create_db_engine, is_postgres  # noqa: E402
 from c360.hub.db.migrate import upgrade  # noqa: E402
 from c360.hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
+from c360.hub.ingest.landed import PartyRow  # noqa: E402
 from c360.hub.models import SourceRecord  # noqa: E402
 from c360.hub.transfer.xref_export import xref_rows  # noqa: E402
 
@@ -87,10 +88,12 @@ class TimedResolver:
         self.seconds = 0.0
         self.cpu_seconds = 0.0
 
-    def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
+    def records_landed(
+        self, session: Session, source_record_ids: Sequence[int], parties: Mapping[int, PartyRow] | None = None
+    ) -> None:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
-            self.resolver.records_landed(session, source_record_ids)
+            self.resolver.records_landed(session, source_record_ids, parties)
         finally:
             self.seconds += time.perf_counter() - started
             self.cpu_seconds += time.thread_time() - cpu

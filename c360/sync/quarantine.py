@@ -159,7 +159,7 @@ def retry_quarantined(
             return RetryResult(False, f"still fails: {exc.reason}")
         fresh = [record for record in records if not _superseded(session, record)]
         result = ingest_page(session, fresh, seen_at=utcnow(), stream=stream_name(row.connector, row.stream))
-        handler.records_landed(session, result.changed_ids)
+        handler.records_landed(session, result.changed_ids, result.parties)
         row.status, row.retried_at = RETRIED, utcnow()
         skipped = len(records) - len(fresh)
         note = f" ({skipped} superseded by newer data)" if skipped else ""

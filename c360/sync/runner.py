@@ -112,7 +112,7 @@ class _Run:
                     if key is not None:
                         self.spared.add(key)
             result = ingest_page(session, records, seen_at=now, stream=self.name)
-            self.handler.records_landed(session, result.changed_ids)
+            self.handler.records_landed(session, result.changed_ids, result.parties)
             if page.cursor is not None:
                 save_cursor(session, self.connector, self.stream.name, page.cursor)
             delta.written, delta.deleted = result.written, result.deleted

@@ -23,7 +23,7 @@ def land(engine: Engine, records: Sequence[CanonicalRecord], resolver: IdentityR
     resolver = resolver or IdentityResolver()
     with Session(engine) as session, session.begin():
         result = ingest_page(session, list(records), seen_at=T0)
-        resolver.records_landed(session, result.changed_ids)
+        resolver.records_landed(session, result.changed_ids, result.parties)
 
 
 def golden_of(engine: Engine, source: str, key: str) -> str | None:

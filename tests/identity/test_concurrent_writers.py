@@ -176,13 +176,13 @@ class MeetThenResolve:
         self.resolver = IdentityResolver()
         self.met = 0
 
-    def records_landed(self, session: Session, source_record_ids: Any) -> None:
+    def records_landed(self, session: Session, source_record_ids: Any, parties: Any = None) -> None:
         try:
             self.barrier.wait(timeout=0.5)
             self.met += 1
         except threading.BrokenBarrierError:
             self.barrier.reset()
-        self.resolver.records_landed(session, source_record_ids)
+        self.resolver.records_landed(session, source_record_ids, parties)
 
 
 def test_two_importers_landing_the_same_people_at_once_make_one_customer_of_each(engine: Engine, tmp_path: Path) -> None:

@@ -1,15 +1,14 @@
-"""The party rows ``ingest_page`` hands to the ingest hook equal what reading them back returns."""
+"""The party rows ``ingest_page`` hands to the landed-records hook (``IngestResult.parties``) equal what reading them back returns."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity.store import load_profiles, party_rows
-from c360.hub.ingest import ingest_page, mark_unseen_deleted
-from c360.hub.ingest.landed import LANDED_PARTIES, take_landed
+from c360.hub.ingest import IngestResult, ingest_page, mark_unseen_deleted
 from c360.hub.models import SourceRecord
 from c360.records import PartyRecord, PhoneRef, SubscriptionRecord
 
@@ -29,7 +28,7 @@ def _landed(engine: Engine, records: list, at: datetime = T0) -> tuple[dict, dic
     """What the page hands over, and what a read of the same ids in the same transaction returns."""
     with Session(engine) as session, session.begin():
         result = ingest_page(session, records, seen_at=at, stream=STREAM)
-        handed = take_landed(session, result.changed_ids)
+        handed = dict(result.parties)
         read = party_rows(session, result.changed_ids)
         forms = dict(session.execute(select(SourceRecord.id, SourceRecord.normalized).where(SourceRecord.id.in_(result.changed_ids))).all())
     return handed, {rid: row._replace(normalized=forms[rid]) for rid, row in read.items()}
@@ -67,27 +66,21 @@ def test_tombstones_and_facts_are_not_handed_over(engine: Engine) -> None:
         plan_code="4G58", status="active", updated_at=T0,
     )
     with Session(engine) as session, session.begin():
-        ingest_page(session, [_party("C1", name="张伟伟"), sub], seen_at=T0)
-        ingest_page(session, [_party("C1", deleted=True)], seen_at=T0)  # the same session: the tombstone wins
-        assert session.info[LANDED_PARTIES] == {}
+        landed = ingest_page(session, [_party("C1", name="张伟伟"), sub], seen_at=T0)
+        assert len(landed.parties) == 1 and len(landed.changed_ids) == 2  # the subscription is not a party row
+        tombstoned = ingest_page(session, [_party("C1", deleted=True)], seen_at=T0)  # the same transaction
+        assert tombstoned.parties == {} and tombstoned.unlanded == set(landed.parties)
+    total = IngestResult()
+    total.add(landed)
+    total.add(tombstoned)
+    assert total.parties == {}  # the tombstone wins: a read must see the database
 
 
 def test_profiles_built_from_handed_rows_equal_profiles_built_from_the_database(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         result = ingest_page(session, [_party("C1"), _party("C2", name="王小明")], seen_at=T0)
         rows: dict = {}  # type: ignore[type-arg]
-        from_handed = load_profiles(session, result.changed_ids, rows)
-        assert not session.info[LANDED_PARTIES]  # each row is handed over once
+        from_handed = load_profiles(session, result.changed_ids, rows, landed=result.parties)
         from_database = load_profiles(session, result.changed_ids)
     assert from_handed == from_database
     assert set(rows) == set(result.changed_ids)
-
-
-def test_a_row_changed_after_landing_is_read_from_the_database_once_taken(engine: Engine) -> None:
-    with Session(engine) as session, session.begin():
-        result = ingest_page(session, [_party("C1")], seen_at=T0)
-        (rid,) = result.changed_ids
-        assert take_landed(session, [rid])
-        session.execute(update(SourceRecord).where(SourceRecord.id == rid).values(raw={"name": "赵六"}))
-        assert take_landed(session, [rid]) == {}
-        assert party_rows(session, [rid])[rid].raw == {"name": "赵六"}

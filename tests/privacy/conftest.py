@@ -84,7 +84,7 @@ def bystander_records() -> list[object]:
 def land(engine: Engine, records: list[object], at: dt.datetime = T0) -> object:
     with Session(engine) as session, session.begin():
         result = ingest_page(session, records, seen_at=at)  # type: ignore[arg-type]
-        IdentityResolver().records_landed(session, result.changed_ids)
+        IdentityResolver().records_landed(session, result.changed_ids, result.parties)
     return result
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from c360.hub.collector import WorkingSetFreezer
 from c360.hub.identity.store import Counted, counted_windows, load_profiles, subscription_windows
 from c360.hub.identity.store import holders as read_holders
+from c360.hub.ingest.landed import PartyRow
 from c360.hub.models.epoch import advance_epoch, read_epoch
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.normalize.profile import Profile, block_keys, with_windows
@@ -105,12 +106,17 @@ class ResidentState:
 
     # ------------------------------------------------------------------ profiles
 
-    def ensure(self, session: Session, ids: Iterable[int], rows: dict[int, Any]) -> None:
-        """Load the profiles of these party records that are not held (``rows`` gets the party rows read)."""
+    def ensure(
+        self, session: Session, ids: Iterable[int], rows: dict[int, Any], landed: Mapping[int, PartyRow] | None = None
+    ) -> None:
+        """Load the profiles of these party records that are not held (``rows`` gets the party rows read).
+
+        ``landed``: the page's own party rows as the ingest handed them over, used instead of a read.
+        """
         missing = [i for i in ids if i not in self.profiles]
         if missing and not self.complete:
             counted: dict[Ref, Counted] = {}
-            self.add_profiles(load_profiles(session, missing, rows, counted))
+            self.add_profiles(load_profiles(session, missing, rows, counted, landed=landed))
             self._count(counted)
 
     def add_profiles(self, profiles: Mapping[int, Profile]) -> None:

@@ -40,6 +40,7 @@ from c360.hub.identity.store import (
 from c360.hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
 from c360.hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
 from c360.hub.identity.weights_store import ActiveWeights, store_weights
+from c360.hub.ingest.landed import PartyRow
 from c360.hub.models import CrossReference, SourceRecord, Subscription
 from c360.hub.models.epoch import advance_epoch, hold_identity_lock
 from c360.hub.models.identity_key import IdentityKey
@@ -89,8 +90,11 @@ class _Graph:
     per page, and the party rows read are kept for survivorship (``rows``).
     """
 
-    def __init__(self, session: Session, config: MatchConfig, state: ResidentState) -> None:
+    def __init__(
+        self, session: Session, config: MatchConfig, state: ResidentState, landed: Mapping[int, PartyRow] | None = None
+    ) -> None:
         self.session, self.config, self.state = session, config, state
+        self.landed = landed  # the page's own party rows, handed over by the ingest
         self.rows: dict[int, Any] = {}
         self.generic: set[str] = set()
         self._usable: dict[int, tuple[list[str], dict[str, Holders]]] = {}
@@ -109,7 +113,7 @@ class _Graph:
         return {k: ids for k in keys if (ids := known[k])}
 
     def ensure(self, ids: Iterable[int]) -> None:
-        self.state.ensure(self.session, ids, self.rows)
+        self.state.ensure(self.session, ids, self.rows, self.landed)
 
     def prepare(self, rids: Iterable[int], isolated: Collection[int]) -> None:
         """Look up the keys of all these records, then load all their candidates, in one go each."""
@@ -181,14 +185,18 @@ class IdentityResolver:
         self.resident = ResidentState()  # profiles and key holders kept from page to page
         self._mutex = threading.Lock()  # taken after the identity lock, so never held while waiting for it
 
-    def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
+    def records_landed(
+        self, session: Session, source_record_ids: Sequence[int], parties: Mapping[int, PartyRow] | None = None
+    ) -> None:
         if not source_record_ids:
             return
         hold_identity_lock(session)
         with self._mutex:
-            self._records_landed(session, source_record_ids)
+            self._records_landed(session, source_record_ids, parties)
 
-    def _records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
+    def _records_landed(
+        self, session: Session, source_record_ids: Sequence[int], landed_rows: Mapping[int, PartyRow] | None
+    ) -> None:
         plan_lists_as_bound(session)
         rows = []
         for part in chunked(source_record_ids):
@@ -198,7 +206,7 @@ class IdentityResolver:
         state = self.resident
         state.begin(session)
         self.config = self.stored.config(session)
-        graph = _Graph(session, self.config, state)
+        graph = _Graph(session, self.config, state, landed_rows)
         if parties:
             state.forget(parties)  # landed anew: built again from what is stored now
             graph.ensure(parties)

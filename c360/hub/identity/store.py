@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from c360.hub.db.bulk_writes import insert_many
 from c360.hub.db.id_lists import any_of
-from c360.hub.ingest.landed import PartyRow, take_landed
+from c360.hub.ingest.landed import PartyRow
 from c360.hub.models import CrossReference, GoldenCustomer, SourceRecord, StewardDecision, Subscription
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.normalize.normal_form import from_normal_form, normal_form
@@ -129,6 +129,7 @@ def load_profiles(
     rows: dict[int, Any] | None = None,
     counted: dict[tuple[str, str], Counted] | None = None,
     rebuilt: list[int] | None = None,
+    landed: Mapping[int, PartyRow] | None = None,
 ) -> dict[int, Profile]:
     """Profiles of the given live party records (deleted or non-party ids are skipped).
 
@@ -137,9 +138,10 @@ def load_profiles(
     party rows read with their payload (this page's own, and those built from raw), so
     survivorship need not read them again. ``counted``: filled with each party's subscriptions
     whose windows were counted. ``rebuilt``: filled with the records built from their raw payload.
+    ``landed``: the page's own party rows, as the ingest wrote them (not read again).
     """
     ids = list(ids)
-    landed: dict[int, Any] = take_landed(session, ids)  # this page's own parties, as the ingest wrote them
+    landed = {rid: row for rid in ids if (row := (landed or {}).get(rid)) is not None}
     forms: dict[int, tuple[str, str, Any]] = {r.id: (r.source, r.source_key, r.normalized) for r in landed.values()}
     for part in chunked([i for i in ids if i not in landed]):
         for rid, source, key, normalized, kind, deleted in session.execute(_FORMS, {"ids": part}):

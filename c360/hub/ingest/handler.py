@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
+from c360.hub.ingest.landed import PartyRow
 from c360.hub.models.epoch import advance_epoch, hold_identity_lock
 
 __all__ = ["LandedRecordsHandler", "NoResolution"]
@@ -18,9 +19,13 @@ class LandedRecordsHandler(Protocol):
 
     Raising aborts the page (records, cursor and all), so a resolver that
     fails never leaves records landed but unresolved behind a moved cursor.
+    ``parties``: the live party rows among them as the page wrote them (``IngestResult.parties``);
+    any other changed record is read from the database.
     """
 
-    def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None: ...
+    def records_landed(
+        self, session: Session, source_record_ids: Sequence[int], parties: Mapping[int, PartyRow] | None = None
+    ) -> None: ...
 
 
 class NoResolution:
@@ -29,7 +34,9 @@ class NoResolution:
     Resolvers elsewhere may hold these records in memory: the identity epoch moves so they read them afresh.
     """
 
-    def records_landed(self, session: Session, source_record_ids: Sequence[int]) -> None:
+    def records_landed(
+        self, session: Session, source_record_ids: Sequence[int], parties: Mapping[int, PartyRow] | None = None
+    ) -> None:
         if source_record_ids:
             hold_identity_lock(session)  # the callers in this project took it first; others get it here
             advance_epoch(session)

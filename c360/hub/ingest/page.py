@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from c360.hub.ingest.facts import chunks, mark_facts_deleted, write_facts
 from c360.hub.ingest.hashing import payload_hash
 from c360.hub.ingest.identifiers import rewrite_identifiers
-from c360.hub.ingest.landed import PartyRow, forget_landed, remember_landed
+from c360.hub.ingest.landed import PartyRow
 from c360.hub.ingest.status import apply_latest_status
 from c360.hub.models import SourceRecord, SourceRecordVersion
 from c360.hub.normalize.normal_form import normal_form
@@ -45,13 +45,19 @@ _VERSIONS = SourceRecordVersion.__table__
 
 @dataclass
 class IngestResult:
-    """What one page did to the index. ``changed_ids`` go to identity resolution."""
+    """What one page did to the index: the hand-over to identity resolution.
+
+    ``changed_ids`` go to the landed-records hook, with ``parties``: the live party rows as this page
+    wrote them (payload and normalized form), so the hook need not read them back.
+    """
 
     written: int = 0
     unchanged: int = 0
     deleted: int = 0
     erased_kept: int = 0
     changed_ids: list[int] = field(default_factory=list)
+    parties: dict[int, PartyRow] = field(default_factory=dict)
+    unlanded: set[int] = field(default_factory=set)  # party rows deleted by this page: a read must see the database
 
     def add(self, other: IngestResult) -> None:
         self.written += other.written
@@ -59,6 +65,10 @@ class IngestResult:
         self.deleted += other.deleted
         self.erased_kept += other.erased_kept
         self.changed_ids.extend(other.changed_ids)
+        for rid in other.unlanded:
+            self.parties.pop(rid, None)
+        self.unlanded |= other.unlanded
+        self.parties.update(other.parties)
 
 
 @dataclass(frozen=True)
@@ -241,12 +251,12 @@ def _ingest_group(
     if kind == "party":
         parties = [(cast(PartyRecord, record), rid) for record, rid in live]
         rewrite_identifiers(session, parties, replace=bool(changed or revived))
-        # The rows as just written, for the ingest hook (``c360.hub.ingest.landed``): it need not read them back
-        remember_landed(session, (
-            PartyRow(rid, source, record.source_key, record.updated_at, payloads[record.source_key], forms.get(record.source_key))
+        # The rows as just written, handed to the landed-records hook with the result: it need not read them back
+        result.parties = {
+            rid: PartyRow(rid, source, record.source_key, record.updated_at, payloads[record.source_key], forms.get(record.source_key))
             for record, rid in live
-        ))
-        forget_landed(session, [*tombstones, *erased_deleted])
+        }
+        result.unlanded = {*tombstones, *erased_deleted}
     if kind in ("service_request", "service_request_status"):
         request_keys = {getattr(r, "request_key", None) or r.source_key for r, _ in landed}
         apply_latest_status(session, source, sorted(request_keys))

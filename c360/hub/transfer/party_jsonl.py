@@ -329,7 +329,7 @@ def import_parties(
                                               payload=payload, reason=reason, status="open"))
             if page:
                 result = ingest_page(session, page, seen_at=now)
-                handler.records_landed(session, result.changed_ids)
+                handler.records_landed(session, result.changed_ids, result.parties)
                 report.unresolvable += _unresolvable(session, result.changed_ids)
                 report.written += result.written
                 report.unchanged += result.unchanged

@@ -37,7 +37,7 @@ from c360.hub.privacy import ErasureListener, forget_erased_values
 from c360.resolvers.loaders import ViewReads
 from c360.schema import HubContext, build_schema
 from c360.schema.audit_ext import audit_rows_writer
-from c360.schema.documents import VALID_DOCUMENTS
+from c360.schema.documents import ValidDocuments
 
 __all__ = ["CONNECTION_INIT_TIMEOUT", "HubGraphQL", "create_app"]
 
@@ -69,12 +69,14 @@ class HubGraphQL(GraphQL[HubContext, None]):
         read_engine: AsyncEngine | None = None,
         writer: EventWriter | None = None,
     ) -> None:
+        schema = build_schema()
         super().__init__(
-            build_schema(),
+            schema,
             graphql_ide=None if settings.auth.production else "graphiql",
             subscription_protocols=("graphql-transport-ws",),
             connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
         )
+        self.documents = schema.documents  # emptied when another process erases someone
         self._sessions = sessions
         self._settings = settings
         self._notifier = notifier
@@ -150,13 +152,13 @@ def _readiness(url: str) -> tuple[int, dict[str, Any]]:
         engine.dispose()
 
 
-def _forgetting_erased(notifier: EventNotifier) -> Callable[[], None]:
+def _forgetting_erased(notifier: EventNotifier, documents: ValidDocuments) -> Callable[[], None]:
     """What to do when another process erased someone: drop this one's memos of raw values, its parsed
     query texts and the subscribers' shared tail of events (their erased text as it was)."""
 
     def forget() -> None:
         forget_erased_values()
-        VALID_DOCUMENTS.clear()
+        documents.clear()
         notifier.forget()
 
     return forget
@@ -193,7 +195,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
         return JSONResponse(body, status_code=status)
 
     revocations = RevocationListener(settings.database_url, graphql.authenticator.keys, graphql.open_sockets.revoked)
-    erasures = ErasureListener(settings.database_url, _forgetting_erased(notifier))
+    erasures = ErasureListener(settings.database_url, _forgetting_erased(notifier, graphql.documents))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -235,6 +237,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     app.state.read_engine = read_engine
     app.state.settings = settings
     app.state.notifier = notifier
+    app.state.documents = graphql.documents
     app.state.audit = audit
     app.state.revocations = revocations
     app.state.erasures = erasures

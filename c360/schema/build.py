@@ -13,7 +13,7 @@ from strawberry.schema.schema import validate_document
 from c360.schema.audit_ext import AuditTrail
 from c360.schema.auditing import AuditQuery
 from c360.schema.contact import ContactMutation
-from c360.schema.documents import DOCUMENT_CACHE_SIZE, VALID_DOCUMENTS
+from c360.schema.documents import DOCUMENT_CACHE_SIZE, ValidDocuments
 from c360.schema.errors import ErrorCodes
 from c360.schema.executor import HubExecutor
 from c360.schema.feed import FeedQuery, FeedSubscription
@@ -52,14 +52,16 @@ class RequestConnectionScope(SchemaExtension):
 
 
 class PreparedDocuments(SchemaExtension):
-    """Parse (at most MAX_TOKENS tokens) and validate each distinct query text once per process.
+    """Parse (at most MAX_TOKENS tokens) and validate each distinct query text once per schema.
 
     Clients send the same few documents with different variables; a document that parsed and
     validated before is reused as is. Validation does not depend on variables or on the caller
     (access rules run at execution), so a cached verdict holds for every later request.
+    ``build_schema`` binds each schema's own :class:`ValidDocuments` in a subclass (strawberry
+    builds an extension per operation from its class).
     """
 
-    documents = VALID_DOCUMENTS
+    documents: ValidDocuments
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -101,8 +103,12 @@ class Subscription(FeedSubscription):
     pass
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema() -> PrivateErrorsSchema:
+    """A schema with its own caches: its parsed query texts are ``schema.documents``."""
+    documents = ValidDocuments(DOCUMENT_CACHE_SIZE)
+    prepared = type("PreparedDocuments", (PreparedDocuments,), {"documents": documents})
     schema = PrivateErrorsSchema(
+        documents,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -112,7 +118,7 @@ def build_schema() -> strawberry.Schema:
             ErrorCodes,
             AuditTrail,
             AccessControl,
-            PreparedDocuments,
+            prepared,
             RequestConnectionScope,
         ],
     )

@@ -1,4 +1,4 @@
-"""The process's parsed and validated query texts, kept by text (``c360.schema.build.PreparedDocuments``).
+"""A schema's parsed and validated query texts, kept by text (``c360.schema.build.PreparedDocuments``).
 
 A query text can hold literals (``customerBy(phone: "…")``), so an erasure empties it
 (``c360.schema.privacy``) along with the normalizers' memos.
@@ -10,9 +10,9 @@ from collections import OrderedDict
 
 from graphql import DocumentNode
 
-__all__ = ["DOCUMENT_CACHE_SIZE", "VALID_DOCUMENTS", "ValidDocuments"]
+__all__ = ["DOCUMENT_CACHE_SIZE", "ValidDocuments"]
 
-DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and known valid, per process
+DOCUMENT_CACHE_SIZE = 256  # distinct query texts kept parsed and known valid, per schema
 
 
 class ValidDocuments:
@@ -36,5 +36,3 @@ class ValidDocuments:
     def clear(self) -> None:
         self.valid.clear()
 
-
-VALID_DOCUMENTS = ValidDocuments(DOCUMENT_CACHE_SIZE)

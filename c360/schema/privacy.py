@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from c360.hub.privacy import ErasureError, UnknownCustomer
 from c360.resolvers.privacy import do_erase
 from c360.schema.context import Info
-from c360.schema.documents import VALID_DOCUMENTS
+from c360.schema.documents import ValidDocuments
 from c360.schema.errors import BadUserInput, HubError, NotFound
 from c360.schema.operations import steward_actor
 
@@ -63,7 +63,7 @@ class PrivacyMutation:
             raise BadUserInput("id", str(exc)) from None
         # Parsed query texts are kept by text, literals included (customerBy(phone: "…")): drop them too,
         # and the subscribers' shared tail, which holds the erased events as they were.
-        VALID_DOCUMENTS.clear()
+        cast(PrivateErrorsSchema, info.schema).documents.clear()
         if info.context.notifier is not None:
             info.context.notifier.forget()
         return ErasureResult(
@@ -86,7 +86,14 @@ def error_code(error: GraphQLError) -> str:
 
 
 class PrivateErrorsSchema(strawberry.Schema):
-    """A strawberry schema that logs each GraphQL error as code and path, never with the query text or message."""
+    """A strawberry schema that logs each GraphQL error as code and path, never with the query text or message.
+
+    ``documents``: its parsed query texts, which an erasure empties (they can hold literals).
+    """
+
+    def __init__(self, documents: ValidDocuments, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = documents
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         operation = getattr(execution_context, "operation_name", None) if execution_context is not None else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, get_named_type
 
-from c360.schema.build import MAX_ALIASES, PreparedDocuments
+from c360.schema.build import MAX_ALIASES
 from c360.schema.permissions import _SEE
 from tests.api import factory
 from tests.api.conftest import SCHEMA, Api
@@ -16,14 +16,14 @@ def test_an_invalid_document_fails_every_time_and_is_not_kept(api: Api) -> None:
     query = "{ hub { noSuchField } }"
     for _ in range(2):
         assert api.error(query)["code"] == "GRAPHQL_VALIDATION_FAILED"
-    assert PreparedDocuments.documents.get(query) is None
+    assert SCHEMA.documents.get(query) is None
 
 
 def test_a_valid_document_is_kept_and_answers_per_variables(api: Api, seed: Any) -> None:
     ids = seed(lambda session: [factory.customer(session, name).id for name in ("张伟", "李娜")])
     query = "query($id: ID!) { customer(id: $id) { id } }"
     first = api.data(query, {"id": ids[0]})["customer"]["id"]
-    assert PreparedDocuments.documents.get(query) is not None
+    assert SCHEMA.documents.get(query) is not None
     second = api.data(query, {"id": ids[1]})["customer"]["id"]
     assert [first, second] == ids
 

@@ -12,7 +12,6 @@ from c360.app.factory import create_app
 from c360.config import Settings
 from c360.hub.auth import create_key
 from c360.hub.normalize import VALUE_CACHES, normalize_phone, normalize_ric
-from c360.schema.documents import VALID_DOCUMENTS
 from tests.helpers.personal_data import dump_personal_tables
 from tests.privacy.conftest import OTHER_PHONE, RIC, World
 
@@ -40,7 +39,8 @@ def test_outcome_and_notes_written_through_the_api_are_erased(engine: Engine, da
         lookup = f'{{ customerBy(idNumber: "{RIC}") {{ id }} }}'  # a literal ID number in a query text
         client.post("/graphql", json={"query": lookup}, headers={"Authorization": f"Bearer {steward}"})
         normalize_phone(CALLBACK), normalize_ric(RIC)
-        assert CALLBACK in dump_personal_tables(engine) and any(lookup == text for text in VALID_DOCUMENTS.valid)
+        documents = client.app.state.documents  # type: ignore[attr-defined]
+        assert CALLBACK in dump_personal_tables(engine) and any(lookup == text for text in documents.valid)
         assert all(cached.cache_info().currsize for cached in (normalize_phone, normalize_ric))
 
         assert _post(client, steward, ERASE, {"id": world.me})["eraseCustomer"]["events"] >= 2
@@ -49,7 +49,7 @@ def test_outcome_and_notes_written_through_the_api_are_erased(engine: Engine, da
     assert CALLBACK not in after and "call back on" not in after and "reached him" not in after
     assert OTHER_PHONE in after  # the bystander is untouched
     assert [cached.__name__ for cached in VALUE_CACHES if cached.cache_info().currsize] == []
-    assert not any(RIC in text for text in VALID_DOCUMENTS.valid)
+    assert not any(RIC in text for text in documents.valid)
 
 
 def test_subscribers_shared_tail_holds_no_erased_text(engine: Engine, database_url: str, world: World) -> None:

@@ -106,14 +106,14 @@ def check_mapping(stream: Stream, pages: Sequence[Page]) -> list[CanonicalRecord
     for page in pages:
         for raw in page.records:
             try:
-                records = stream.map(raw)
+                records = stream.records(raw)
             except InvalidRecord as error:
                 raise _fail(stream, f"a record of the test silo did not map: {error.reason}") from None
             if not records:
-                raise _fail(stream, "map() returned no canonical record")
+                raise _fail(stream, "records() returned no canonical record")
             for record in records:
                 if not isinstance(record, CanonicalRecord) or RECORD_KINDS.get(record.kind) is not type(record):
-                    raise _fail(stream, f"map() returned {type(record).__name__}, not a canonical record kind")
+                    raise _fail(stream, f"records() returned {type(record).__name__}, not a canonical record kind")
                 try:
                     type(record).model_validate(record.model_dump())
                 except ValidationError as error:

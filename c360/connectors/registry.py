@@ -54,7 +54,7 @@ def discover() -> Discovery:
         try:
             cls = point.load()
         except SdkVersionError as error:
-            found.broken[point.name] = f"{distribution}: {error}"
+            found.broken[point.name] = f"{distribution} {error}"
             continue
         except (ImportError, AttributeError) as error:
             found.broken[point.name] = f"cannot load {point.value} from {distribution}: {type(error).__name__}"

@@ -162,8 +162,8 @@ def _parts(version: str) -> tuple[int, int]:
         raise ValueError(f"not an SDK version (MAJOR.MINOR): {version!r}") from None
 
 
-def require_sdk(version: str, *, plugin: str = "this plugin") -> None:
+def require_sdk(version: str) -> None:
     """Refuse to load unless this hub's SDK is ``version`` or a later minor of the same major."""
     wanted, have = _parts(version), _parts(SDK_VERSION)
     if wanted[0] != have[0] or wanted[1] > have[1]:
-        raise SdkVersionError(f"{plugin} needs connector SDK {version}; this hub provides {SDK_VERSION}")
+        raise SdkVersionError(f"needs connector SDK {version}; this hub provides {SDK_VERSION}")

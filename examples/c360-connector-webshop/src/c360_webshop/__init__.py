@@ -28,7 +28,7 @@ from c360.connectors.sdk import (
     timestamp,
 )
 
-require_sdk("2.0", plugin="c360-connector-webshop")
+require_sdk("2.0")
 
 __all__ = ["WebshopConfig", "WebshopConnector", "Members", "Orders"]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, column, literal_column, select, tuple_
+from sqlalchemy import ColumnClause, Select, column, literal_column, select, tuple_
 
 from c360.connectors.errors import BadPageError
 from c360.connectors.http import HttpClient
@@ -174,8 +174,8 @@ class CursorColumnPaginator:
 
     def query(self, request: SqlPages, after: tuple[Any, ...] | None) -> Select[Any]:
         rows = request.selectable.subquery("rows")
-        order = [column(name) for name in request.order]
-        query = select(literal_column("*")).select_from(rows).order_by(*order).limit(request.page_size)
+        order: list[ColumnClause[Any]] = [column(name) for name in request.order]
+        query: Select[Any] = select(literal_column("*")).select_from(rows).order_by(*order).limit(request.page_size)
         return query if after is None else query.where(tuple_(*order) > tuple_(*after))
 
     def pages(self, request: SqlPages) -> Iterator[list[Raw]]:

@@ -1,8 +1,9 @@
 """The connector SDK: how c360 reads a silo and maps its records to canonical records.
 
+* ``c360.connectors.sdk`` — the versioned public surface (``SDK_VERSION``) plugins import, and only that;
 * ``Connector`` / ``Stream`` / ``Page`` — the interface the sync engine calls (``c360.connectors.base``);
 * ``RestStream``, ``SqlStream``, ``CsvDropStream``, ``JsonlDropStream`` and their connectors —
-  declare a stream in a few lines;
+  declare a stream in a few lines; ``c360.connectors.paginators`` — how a stream pages;
 * ``c360.connectors.mapping`` — strict value readers for ``Stream.map``;
 * ``c360.connectors.registry`` — built-ins plus ``c360.connectors`` entry points;
 * ``c360.connectors.conformance`` / ``c360.connectors.testing`` — the kit integrators run on their connector.

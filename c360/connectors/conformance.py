@@ -44,7 +44,7 @@ class ConformanceError(AssertionError):
     """A connector breaks one of the SDK's promises; the message names the stream and the promise."""
 
 
-def _fail(stream: Stream | Connector, promise: str) -> ConformanceError:
+def _fail(stream: Stream[Any, Any] | Connector, promise: str) -> ConformanceError:
     owner = f"stream {stream.name!r}" if isinstance(stream, Stream) else f"connector {stream.name!r}"
     return ConformanceError(f"{owner}: {promise}")
 
@@ -76,7 +76,7 @@ def check_declarations(connector: Connector) -> None:
             raise _fail(stream, "snapshot_deletes must be True or False")
 
 
-def read_all(stream: Stream, cursor: Mapping[str, Any] | None = None, *, full: bool = False) -> list[Page]:
+def read_all(stream: Stream[Any, Any], cursor: Mapping[str, Any] | None = None, *, full: bool = False) -> list[Page]:
     """Every page of one read, checking each cursor survives a JSON round trip (how it is stored)."""
     pages = list(stream.read(cursor, full=full))
     for page in pages:
@@ -89,7 +89,7 @@ def read_all(stream: Stream, cursor: Mapping[str, Any] | None = None, *, full: b
     return pages
 
 
-def _keys(stream: Stream, pages: Sequence[Page]) -> list[str]:
+def _keys(stream: Stream[Any, Any], pages: Sequence[Page]) -> list[str]:
     keys = []
     for page in pages:
         for raw in page.records:
@@ -100,20 +100,20 @@ def _keys(stream: Stream, pages: Sequence[Page]) -> list[str]:
     return keys
 
 
-def check_mapping(stream: Stream, pages: Sequence[Page]) -> list[CanonicalRecord]:
+def check_mapping(stream: Stream[Any, Any], pages: Sequence[Page]) -> list[CanonicalRecord]:
     """Every raw record maps to at least one valid canonical record of a known kind."""
     mapped: list[CanonicalRecord] = []
     for page in pages:
         for raw in page.records:
             try:
-                records = stream.map(raw)
+                records = stream.records(raw)
             except InvalidRecord as error:
                 raise _fail(stream, f"a record of the test silo did not map: {error.reason}") from None
             if not records:
-                raise _fail(stream, "map() returned no canonical record")
+                raise _fail(stream, "records() returned no canonical record")
             for record in records:
                 if not isinstance(record, CanonicalRecord) or RECORD_KINDS.get(record.kind) is not type(record):
-                    raise _fail(stream, f"map() returned {type(record).__name__}, not a canonical record kind")
+                    raise _fail(stream, f"records() returned {type(record).__name__}, not a canonical record kind")
                 try:
                     type(record).model_validate(record.model_dump())
                 except ValidationError as error:
@@ -122,7 +122,7 @@ def check_mapping(stream: Stream, pages: Sequence[Page]) -> list[CanonicalRecord
     return mapped
 
 
-def check_incremental(stream: Stream) -> None:
+def check_incremental(stream: Stream[Any, Any]) -> None:
     """Resuming from any page's cursor neither skips nor repeats; the last cursor finds nothing new."""
     pages = read_all(stream)
     keys = _keys(stream, pages)

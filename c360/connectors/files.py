@@ -12,7 +12,7 @@ are taken, or all of it when ``complete``. A page carries the position of its
 last record, so a file counts as taken only once the page with its last
 records is committed, and a run that stops mid-file resumes at the next
 record. Every raw record gets ``_file`` (the stream's cursor field) and
-``_line`` for messages.
+``_line`` for messages. The streams' client is the ``DropFolder``.
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar, TypeVar
 
-import requests
 from pydantic import BaseModel
 
 from c360.connectors.base import Connector, Page, Stream
 from c360.connectors.config import DropFolderConfig
 from c360.connectors.errors import BadPageError, ConfigError, FatalError
 
-__all__ = ["DropFileStream", "CsvDropStream", "JsonlDropStream", "DropFolderConnector", "natural_key"]
+__all__ = ["DropFolder", "DropFileStream", "CsvDropStream", "JsonlDropStream", "DropFolderConnector", "natural_key"]
+
+DC = TypeVar("DC", bound=DropFolderConfig)
 
 
 def natural_key(name: str) -> tuple[Any, ...]:
@@ -39,7 +40,26 @@ def natural_key(name: str) -> tuple[Any, ...]:
     return tuple(int(part) if index % 2 else part for index, part in enumerate(re.split(r"(\d+)", name)))
 
 
-class DropFileStream(Stream):
+class DropFolder:
+    """The drop-folder streams' client: the folder and the text encoding of its files."""
+
+    def __init__(self, path: Path, encoding: str = "utf-8") -> None:
+        self.path = path
+        self.encoding = encoding
+
+    def files(self, prefix: str, suffix: str, label: str) -> list[str]:
+        """Complete files ``<prefix>_*<suffix>`` in reading order (``.part`` files never match)."""
+        if not self.path.is_dir():
+            raise FatalError(f"{label}: drop folder {self.path} does not exist")
+        pattern = re.compile(rf"{re.escape(prefix)}_.+{re.escape(suffix)}")
+        names = [path.name for path in self.path.iterdir() if pattern.fullmatch(path.name) and path.is_file()]
+        return sorted(names, key=natural_key)
+
+    def open(self, name: str) -> IO[str]:
+        return (self.path / name).open(encoding=self.encoding, newline="")
+
+
+class DropFileStream(Stream[DC, DropFolder]):
     """Records from the complete files ``<prefix>_*<suffix>`` of a drop folder."""
 
     prefix: ClassVar[str]
@@ -47,34 +67,20 @@ class DropFileStream(Stream):
     cursor_field: ClassVar[str | None] = "_file"
     snapshot_deletes: ClassVar[bool] = False
 
-    def __init__(self, folder: Path, *, page_size: int, silo: str, encoding: str = "utf-8") -> None:
-        self.folder = folder
-        self.page_size = page_size
-        self.silo = silo
-        self.encoding = encoding
-
-    @property
-    def label(self) -> str:
-        return f"{self.silo}/{self.name}"
-
     def files(self) -> list[str]:
-        """Complete files of this stream in reading order (``.part`` files never match)."""
-        if not self.folder.is_dir():
-            raise FatalError(f"{self.label}: drop folder {self.folder} does not exist")
-        pattern = re.compile(rf"{re.escape(self.prefix)}_.+{re.escape(self.suffix)}")
-        names = [path.name for path in self.folder.iterdir() if pattern.fullmatch(path.name) and path.is_file()]
-        return sorted(names, key=natural_key)
+        """Complete files of this stream in reading order."""
+        return self.client.files(self.prefix, self.suffix, self.label)
 
-    def parse(self, handle: Any, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def parse(self, handle: IO[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(line number, raw record) for every record of one open file; ``BadPageError`` when unreadable."""
         raise NotImplementedError
 
     def _records(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            with (self.folder / name).open(encoding=self.encoding, newline="") as handle:
+            with self.client.open(name) as handle:
                 yield from self.parse(handle, name)
         except UnicodeDecodeError:
-            raise BadPageError(f"{self.label}: {name} is not valid {self.encoding} text") from None
+            raise BadPageError(f"{self.label}: {name} is not valid {self.client.encoding} text") from None
         except OSError as error:
             raise FatalError(f"{self.label}: cannot read {name} ({error.strerror})") from None
 
@@ -99,7 +105,7 @@ class DropFileStream(Stream):
             taken += 1
             if taken <= skip:
                 continue
-            if len(held) == self.page_size:
+            if len(held) == self.config.page_size:
                 yield self._page(name, held, held_lines, taken - 1, complete=False)
                 held = []
             if not held:
@@ -115,13 +121,13 @@ class DropFileStream(Stream):
         return Page(records=records, cursor={"file": name, "rows": rows, "complete": complete}, label=where)
 
 
-class CsvDropStream(DropFileStream):
+class CsvDropStream(DropFileStream[DC]):
     """CSV files with a header line; ``columns`` lists the header fields the stream needs."""
 
     suffix: ClassVar[str] = ".csv"
     columns: ClassVar[tuple[str, ...]]
 
-    def parse(self, handle: Any, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def parse(self, handle: IO[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         reader = csv.reader(handle)
         try:
             header = [field.strip() for field in next(reader, [])]
@@ -140,12 +146,12 @@ class CsvDropStream(DropFileStream):
             raise BadPageError(f"{self.label}: {name} line {reader.line_num} is not valid CSV") from None
 
 
-class JsonlDropStream(DropFileStream):
+class JsonlDropStream(DropFileStream[DC]):
     """JSON-lines files: one object per line, blank lines ignored."""
 
     suffix: ClassVar[str] = ".jsonl"
 
-    def parse(self, handle: Any, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def parse(self, handle: IO[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -159,29 +165,24 @@ class JsonlDropStream(DropFileStream):
 
 
 class DropFolderConnector(Connector):
-    """A connector whose streams are ``DropFileStream`` classes over one folder."""
+    """A connector whose streams are ``DropFileStream`` classes over one ``DropFolder``; no HTTP involved."""
 
     config_model: ClassVar[type[BaseModel]] = DropFolderConfig
     kind: ClassVar[str] = "files"
-    stream_classes: ClassVar[Sequence[type[DropFileStream]]] = ()
 
-    def __init__(self, instance: str, config: BaseModel, *, http: requests.Session | None = None) -> None:
-        super().__init__(instance, config, http=http)
+    def __init__(self, instance: str, config: BaseModel) -> None:
+        super().__init__(instance, config)
         if not isinstance(config, DropFolderConfig):
             raise ConfigError(f"[connectors.{instance}] expects a drop-folder configuration")
-        self._streams = [
-            cls(config.folder, page_size=config.page_size, silo=instance, encoding=config.encoding)
-            for cls in self.stream_classes
-        ]
-
-    def streams(self) -> Sequence[DropFileStream]:
-        return list(self._streams)
+        self.client: DropFolder = DropFolder(config.folder, config.encoding)
 
     def check(self) -> None:
-        folder = self.config.folder  # type: ignore[attr-defined]
+        folder = self.client.path
         if not folder.is_dir():
             raise FatalError(f"{self.instance}: drop folder {folder} does not exist")
-        for stream in self._streams:
+        for stream in self.streams():
+            if not isinstance(stream, DropFileStream):
+                continue
             for name in stream.files():
                 try:
                     (folder / name).open("rb").close()

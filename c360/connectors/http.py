@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -111,14 +112,31 @@ class HttpClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """The decoded JSON body of ``GET base_url + path``; raises a ``ConnectorError`` subclass."""
-        response = self.get(path, params)
+        return self.json_of(self.get(path, params))
+
+    def json_of(self, response: requests.Response) -> Any:
+        """A response's decoded JSON body; ``BadPageError`` naming the path when it is not JSON."""
         try:
             return response.json()
         except ValueError:
+            path = urlsplit(response.url).path
             raise BadPageError(f"{self.silo}: GET {path} returned a body that is not JSON") from None
 
+    def _url(self, path: str) -> tuple[str, str]:
+        """(URL, path for messages). A full URL (a Link header's) must stay on the silo's origin."""
+        if not path.startswith(("http://", "https://")):
+            return self.base_url + path, path
+        wanted, got = urlsplit(self.base_url), urlsplit(path)
+        if (got.scheme, got.netloc) != (wanted.scheme, wanted.netloc):
+            raise BadPageError(f"{self.silo}: a page links to another origin; the key is not sent there")
+        return path, got.path
+
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> requests.Response:
-        """A successful response, after the retries the policy allows."""
+        """A successful response, after the retries the policy allows.
+
+        ``path`` is relative to ``base_url``, or a full URL on the same origin (a next-page link).
+        """
+        url, path = self._url(path)
         waited = 0.0
         attempts = self.config.max_retries + 1
         problem = ""
@@ -126,7 +144,7 @@ class HttpClient:
             retry_after: float | None = None
             try:
                 response = self.session.get(
-                    self.base_url + path,
+                    url,
                     params=dict(params or {}),
                     headers=self._headers,
                     timeout=(self.config.connect_timeout_s, self.config.timeout_s),

@@ -1,4 +1,4 @@
-"""The generic pieces of paging: follow tokens without looping, and keep a keyset cursor honest.
+"""Keeping a keyset cursor honest, whatever the silo's paging (``c360.connectors.paginators``).
 
 Incremental reads here are keyset reads: records arrive ordered by
 (cursor field, primary key), and the cursor saved after a page is the
@@ -17,30 +17,7 @@ from typing import Any
 
 from c360.connectors.errors import BadPageError
 
-__all__ = ["TokenPaginator", "Keyset"]
-
-
-class TokenPaginator:
-    """Follows ``next_page_token``\\s and refuses a token it has already followed (a pagination loop)."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.token: str | None = None
-        self.pages = 0
-        self._seen: set[str] = set()
-
-    def advance(self, next_token: Any) -> bool:
-        """Record the token the page just read points to; ``False`` when there is no next page."""
-        self.pages += 1
-        if next_token is None or next_token == "":
-            return False
-        if not isinstance(next_token, str):
-            raise BadPageError(f"{self.label}: page {self.pages} has a next_page_token that is not a string")
-        if next_token in self._seen:
-            raise BadPageError(f"{self.label}: page {self.pages} repeats an earlier page token (pagination loop)")
-        self._seen.add(next_token)
-        self.token = next_token
-        return True
+__all__ = ["Keyset"]
 
 
 def _orderable(value: Any) -> Any:

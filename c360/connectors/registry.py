@@ -18,11 +18,15 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from c360.config import Settings
 from c360.connectors.base import Connector
 from c360.connectors.builtin import BUILTIN_CONNECTORS
 from c360.connectors.config import validate_config
 from c360.connectors.errors import ConfigError
+from c360.connectors.rest import RestConnector
+from c360.connectors.sdk import SdkVersionError
 
 __all__ = ["ENTRY_POINT_GROUP", "Discovery", "discover", "available", "build", "configured", "demo_connectors_config"]
 
@@ -49,6 +53,9 @@ def discover() -> Discovery:
             continue
         try:
             cls = point.load()
+        except SdkVersionError as error:
+            found.broken[point.name] = f"{distribution} {error}"
+            continue
         except (ImportError, AttributeError) as error:
             found.broken[point.name] = f"cannot load {point.value} from {distribution}: {type(error).__name__}"
             continue
@@ -65,11 +72,12 @@ def available() -> dict[str, type[Connector]]:
     return discover().connectors
 
 
-def build(instance: str, table: Mapping[str, Any], *, http: Any = None) -> Connector:
+def build(instance: str, table: Mapping[str, Any], *, session: requests.Session | None = None) -> Connector:
     """A connector for one ``[connectors.NAME]`` table.
 
     ``type`` picks the class (default: the instance name); ``schedule`` and
-    ``enabled`` belong to the sync engine and are ignored here.
+    ``enabled`` belong to the sync engine and are ignored here. ``session``
+    (REST connectors only) is an HTTP session of the caller's, e.g. a test's.
     """
     type_name = table.get("type", instance)
     known = available()
@@ -77,7 +85,12 @@ def build(instance: str, table: Mapping[str, Any], *, http: Any = None) -> Conne
         names = ", ".join(sorted(known))
         raise ConfigError(f"[connectors.{instance}] type: unknown connector {type_name!r}; known: {names}")
     cls = known[type_name]
-    return cls(instance, validate_config(cls.config_model, instance, table), http=http)
+    config = validate_config(cls.config_model, instance, table)
+    if session is None:
+        return cls(instance, config)
+    if not issubclass(cls, RestConnector):
+        raise ConfigError(f"[connectors.{instance}] type: {type_name} is not a REST connector; it takes no session")
+    return cls(instance, config, session=session)
 
 
 def configured(settings: Settings) -> dict[str, Connector]:

@@ -61,14 +61,14 @@ def encode_payload(raw: Any) -> str:
 
 
 def map_raw(stream: Stream, raw: Any) -> Sequence[CanonicalRecord]:
-    """``stream.map`` with every way a bad record can fail folded into InvalidRecord.
+    """``stream.records`` with every way a bad record can fail folded into InvalidRecord.
 
     The reason names the problem, never field values (they may be personal data).
     """
     if not isinstance(raw, Mapping):
         raise InvalidRecord(f"unparseable record: expected an object, got {type(raw).__name__}")
     try:
-        return stream.map(raw)
+        return stream.records(raw)
     except InvalidRecord:
         raise
     except ValidationError as exc:

@@ -53,7 +53,7 @@ def test_a_file_is_taken_only_with_the_page_holding_its_last_records(callcenter_
 
 def test_callcenter_maps_requests_callers_statuses_and_calls(callcenter_dir: Path) -> None:
     with drop("callcenter", callcenter_dir) as connector:
-        out = {s.name: [r for p in read_all(s) for raw in p.records for r in s.map(raw)] for s in connector.streams()}
+        out = {s.name: [r for p in read_all(s) for raw in p.records for r in s.records(raw)] for s in connector.streams()}
     known = [r for r in out["service_requests"] if r.source_key == "SR1"]
     assert len(known) == 1 and isinstance(known[0], ServiceRequestRecord)
     assert (known[0].party_source, known[0].party_key) == ("boss", "C001")
@@ -75,7 +75,7 @@ def test_callcenter_maps_requests_callers_statuses_and_calls(callcenter_dir: Pat
 def test_bi_maps_customers_and_enterprises(bi_dir: Path) -> None:
     with drop("bi", bi_dir) as connector:
         stream = connector.stream("analysis")
-        records = [r for p in read_all(stream) for raw in p.records for r in stream.map(raw)]
+        records = [r for p in read_all(stream) for raw in p.records for r in stream.records(raw)]
     assert all(isinstance(r, AnalysisRecord) for r in records) and len(records) == 5
     by_key = {r.source_key.split("@")[0]: r for r in records}
     assert records[0].source_key == "customer:X1@2024-06-30"

@@ -9,7 +9,7 @@ import requests
 
 from c360.connectors import BadPageError, FatalError, RestConfig, RetriableError
 from c360.connectors.http import Action, HttpClient, action_for
-from c360.connectors.pagination import TokenPaginator
+from c360.connectors.paginators import HttpPages, TokenPaginator
 from tests.connectors.conftest import FAST, rest
 from tests.connectors.loopback import API_KEY, LoopbackServer, RestSilo, Scripted, free_port
 from tests.connectors.sample import boss_collections
@@ -121,12 +121,13 @@ def test_a_page_of_the_wrong_shape_is_reported_not_swallowed(broken_rest_server:
     assert str(caught.value) == "boss/accounts page 1: 'items' is not a list of objects"
 
 
-def test_repeated_page_token_is_a_pagination_loop() -> None:
-    pages = TokenPaginator("boss/customers")
-    assert pages.advance("a") and pages.advance("b")
+def test_repeated_page_token_is_a_pagination_loop(boss_silo: Silo) -> None:
+    silo, server = boss_silo
+    silo.script.extend(Scripted(200, body=f'{{"items": [], "next_page_token": "{token}"}}') for token in "aba")
+    request = HttpPages(client(server.url, []), PATH, {}, 2, "boss/customers")
     with pytest.raises(BadPageError, match="page 3 repeats an earlier page token"):
-        pages.advance("a")
-    assert TokenPaginator("x").advance(None) is False
+        list(TokenPaginator().pages(request))
+    assert len(silo.requests) == 3
 
 
 def test_a_silo_that_serves_the_same_page_forever_is_stopped(boss_silo: Silo, silo_key: str) -> None:
@@ -158,7 +159,7 @@ def test_injected_session_is_the_one_used(boss_silo: Silo, silo_key: str) -> Non
     session = requests.Session()
     from c360.connectors import registry
 
-    with registry.build("boss", {"base_url": server.url, "api_key_env": silo_key}, http=session) as connector:
+    with registry.build("boss", {"base_url": server.url, "api_key_env": silo_key}, session=session) as connector:
         connector.check()
         assert connector.client.session is session  # type: ignore[attr-defined]
     session.close()

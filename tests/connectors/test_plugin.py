@@ -88,7 +88,7 @@ def test_entry_point_is_installed_and_discovered(webshop_installed: Path) -> Non
 def test_plugin_reads_maps_and_uses_its_own_config(shop: tuple[RestSilo, LoopbackServer], silo_key: str) -> None:
     silo, server = shop
     with webshop(server.url, silo_key) as connector:
-        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.map(raw)]
+        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.records(raw)]
     assert {type(r) for r in records} == {PartyRecord, OrderRecord}
     assert all(params["store"] == "bj-01" for _, params in silo.requests)
     with pytest.raises(registry.ConfigError, match=r"\[connectors.shop\] store: Field required"):

@@ -27,7 +27,7 @@ def test_boss_reads_and_maps_every_stream(boss_silo: Silo, silo_key: str) -> Non
     _, server = boss_silo
     with rest("boss", server, silo_key) as connector:
         mapped = {
-            stream.name: [record for page in read_all(stream) for raw in page.records for record in stream.map(raw)]
+            stream.name: [record for page in read_all(stream) for raw in page.records for record in stream.records(raw)]
             for stream in connector.streams()
         }
     people = {record.source_key: record for record in mapped["customers"]}
@@ -49,7 +49,7 @@ def test_boss_reads_and_maps_every_stream(boss_silo: Silo, silo_key: str) -> Non
 def test_keyaccount_maps_parties_relations_managers_contracts(keyaccount_silo: Silo, silo_key: str) -> None:
     _, server = keyaccount_silo
     with rest("keyaccount", server, silo_key) as connector:
-        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.map(raw)]
+        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.records(raw)]
     parties = {r.source_key: r for r in records if isinstance(r, PartyRecord)}
     assert parties["ent:E1"].party_type == "organization" and parties["ent:E1"].extra == {"industry": "制造业"}
     assert parties["contact:K1"].party_type == "person"

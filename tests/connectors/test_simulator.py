@@ -72,7 +72,7 @@ def test_every_stream_reads_resumes_and_maps(connectors: dict[str, Connector]) -
             good = []
             for raw in raws:
                 try:
-                    stream.map(raw)
+                    stream.records(raw)
                 except InvalidRecord as error:
                     invalid.setdefault(f"{name}/{stream.name}", []).append(error.reason)
                 else:

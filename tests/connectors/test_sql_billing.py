@@ -19,7 +19,7 @@ def billing(db: Path, **over: object) -> Connector:
 
 def test_reads_and_maps_bills_payments_balances(billing_db: Path) -> None:
     with billing(billing_db) as connector:
-        records = {s.name: [r for p in read_all(s) for raw in p.records for r in s.map(raw)] for s in connector.streams()}
+        records = {s.name: [r for p in read_all(s) for raw in p.records for r in s.records(raw)] for s in connector.streams()}
     bill = records["bills"][0]
     assert isinstance(bill, BillRecord)
     assert (bill.source, bill.source_key, bill.party_source, bill.party_key) == ("billing", "B1", "boss", "C002")

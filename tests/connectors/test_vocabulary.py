@@ -53,7 +53,7 @@ def test_the_call_center_speaks_the_hub_vocabulary(tmp_path: Path) -> None:
         "CL1,13800138000,王先生,AG1,inbound,2024-06-01T09:00:00,60,客户来电,SR1"])  # fmt: skip
     connector = registry.build("cc", {"type": "callcenter", "folder": str(tmp_path)})
     try:
-        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.map(raw)]
+        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.records(raw)]
     finally:
         connector.close()
     (request,) = [r for r in records if isinstance(r, ServiceRequestRecord)]

@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from c360.connectors.files import JsonlDropStream
+from c360.connectors.config import DropFolderConfig
+from c360.connectors.files import DropFolder, JsonlDropStream
 from c360.hub.models import SourceRecord, SourceRecordVersion
 from c360.records import CanonicalRecord, ContactRecord
 from c360.sync import run_stream
@@ -38,7 +39,7 @@ def _count(engine: Engine, model: type) -> int:
 def test_half_written_files_wait_and_complete_files_are_read_once(engine: Engine, tmp_path: Path) -> None:
     _drop(tmp_path, "calls_001.jsonl", 0, 7)
     _drop(tmp_path, "calls_002.jsonl", 7, 5, complete=False)  # the silo is still writing it
-    stream = Calls(tmp_path, page_size=4, silo="cc")
+    stream = Calls(DropFolderConfig(folder=tmp_path, page_size=4), DropFolder(tmp_path), silo="cc", source="cc")
     first = run_stream(engine, "cc", stream)
     assert first.ok and first.counts.read == 7 and _count(engine, SourceRecord) == 7
 

@@ -2,39 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from c360.connectors.mapping import day, decimal, flag, make, required, text, timestamp
-from c360.connectors.rest import RestConnector, RestStream
-from c360.records import (
+from c360.connectors.sdk import (
     AccountRecord,
-    CanonicalRecord,
+    Fields,
     InvalidRecord,
     OrderRecord,
     PartyRecord,
     PhoneRef,
+    RestConfig,
+    RestConnector,
+    RestStream,
     SubscriptionRecord,
+    day,
+    decimal,
+    labelled,
+    required,
+    text,
+    timestamp,
 )
-from c360.records.vocabulary import labelled
 
 __all__ = ["BossConnector", "Customers", "Accounts", "Subscriptions", "Orders"]
 
-SOURCE = "boss"
 _PARTY_TYPES = {"individual": "person", "enterprise": "organization"}
 
 
-def _envelope(raw: Mapping[str, Any], key_field: str) -> dict[str, Any]:
-    return {
-        "source": SOURCE,
-        "source_key": required(raw, key_field),
-        "updated_at": timestamp(raw, "updated_at"),
-        "deleted": flag(raw, "deleted"),
-    }
+class BossStream(RestStream[RestConfig]):
+    """BOSS sends tombstones (``deleted``) on every collection; facts point at the customer."""
 
+    deleted = "deleted"
 
-def _fact(raw: Mapping[str, Any], key_field: str) -> dict[str, Any]:
-    return {**_envelope(raw, key_field), "party_source": SOURCE, "party_key": required(raw, "customer_id")}
+    def customer(self, raw: Mapping[str, Any]) -> Fields:
+        return {"party_source": self.source, "party_key": required(raw, "customer_id")}
 
 
 def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
@@ -44,93 +45,64 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
     return tuple(PhoneRef(number=str(number).strip()) for number in value if str(number).strip())
 
 
-class Customers(RestStream):
+class Customers(BossStream):
     name = "customers"
     path = "/api/v1/customers"
-    primary_key = ("customer_id",)
+    record = PartyRecord
+    key = "customer_id"
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
+    def map(self, raw: Mapping[str, Any]) -> Fields:
         party_type = _PARTY_TYPES.get(text(raw, "customer_type") or "")
         if party_type is None:
             raise InvalidRecord("customer_type: expected individual or enterprise")
-        id_type = text(raw, "id_type")
-        email = text(raw, "email")
-        return [
-            make(
-                PartyRecord,
-                **_envelope(raw, "customer_id"),
-                party_type=party_type,
-                name=text(raw, "name"),
-                id_type=id_type,
-                id_number=text(raw, "id_number"),
-                credit_code=text(raw, "id_number") if id_type == "USCC" else None,
-                gender=text(raw, "gender"),
-                birth_date=day(raw, "birth_date"),
-                phones=_phones(raw),
-                emails=(email,) if email else (),
-                address=text(raw, "address"),
-                status=text(raw, "status"),
-            )
-        ]
+        id_type, email = text(raw, "id_type"), text(raw, "email")
+        return dict(
+            party_type=party_type, name=text(raw, "name"), id_type=id_type, id_number=text(raw, "id_number"),
+            credit_code=text(raw, "id_number") if id_type == "USCC" else None, gender=text(raw, "gender"),
+            birth_date=day(raw, "birth_date"), phones=_phones(raw), emails=(email,) if email else (),
+            address=text(raw, "address"), status=text(raw, "status"),
+        )
 
 
-class Accounts(RestStream):
+class Accounts(BossStream):
     name = "accounts"
     path = "/api/v1/accounts"
-    primary_key = ("account_id",)
+    record = AccountRecord
+    key = "account_id"
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        return [
-            make(
-                AccountRecord,
-                **_fact(raw, "account_id"),
-                account_type=text(raw, "account_type"),
-                status=text(raw, "status"),
-                opened_at=timestamp(raw, "opened_at"),
-            )
-        ]
+    def map(self, raw: Mapping[str, Any]) -> Fields:
+        return dict(
+            self.customer(raw), account_type=text(raw, "account_type"), status=text(raw, "status"),
+            opened_at=timestamp(raw, "opened_at"),
+        )
 
 
-class Subscriptions(RestStream):
+class Subscriptions(BossStream):
     name = "subscriptions"
     path = "/api/v1/subscriptions"
-    primary_key = ("subscription_id",)
+    record = SubscriptionRecord
+    key = "subscription_id"
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        return [
-            make(
-                SubscriptionRecord,
-                **_fact(raw, "subscription_id"),
-                account_key=text(raw, "account_id"),
-                msisdn=required(raw, "msisdn"),
-                plan_code=text(raw, "plan_code"),
-                plan_name=text(raw, "plan_name"),
-                status=text(raw, "status"),
-                activated_at=timestamp(raw, "activated_at"),
-                deactivated_at=timestamp(raw, "deactivated_at"),
-            )
-        ]
+    def map(self, raw: Mapping[str, Any]) -> Fields:
+        return dict(
+            self.customer(raw), account_key=text(raw, "account_id"), msisdn=required(raw, "msisdn"),
+            plan_code=text(raw, "plan_code"), plan_name=text(raw, "plan_name"), status=text(raw, "status"),
+            activated_at=timestamp(raw, "activated_at"), deactivated_at=timestamp(raw, "deactivated_at"),
+        )
 
 
-class Orders(RestStream):
+class Orders(BossStream):
     name = "orders"
     path = "/api/v1/orders"
-    primary_key = ("order_id",)
+    record = OrderRecord
+    key = "order_id"
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
+    def map(self, raw: Mapping[str, Any]) -> Fields:
         words, silo_words = labelled(channel=text(raw, "channel"))
-        return [
-            make(
-                OrderRecord,
-                **_fact(raw, "order_id"),
-                order_type=text(raw, "order_type"),
-                status=text(raw, "status"),
-                **words,
-                source_labels=silo_words,
-                amount=decimal(raw, "amount", needed=True),
-                created_at=timestamp(raw, "created_at"),
-            )
-        ]
+        return dict(
+            self.customer(raw), order_type=text(raw, "order_type"), status=text(raw, "status"), **words,
+            source_labels=silo_words, amount=decimal(raw, "amount", needed=True), created_at=timestamp(raw, "created_at"),
+        )
 
 
 class BossConnector(RestConnector):

@@ -8,140 +8,98 @@ so identity resolution can find who held that number at that moment.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
-from c360.connectors.files import CsvDropStream, DropFolderConnector
-from c360.connectors.mapping import integer, make, required, text, timestamp
-from c360.records import (
-    CanonicalRecord,
+from c360.connectors.sdk import (
     ContactRecord,
+    CsvDropStream,
+    DropFolderConfig,
+    DropFolderConnector,
+    Emit,
+    Fields,
     PartyRecord,
     PhoneRef,
     ServiceRequestRecord,
     ServiceRequestStatusRecord,
+    integer,
+    labelled,
+    required,
+    text,
+    timestamp,
 )
-from c360.records.vocabulary import labelled
 
 __all__ = ["CallCenterConnector", "ServiceRequests", "ServiceRequestStatuses", "Calls"]
 
-SOURCE = "callcenter"
 
-
-def _caller(raw: Mapping[str, Any], key: str, observed_at: Any, updated_at: Any) -> PartyRecord:
+def _caller(raw: Mapping[str, Any], key: str, observed_at: datetime | None) -> Emit:
+    """The caller as an event-time party of the call center's own, keyed ``key``."""
     phone = text(raw, "caller_phone")
-    return make(
-        PartyRecord,
-        source=SOURCE,
-        source_key=key,
-        updated_at=updated_at,
-        party_type="person",
-        name=text(raw, "caller_name"),
-        phones=(PhoneRef(number=phone),) if phone else (),
-        observed_at=observed_at,
-    )
+    fields = dict(party_type="person", name=text(raw, "caller_name"), observed_at=observed_at,
+                  phones=(PhoneRef(number=phone),) if phone else ())  # fmt: skip
+    return Emit(PartyRecord, fields, key=key)
 
 
-class ServiceRequests(CsvDropStream):
-    name = "service_requests"
-    prefix = "service_requests"
-    primary_key = ("sr_id",)
+class ServiceRequests(CsvDropStream[DropFolderConfig]):
+    name = prefix = "service_requests"
+    record = ServiceRequestRecord
+    key = "sr_id"
     columns = (
         "sr_id", "customer_id", "caller_name", "caller_phone", "type", "channel",
         "status", "opened_at", "closed_at", "summary", "updated_at",
     )  # fmt: skip
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        sr_id = required(raw, "sr_id")
-        opened_at = timestamp(raw, "opened_at")
-        updated_at = timestamp(raw, "updated_at")
-        customer = text(raw, "customer_id")
-        records: list[CanonicalRecord] = []
-        if customer:
-            party_source, party_key = "boss", customer
-        else:
-            party_source, party_key = SOURCE, f"sr:{sr_id}"
-            records.append(_caller(raw, party_key, opened_at, updated_at))
+    def map(self, raw: Mapping[str, Any]) -> Sequence[Fields | Emit]:
+        opened_at, customer = timestamp(raw, "opened_at"), text(raw, "customer_id")
+        caller = None if customer else _caller(raw, f"sr:{required(raw, 'sr_id')}", opened_at)
         words, silo_words = labelled(type=text(raw, "type"), channel=text(raw, "channel"), status=text(raw, "status"))
-        records.append(
-            make(
-                ServiceRequestRecord,
-                source=SOURCE,
-                source_key=sr_id,
-                updated_at=updated_at,
-                party_source=party_source,
-                party_key=party_key,
-                **words,
-                source_labels=silo_words,
-                summary=text(raw, "summary"),
-                caller_name=text(raw, "caller_name"),
-                caller_phone=text(raw, "caller_phone"),
-                opened_at=opened_at,
-                closed_at=timestamp(raw, "closed_at"),
-            )
+        request = dict(
+            party_source=self.source if caller else "boss", party_key=caller.key if caller else customer, **words,
+            source_labels=silo_words, summary=text(raw, "summary"), caller_name=text(raw, "caller_name"),
+            caller_phone=text(raw, "caller_phone"), opened_at=opened_at, closed_at=timestamp(raw, "closed_at"),
         )
-        return records
+        return [caller, request] if caller else [request]
 
 
-class ServiceRequestStatuses(CsvDropStream):
-    name = "sr_status"
-    prefix = "sr_status"
+class ServiceRequestStatuses(CsvDropStream[DropFolderConfig]):
+    name = prefix = "sr_status"
+    record = ServiceRequestStatusRecord
     primary_key = ("sr_id", "changed_at")
+    updated_at = "changed_at"
     columns = ("sr_id", "status", "changed_at", "agent_id", "note")
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        sr_id = required(raw, "sr_id")
+    def source_key(self, raw: Mapping[str, Any]) -> str:
+        return f"{required(raw, 'sr_id')}@{required(raw, 'changed_at')}"
+
+    def map(self, raw: Mapping[str, Any]) -> Fields:
         words, silo_words = labelled(status=required(raw, "status"))
-        changed_at = timestamp(raw, "changed_at", needed=True)
-        return [
-            make(
-                ServiceRequestStatusRecord,
-                source=SOURCE,
-                source_key=f"{sr_id}@{required(raw, 'changed_at')}",
-                updated_at=changed_at,
-                request_key=sr_id,
-                status=words["status"],
-                source_labels=silo_words,
-                changed_at=changed_at,
-                agent=text(raw, "agent_id"),
-                note=text(raw, "note"),
-            )
-        ]
+        return dict(
+            request_key=required(raw, "sr_id"), status=words["status"], source_labels=silo_words,
+            changed_at=timestamp(raw, "changed_at", needed=True), agent=text(raw, "agent_id"), note=text(raw, "note"),
+        )
 
 
-class Calls(CsvDropStream):
-    name = "calls"
-    prefix = "calls"
-    primary_key = ("call_id",)
+class Calls(CsvDropStream[DropFolderConfig]):
+    name = prefix = "calls"
+    record = ContactRecord
+    key = "call_id"
+    updated_at = "started_at"
     columns = (
         "call_id", "caller_phone", "caller_name", "agent_id", "direction",
         "started_at", "duration_s", "summary", "sr_id",
     )  # fmt: skip
 
-    def map(self, raw: Mapping[str, Any]) -> Sequence[CanonicalRecord]:
-        call_id = required(raw, "call_id")
+    def map(self, raw: Mapping[str, Any]) -> Sequence[Fields | Emit]:
         started_at = timestamp(raw, "started_at", needed=True)
-        caller_key = f"call:{call_id}"
-        return [
-            _caller(raw, caller_key, started_at, started_at),
-            make(
-                ContactRecord,
-                source=SOURCE,
-                source_key=call_id,
-                updated_at=started_at,
-                party_source=SOURCE,
-                party_key=caller_key,
-                channel="call_center",  # the silo's calls are hotline calls: its word is kept beside
-                source_labels={"channel": "hotline"},
-                direction=text(raw, "direction"),
-                occurred_at=started_at,
-                duration_s=integer(raw, "duration_s"),
-                agent=text(raw, "agent_id"),
-                summary=text(raw, "summary"),
-                caller_name=text(raw, "caller_name"),
-                phone=text(raw, "caller_phone"),
-                service_request_key=text(raw, "sr_id"),
-            ),
-        ]
+        caller = _caller(raw, f"call:{required(raw, 'call_id')}", started_at)
+        contact = dict(
+            party_source=self.source, party_key=caller.key,
+            channel="call_center", source_labels={"channel": "hotline"},  # hotline calls: the silo's word kept beside
+            direction=text(raw, "direction"), occurred_at=started_at, duration_s=integer(raw, "duration_s"),
+            agent=text(raw, "agent_id"), summary=text(raw, "summary"), caller_name=text(raw, "caller_name"),
+            phone=text(raw, "caller_phone"), service_request_key=text(raw, "sr_id"),
+        )
+        return [caller, contact]
 
 
 class CallCenterConnector(DropFolderConnector):

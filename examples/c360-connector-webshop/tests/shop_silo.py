@@ -69,7 +69,7 @@ class ShopSilo:
         async def endpoint(request: Request) -> JSONResponse:
             if request.headers.get("x-api-key") != API_KEY:
                 return JSONResponse({"error": "unknown key"}, status_code=401)
-            if request.query_params.get("store", STORE) != STORE:  # the connection check names no store
+            if request.query_params.get("store") != STORE:
                 return JSONResponse({"error": "unknown store"}, status_code=404)
             if self.broken:
                 return JSONResponse({"items": "not a list", "next_page_token": None})

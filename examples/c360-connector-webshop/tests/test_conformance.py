@@ -11,9 +11,8 @@ import pytest
 from c360_webshop import WebshopConfig, WebshopConnector
 from shop_silo import API_KEY, STORE, ShopSilo
 
-from c360.connectors.conformance import read_all
-from c360.connectors.testing import ConnectorConformance
-from c360.records import OrderRecord, PartyRecord
+from c360.connectors.sdk import OrderRecord, PartyRecord
+from c360.connectors.sdk.testing import ConnectorConformance, records_of
 
 KEY_ENV = "WEBSHOP_TEST_API_KEY"
 QUICK = {"max_retries": 1, "backoff_base_s": 0.001, "backoff_max_s": 0.01, "timeout_s": 5}
@@ -49,7 +48,7 @@ class TestWebshopConformance(ConnectorConformance):
 
 def test_members_and_orders_map_to_canonical_records(silo: ShopSilo, shop_key: str) -> None:
     with webshop(silo.url, shop_key) as connector:
-        records = [r for s in connector.streams() for p in read_all(s) for raw in p.records for r in s.map(raw)]
+        records = [record for stream in connector.streams() for record in records_of(stream)]
     members = [r for r in records if isinstance(r, PartyRecord)]
     orders = [r for r in records if isinstance(r, OrderRecord)]
     assert len(members) == 5 and len(orders) == 3

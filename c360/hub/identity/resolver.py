@@ -198,7 +198,7 @@ class IdentityResolver:
         self, session: Session, source_record_ids: Sequence[int], landed_rows: Mapping[int, PartyRow] | None
     ) -> None:
         plan_lists_as_bound(session)
-        rows = []
+        rows: list[Sequence[Any]] = []
         for part in chunked(source_record_ids):
             rows.extend(session.execute(_LANDED, {"ids": part}))
         parties = [r.id for r in rows if r.kind == "party"]
@@ -293,7 +293,7 @@ class IdentityResolver:
         patched from the landed rows alone (``ResidentState.land_subscriptions``).
         """
         state = self.resident
-        rows = []
+        rows: list[Sequence[Any]] = []
         for part in chunked(subs):
             rows.extend(session.execute(_LANDED_SUBS, {"ids": part}))
         landed = [

@@ -92,7 +92,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()  # served with its assets from the hub: no CDN, works offline
 
-    async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> HubContext:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> HubContext:
         context = HubContext(
             request=request,
             response=response,

@@ -72,7 +72,7 @@ async def _subscription_holders(sessions: async_sessionmaker[AsyncSession], e164
         .distinct()
     )
     async with sessions() as session:
-        return sorted((await session.execute(statement)).scalars())
+        return sorted(gid for gid in (await session.execute(statement)).scalars() if gid is not None)  # the query has none
 
 
 # A silo's own key: of a party (through its cross-reference), or of an account or a subscription (their golden id)
@@ -99,7 +99,7 @@ async def golden_ids_by_source_key(
         found = set((await session.execute(party)).scalars())
         if not found:
             for statement in facts:
-                found |= set((await session.execute(statement)).scalars())
+                found |= {gid for gid in (await session.execute(statement)).scalars() if gid is not None}  # the query has none
         return sorted(found)
 
 

@@ -19,7 +19,7 @@ Built fresh per request (or per WebSocket operation) on the request's connection
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ from c360.resolvers.view_sql import ViewStatements
 __all__ = ["Loaders", "ViewReads", "Split", "MAX_REDIRECT_HOPS"]
 
 MAX_REDIRECT_HOPS = 8
-_REDIRECTS = select(GoldenRedirect.from_id, GoldenRedirect.to_id).where(any_of(GoldenRedirect.from_id))
+_REDIRECTS = select(GoldenRedirect.from_id, GoldenRedirect.to_id).where(any_of(GoldenRedirect.from_id.expression))
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Loaders:
         return await self.view.load((golden_id, EMPTY_PLAN))
 
     async def _read(
-        self, plan: CustomerPlan, ids: Sequence[str]
+        self, plan: CustomerPlan, ids: Iterable[str]
     ) -> dict[str, tuple[Any, CustomerView | None]]:
         """id -> (golden row, view when active) for the ids that have a row, in one statement."""
         statement = self._reads.statements.customers(plan, self.db.dialect)

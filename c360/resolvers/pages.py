@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import QueryableAttribute
 
 __all__ = ["Page", "PageArgs", "ListSpec", "InvalidCursor", "encode_cursor", "decode_cursor", "MAX_FIRST"]
 
@@ -70,13 +71,13 @@ class ListSpec:
 
     name: str
     base: Callable[[], Select[Any]]  # select(Model ...) with any joins
-    owner: ColumnElement[Any]  # the golden id column the list hangs off
+    owner: QueryableAttribute[Any]  # the golden id column the list hangs off
     entity: Any  # the mapped class returned
-    id: ColumnElement[Any]
-    sort: ColumnElement[Any] | None  # None: id order only
+    id: QueryableAttribute[Any]
+    sort: QueryableAttribute[Any] | None  # None: id order only
     sort_attr: str | None
     sentinel: Any = None  # stands for a missing sort value (the oldest possible)
-    filters: dict[str, ColumnElement[Any]] = field(default_factory=dict)
+    filters: dict[str, QueryableAttribute[Any]] = field(default_factory=dict)
     where: Callable[[], ColumnElement[bool]] | None = None
     ascending: bool = False  # oldest first (sort value, then id, both ascending)
     unread: frozenset[str] = frozenset()  # columns no page shows (e.g. a record's raw JSON): not selected

@@ -111,7 +111,7 @@ class _RowType:
     def __init__(self, columns: Sequence[Any], nested: bool = False) -> None:
         names = [column.key for column in columns] + (["nested"] if nested else [])
         self.width = len(columns)
-        self.make = namedtuple("Row", names)._make  # type: ignore[misc]
+        self.make = namedtuple("Row", names)._make  # type: ignore[attr-defined]  # fields known only at run time
         self.convert = [
             (index, convert)
             for index, column in enumerate(columns)

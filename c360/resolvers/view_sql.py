@@ -20,6 +20,7 @@ from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Select,
     Text,
@@ -70,7 +71,7 @@ MANAGER_COLUMNS = (
     AccountManager.region,
 )
 _CACHE_SIZE = 256  # distinct (plan, dialect) statements kept
-_ZERO = literal_column("0")
+_ZERO: ColumnClause[Any] = literal_column("0")
 
 
 def list_columns(spec: ListSpec) -> tuple[Any, ...]:

@@ -39,7 +39,7 @@ def read_audit(rows: list[AuditEntry]) -> list[AuditRecord]:
             operation=row.operation,
             customer_id=strawberry.ID(row.customer_id) if row.customer_id else None,
             fields=list(row.fields or []),
-            detail=row.detail or {},
+            detail=JSON(row.detail or {}),
         )
         for row in rows
     ]

@@ -39,7 +39,7 @@ __all__ = ["HubContext", "Caller", "Info", "ANONYMOUS"]
 @dataclass
 class HubContext:
     request: Request | WebSocket | None
-    response: Response | None
+    response: Response | WebSocket | None  # strawberry gives a subscription its socket here
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     notifier: EventNotifier | None = None

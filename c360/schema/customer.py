@@ -99,7 +99,7 @@ def _profile_fields(profile: dict[str, Any]) -> list[ProfileField]:
         if name == "id_number" and document_kind(_plain(profile.get("id_type")), _plain(entry)) != RIC:
             kind = "passport"
         raw_value = lineage.get("value")
-        value = [protect(kind, _item(item)) for item in raw_value] if isinstance(raw_value, list) else protect(kind, raw_value)
+        value = Protected([protect(kind, _item(item)) for item in raw_value]) if isinstance(raw_value, list) else protect(kind, raw_value)
         updated = lineage.get("updated_at")
         fields.append(
             ProfileField(

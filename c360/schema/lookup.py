@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 import strawberry
 
-from c360.hub.normalize import normalize_email, normalize_phone, normalize_ric, normalize_uscc
+from c360.hub.normalize import (
+    EmailResult,
+    PhoneResult,
+    RicResult,
+    UsccResult,
+    normalize_email,
+    normalize_phone,
+    normalize_ric,
+    normalize_uscc,
+)
 from c360.resolvers.customers import golden_ids_by_identifier, golden_ids_by_source_key, search_customers
 from c360.resolvers.loaders import Split
 from c360.resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
@@ -68,12 +78,13 @@ async def resolve_customer(
     elif len(given) == 1 and not {"source", "source_key"} & set(given):
         (name, raw), = given.items()
         field = prefix + {"id_number": "idNumber", "credit_code": "creditCode"}.get(name, name)
-        normalize, types = {
+        normalizers: dict[str, tuple[Callable[[str], RicResult | PhoneResult | EmailResult | UsccResult], tuple[str, ...]]] = {
             "id_number": (normalize_ric, ("ric",)),
             "phone": (normalize_phone, ("phone",)),
             "email": (normalize_email, ("email",)),
             "credit_code": (normalize_uscc, ("uscc",)),
-        }[name]
+        }
+        normalize, types = normalizers[name]
         result = normalize(str(raw))
         if not result.trusted:
             reason = getattr(result.reason, "value", result.reason) or "invalid"

@@ -41,9 +41,9 @@ class Disclosure:
 DISCLOSURE: ContextVar[Disclosure | None] = ContextVar("c360_disclosure", default=None)
 
 
-def protect(kind: str, value: Any) -> Sensitive | None:
+def protect(kind: str, value: Any) -> Protected | None:
     """What a resolver returns for a ``Protected`` field (None stays null)."""
-    return None if value is None else Sensitive(kind, value)
+    return None if value is None else Protected(Sensitive(kind, value))
 
 
 def _keep(value: str, head: int, tail: int) -> str:

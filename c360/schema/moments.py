@@ -33,6 +33,6 @@ def parse_moment(text: str) -> datetime:
 DATETIME_SCALAR = strawberry.scalar(
     name=DateTimeDefinition.name,
     description=DateTimeDefinition.description,
-    serialize=DateTimeDefinition.serialize,
+    serialize=DateTimeDefinition.serialize,  # type: ignore[arg-type]  # built-in DateTime always has one; its definition type allows None
     parse_value=wrap_parser(parse_moment, "DateTime"),
 )

@@ -75,7 +75,8 @@ def _make_app(db_path: Path, routes: dict[str, str], api_key: str, faults: Fault
                     raise ValueError
             except ValueError:
                 return _error(400, f"page_size must be an integer between 1 and {MAX_PAGE_SIZE}")
-            where, args = [], []
+            where: list[str] = []
+            args: list[str | int] = []
             if q.get("updated_since"):
                 try:
                     where.append("updated_at >= ?")

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+from starlette.applications import Starlette
 
 from .apps import boss_app, keyaccount_app
 from .faults import Faults
@@ -21,7 +22,7 @@ DEFAULT_API_KEY = "c360-silo-key"
 class _Server:
     """One uvicorn server on a pre-bound socket, served from a daemon thread."""
 
-    def __init__(self, app: object, host: str, port: int) -> None:
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import typer
 from rich.markup import escape
+from rich.progress import TaskID
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -113,7 +114,7 @@ def run_with_progress(
             label = f"{name}.{stream.name}"
             task = progress.add_task(label, total=None)
 
-            def advance(counts: object, task: int = task, label: str = label) -> None:
+            def advance(counts: object, task: TaskID = task, label: str = label) -> None:
                 read = getattr(counts, "read", 0)
                 progress.update(task, completed=read, description=f"{label} ({read} read)")
 

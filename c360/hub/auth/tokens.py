@@ -43,7 +43,7 @@ def verify_token(settings: AuthSettings, token: str) -> Caller | str:
         claims = jwt.decode(
             token,
             key,
-            algorithms=[algorithm],
+            algorithms=[str(algorithm)],  # one of the keys' algorithms, matched above
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             options={"require": ["exp", "sub", "iss", "aud"]},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.engine import Dialect
@@ -44,15 +44,19 @@ def insert_many(
             f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
             f"VALUES ({', '.join('?' * len(names))})"
         )
+        params: Sequence[Sequence[Any]]  # ``columns`` says which shape ``rows`` has
         if columns is None:
-            params = _bound(dialect, table, names, rows)  # type: ignore[arg-type]
+            params = _bound(dialect, table, names, cast(Sequence[Mapping[str, Any]], rows))
         else:
-            params = _bound_tuples(dialect, table, names, rows)  # type: ignore[arg-type]
+            params = _bound_tuples(dialect, table, names, cast(Sequence[Sequence[Any]], rows))
         session.connection().exec_driver_sql(sql, params)
         return
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
-        session.execute(insert(table), batch if columns is None else [dict(zip(columns, row, strict=True)) for row in batch])
+        session.execute(
+            insert(table),
+            cast(Sequence[Mapping[str, Any]], batch) if columns is None else [dict(zip(columns, row, strict=True)) for row in batch],
+        )
 
 
 def update_many(session: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:

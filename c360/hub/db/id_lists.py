@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, String, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -47,7 +48,7 @@ class ValueList(TypeDecorator[Iterable[Any]]):
         super().__init__()
         self.item_type = item_type
 
-    def load_dialect_impl(self, dialect: Any) -> TypeEngine[Any]:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
             return dialect.type_descriptor(ARRAY(self.item_type))
         return dialect.type_descriptor(String())

@@ -45,14 +45,14 @@ async def _family(session: AsyncSession, golden_id: str) -> set[str]:
                 GoldenCustomer.id.in_(frontier), GoldenCustomer.merged_into.is_not(None)
             )
         )
-        frontier = {survivor for (survivor,) in rows} - family
+        frontier = {survivor for (survivor,) in rows if survivor is not None} - family  # the query has none
         if not frontier:
             break
         family |= frontier
     frontier = set(family)
     for _hop in range(MAX_MERGE_HOPS):  # down: every id merged into one of those
-        rows = await session.execute(select(GoldenCustomer.id).where(GoldenCustomer.merged_into.in_(frontier)))
-        frontier = {alias for (alias,) in rows} - family
+        merged = await session.execute(select(GoldenCustomer.id).where(GoldenCustomer.merged_into.in_(frontier)))
+        frontier = {alias for (alias,) in merged} - family
         if not frontier:
             break
         family |= frontier

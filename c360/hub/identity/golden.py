@@ -45,9 +45,9 @@ from c360.hub.models import (
 from c360.hub.models.golden import GOLDEN_ACTIVE, GOLDEN_MERGED, GOLDEN_SPLIT
 from c360.hub.normalize import normalize_name
 
-_GOLDENS: Table = GoldenCustomer.__table__  # type: ignore[assignment]
-_XREFS: Table = CrossReference.__table__  # type: ignore[assignment]
-_SOURCE: Table = SourceRecord.__table__  # type: ignore[assignment]
+_GOLDENS: Table = GoldenCustomer.__table__
+_XREFS: Table = CrossReference.__table__
+_SOURCE: Table = SourceRecord.__table__
 
 # Built once, each list of ids bound as one parameter (``c360.hub.db.id_lists``): SQLAlchemy's expanding
 # IN cost more CPU per id than the database's lookup of it.
@@ -228,7 +228,7 @@ def _retire(session: Session, before: Mapping[int, str], after: Mapping[int, str
             _forward(session, old, targets | ({old} if old in kept else set()), leading[old], merged=merged)
 
 
-_REDIRECTS: Table = GoldenRedirect.__table__  # type: ignore[assignment]
+_REDIRECTS: Table = GoldenRedirect.__table__
 
 
 @dataclass

@@ -207,7 +207,7 @@ def _latin_addresses(a: Profile, b: Profile) -> Verdict:
     """A whole street address with its house number, in a wide-open alphabet: rarely shared by chance."""
     if a.address == b.address:
         return Verdict("address", "agree", 5.0)
-    similarity = max(fuzz.token_sort_ratio(a.address, b.address),
+    similarity = max(fuzz.token_sort_ratio(a.address or "", b.address or ""),
                      fuzz.ratio((a.address or "").replace(" ", ""), (b.address or "").replace(" ", ""))) / 100
     if similarity >= 0.9:
         return Verdict("address", "agree_fuzzy", 4.0)

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Engine, Row, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from c360.hub.db.id_lists import any_of, plan_lists_as_bound
@@ -198,7 +198,7 @@ class IdentityResolver:
         self, session: Session, source_record_ids: Sequence[int], landed_rows: Mapping[int, PartyRow] | None
     ) -> None:
         plan_lists_as_bound(session)
-        rows = []
+        rows: list[Row[*tuple[Any, ...]]] = []
         for part in chunked(source_record_ids):
             rows.extend(session.execute(_LANDED, {"ids": part}))
         parties = [r.id for r in rows if r.kind == "party"]
@@ -293,7 +293,7 @@ class IdentityResolver:
         patched from the landed rows alone (``ResidentState.land_subscriptions``).
         """
         state = self.resident
-        rows = []
+        rows: list[Row[*tuple[Any, ...]]] = []
         for part in chunked(subs):
             rows.extend(session.execute(_LANDED_SUBS, {"ids": part}))
         landed = [

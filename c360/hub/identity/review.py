@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
@@ -148,7 +149,7 @@ def _changed(session: Session) -> tuple[list[tuple[int, str, int, bool]], int]:
 
 def _subscription_phones(session: Session, ids: Collection[int]) -> set[str]:
     """Phone keys changed subscriptions bear on, now and in earlier versions: their holders' windows changed."""
-    raws = []
+    raws: list[dict[str, Any]] = []
     for part in chunked(ids):
         raws.extend(session.execute(select(SourceRecord.raw).where(SourceRecord.id.in_(part))).scalars())
         raws.extend(session.execute(select(SourceRecordVersion.raw).where(SourceRecordVersion.source_record_id.in_(part))).scalars())
@@ -198,6 +199,7 @@ def refresh(session: Session, config: MatchConfig) -> int:
             state = ReviewState(id=1, fingerprint=wanted, common_keys=[], key_watermark=0)
             session.add(state)
         state.fingerprint, state.common_keys, state.key_watermark = wanted, [], 0
+    assert state is not None  # fresh whenever there was none
     changed, newest = _changed(session)
     rekeyed = set(session.execute(select(IdentityKey.source_record_id).where(IdentityKey.id > state.key_watermark).distinct()).scalars())
     if not changed and not rekeyed:

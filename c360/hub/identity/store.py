@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -40,12 +40,13 @@ __all__ = [
 ]
 
 _SIZE = 500
+_T = TypeVar("_T")
 # Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
 _KEYS, _XREFS, _SUBS, _SOURCE = IdentityKey.__table__, CrossReference.__table__, Subscription.__table__, SourceRecord.__table__
 _GOLDENS = GoldenCustomer.__table__
 
 
-def chunked(items: Iterable[int], size: int = _SIZE) -> Iterable[list[int]]:
+def chunked(items: Iterable[_T], size: int = _SIZE) -> Iterable[list[_T]]:
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -56,7 +56,7 @@ class Member:
 
 
 # A value "is absent" when it equals one of these (membership compares by ==, as the rules always have)
-_ABSENT = (None, "", [], (), {})
+_ABSENT: tuple[object, ...] = (None, "", [], (), {})
 
 # (member, its ``updated_at`` as ISO text): the text is computed once per member, not once per attribute
 _Stamped = tuple[Member, str | None]

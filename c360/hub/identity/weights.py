@@ -137,9 +137,9 @@ def learn_weights(
     share = 0.1
     rounds = 0
     for rounds in range(1, iterations + 1):  # noqa: B007  (read after the loop: how many rounds ran)
-        matched: Counter[tuple[str, str]] = Counter()
+        matched: defaultdict[tuple[str, str], float] = defaultdict(float)  # expected counts: fractional
         unmatched_total = matched_total = 0.0
-        per_field: Counter[str] = Counter()
+        per_field: defaultdict[str, float] = defaultdict(float)
         logit = math.log2(share / (1 - share))
         for vector, count in vectors.items():
             score = logit + sum(math.log2(m[k] / u[k]) for k in vector)

@@ -34,19 +34,19 @@ from c360.records import RECORD_KINDS, CanonicalRecord
 __all__ = ["FACT_TABLES", "fact_columns", "fact_row", "write_facts", "mark_facts_deleted", "chunks"]
 
 FACT_TABLES: dict[str, Table] = {
-    "account": Account.__table__,  # type: ignore[dict-item]
-    "subscription": Subscription.__table__,  # type: ignore[dict-item]
-    "order": Order.__table__,  # type: ignore[dict-item]
-    "bill": Bill.__table__,  # type: ignore[dict-item]
-    "payment": Payment.__table__,  # type: ignore[dict-item]
-    "balance": Balance.__table__,  # type: ignore[dict-item]
-    "service_request": ServiceRequest.__table__,  # type: ignore[dict-item]
-    "service_request_status": ServiceRequestStatus.__table__,  # type: ignore[dict-item]
-    "contact": Contact.__table__,  # type: ignore[dict-item]
-    "analysis": Analysis.__table__,  # type: ignore[dict-item]
-    "account_manager": AccountManager.__table__,  # type: ignore[dict-item]
-    "contract": Contract.__table__,  # type: ignore[dict-item]
-    "party_relation": PartyRelation.__table__,  # type: ignore[dict-item]
+    "account": Account.__table__,
+    "subscription": Subscription.__table__,
+    "order": Order.__table__,
+    "bill": Bill.__table__,
+    "payment": Payment.__table__,
+    "balance": Balance.__table__,
+    "service_request": ServiceRequest.__table__,
+    "service_request_status": ServiceRequestStatus.__table__,
+    "contact": Contact.__table__,
+    "analysis": Analysis.__table__,
+    "account_manager": AccountManager.__table__,
+    "contract": Contract.__table__,
+    "party_relation": PartyRelation.__table__,
 }
 
 # Kept by the hub itself (resolution, defaults), never taken from a record.

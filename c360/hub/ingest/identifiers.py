@@ -30,9 +30,12 @@ _MAX = 256  # width of identifier.value / raw_value
 
 
 class _Normalized(Protocol):
-    value: str
-    trusted: bool
-    reason: Any
+    @property
+    def value(self) -> str: ...
+    @property
+    def trusted(self) -> bool: ...
+    @property
+    def reason(self) -> object: ...
 
 
 def _row(

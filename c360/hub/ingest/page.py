@@ -219,7 +219,7 @@ def _ingest_group(
     # A party is normalized once, as it lands (``c360.hub.normalize.normal_form``); tombstones need no form
     forms = {
         r.source_key: normal_form(build_profile(0, source, r.source_key, payloads[r.source_key]))
-        for r, *_ in (*new, *changed) if kind == "party" and not r.deleted
+        for r in (*(n[0] for n in new), *(c[0] for c in changed)) if kind == "party" and not r.deleted
     }
     landed: list[tuple[CanonicalRecord, int]] = []
     if new:

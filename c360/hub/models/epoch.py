@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import String, insert, select, text, update
+from sqlalchemy import CursorResult, String, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from c360.hub.models.base import Base, utcnow
@@ -60,10 +61,11 @@ def advance_epoch(session: Session, token: str | None = None, *, expected: str |
     table = IdentityEpoch.__table__
     values = {"token": token or str(uuid.uuid4()), "changed_at": utcnow()}
     if expected is not None:
-        swapped = session.execute(update(table).where(table.c.id == _ROW, table.c.token == expected).values(values))
+        # an UPDATE's result is a CursorResult (it has a rowcount); Session.execute's stubs say only Result
+        swapped = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == _ROW, table.c.token == expected).values(values)))
         if swapped.rowcount:
             return True
-    if not session.execute(update(table).where(table.c.id == _ROW).values(values)).rowcount:
+    if not cast(CursorResult[Any], session.execute(update(table).where(table.c.id == _ROW).values(values))).rowcount:
         session.execute(insert(table).values(id=_ROW, **values))
     return False
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 __all__ = ["PROVINCES", "MUNICIPALITIES", "Gazetteer", "by_first_char", "gazetteer", "short_name"]
 
@@ -116,7 +117,8 @@ def gazetteer() -> Gazetteer:
             _add(gaz.cities, province, [s for n in names for s in _spellings(n)])
         elif code[:2] in city_of_prefix:
             _add(gaz.districts, (province, city_of_prefix[code[:2]]), [s for n in names for s in _spellings(n)])
-    for table in (gaz.cities, gaz.districts):
+    indexes: tuple[dict[Any, list[tuple[str, str]]], ...] = (gaz.cities, gaz.districts)  # keys of either shape
+    for table in indexes:
         for key, entries in table.items():
             table[key] = sorted(set(entries), key=lambda e: -len(e[0]))
     for province, entries in gaz.cities.items():

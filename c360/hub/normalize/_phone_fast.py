@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import phonenumbers
 
@@ -30,7 +30,7 @@ class FastNumber:
     """A number the fast path settled: its national significant number and type."""
 
     national: str
-    kind: str  # mobile | fixed
+    kind: Literal["mobile", "fixed"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ detail is cleaned but otherwise left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,7 +83,7 @@ def _match(text: str, pos: int, heads: dict[str, list[tuple[str, str]]]) -> tupl
     return None, pos
 
 
-def _match_unique(text: str, pos: int, index: dict[str, list[tuple[str, ...]]]) -> tuple[tuple[str, ...] | None, int]:
+def _match_unique(text: str, pos: int, index: Mapping[str, Sequence[tuple[str, ...]]]) -> tuple[tuple[str, ...] | None, int]:
     """Province-less lookup; only accepted when the spelling is unambiguous."""
     hits = [e for e in index.get(text[pos:pos + 2], []) if _accept(text, pos, e[0], e[-1])]
     if not hits:

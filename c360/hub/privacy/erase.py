@@ -37,9 +37,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from c360.hub.identity.review import forget
@@ -278,9 +278,9 @@ def erase_customer(session: Session, reference: str, *, actor: str, reason: str,
         .where(CrossReference.golden_id == gid, SourceRecord.kind == "party")
     ))
     result.party_records = _scrub_records(session, parties, scrub_party, now)
-    for part in _chunks(parties):
-        result.identifiers += session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part))).rowcount or 0
-        result.identity_keys += session.execute(delete(IdentityKey).where(IdentityKey.source_record_id.in_(part))).rowcount or 0
+    for part in _chunks(parties):  # a DELETE's result is a CursorResult; Session.execute's stubs say only Result
+        result.identifiers += cast(CursorResult[Any], session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part)))).rowcount or 0
+        result.identity_keys += cast(CursorResult[Any], session.execute(delete(IdentityKey).where(IdentityKey.source_record_id.in_(part)))).rowcount or 0
         session.execute(update(CrossReference).where(CrossReference.source_record_id.in_(part)).values(evidence={}))
     pinned = pin_together(session, parties, actor)
     forget(session, parties)

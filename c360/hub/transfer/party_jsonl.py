@@ -138,7 +138,7 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
     for index, item in enumerate(value):
         where = f"phones[{index}]"
         if isinstance(item, (str, int)) and not isinstance(item, bool):
-            number = str(item).strip()
+            number: str | None = str(item).strip()
             if number:
                 out.append(PhoneRef(number=number))
             continue

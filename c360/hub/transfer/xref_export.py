@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import TextIO
+from typing import IO
 
 from sqlalchemy import Engine, select
 
@@ -37,7 +37,7 @@ def xref_rows(engine: Engine, *, include_deleted: bool = False, batch: int = 100
             yield from part  # type: ignore[misc]
 
 
-def export_xref(engine: Engine, out: TextIO, *, include_deleted: bool = False, batch: int = 1000) -> int:
+def export_xref(engine: Engine, out: IO[str], *, include_deleted: bool = False, batch: int = 1000) -> int:
     """Write the CSV (header first) to ``out``; returns the number of data rows written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(XREF_COLUMNS)

@@ -60,7 +60,7 @@ def encode_payload(raw: Any) -> str:
         return repr(raw)
 
 
-def map_raw(stream: Stream, raw: Any) -> Sequence[CanonicalRecord]:
+def map_raw(stream: Stream[Any, Any], raw: Any) -> Sequence[CanonicalRecord]:
     """``stream.records`` with every way a bad record can fail folded into InvalidRecord.
 
     The reason names the problem, never field values (they may be personal data).
@@ -80,7 +80,7 @@ def map_raw(stream: Stream, raw: Any) -> Sequence[CanonicalRecord]:
         raise InvalidRecord(f"mapping failed ({type(exc).__name__})") from None
 
 
-def _record_key(stream: Stream, raw: Any, error: InvalidRecord) -> str | None:
+def _record_key(stream: Stream[Any, Any], raw: Any, error: InvalidRecord) -> str | None:
     if error.source_key:
         return error.source_key[:128]
     if not isinstance(raw, Mapping):
@@ -93,7 +93,7 @@ def _record_key(stream: Stream, raw: Any, error: InvalidRecord) -> str | None:
 
 
 def quarantine(
-    session: Session, connector: str, stream: Stream, raw: Any, error: InvalidRecord, run_id: int | None
+    session: Session, connector: str, stream: Stream[Any, Any], raw: Any, error: InvalidRecord, run_id: int | None
 ) -> str | None:
     """Stage a quarantine row in the page's transaction; returns the record's key when known."""
     key = _record_key(stream, raw, error)

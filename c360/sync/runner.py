@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -81,7 +82,7 @@ class RunOutcome:
 class _Run:
     engine: Engine
     connector: str
-    stream: Stream
+    stream: Stream[Any, Any]
     full: bool
     handler: LandedRecordsHandler
     run_id: int
@@ -168,7 +169,7 @@ def _pages(run: _Run, policy: RetryPolicy, on_page: Callable[[RunCounts], None] 
 def run_stream(
     engine: Engine,
     connector: str,
-    stream: Stream,
+    stream: Stream[Any, Any],
     *,
     full: bool = False,
     handler: LandedRecordsHandler | None = None,

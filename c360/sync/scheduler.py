@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
@@ -60,7 +61,7 @@ class Scheduler:
 def _job(
     engine: Engine,
     connector: str,
-    stream: Stream,
+    stream: Stream[Any, Any],
     handler: LandedRecordsHandler,
     retry: RetryPolicy | None,
     on_run: Callable[[RunOutcome], None] | None,

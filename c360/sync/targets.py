@@ -34,7 +34,7 @@ class UnknownTarget(LookupError):
 @dataclass(frozen=True)
 class ScheduledStream:
     connector: str
-    stream: Stream
+    stream: Stream[Any, Any]
     trigger: BaseTrigger
 
 
@@ -100,7 +100,7 @@ def scheduled_streams(
     return jobs
 
 
-def select_streams(connectors: Mapping[str, Connector], target: str | None) -> list[tuple[str, Stream]]:
+def select_streams(connectors: Mapping[str, Connector], target: str | None) -> list[tuple[str, Stream[Any, Any]]]:
     """The (connector, stream) pairs ``CONNECTOR[.STREAM]`` names; all of them for None."""
     if target is None:
         return [(name, stream) for name, connector in sorted(connectors.items()) for stream in connector.streams()]

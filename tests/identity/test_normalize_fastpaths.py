@@ -73,11 +73,12 @@ def _docs(db: Path, table: str) -> list[dict[str, Any]]:
 
 
 def _parties(stream: type, raws: Any) -> list[tuple[str, str, dict[str, Any]]]:
-    mapper = stream.__new__(stream)  # map() needs no connection
+    source = stream.__module__.rsplit(".", 1)[-1]  # each built-in connector's source is named after its module
+    mapper = stream(None, None, silo=source, source=source)  # mapping needs neither the config nor a client
     out = []
     for raw in raws:
         try:
-            out += [(r.source, r.source_key, r.payload()) for r in mapper.map(raw) if isinstance(r, PartyRecord)]
+            out += [(r.source, r.source_key, r.payload()) for r in mapper.records(raw) if isinstance(r, PartyRecord)]
         except InvalidRecord:  # quarantined by the real sync too
             continue
     return out

@@ -144,7 +144,7 @@ def _changed(session: Session) -> tuple[list[tuple[int, str, int, bool]], int]:
         .where(or_(seen.c.source_record_id.is_(None), seen.c.version != sr.c.version, seen.c.deleted != sr.c.deleted))
     )
     newest = session.execute(select(func.max(IdentityKey.id))).scalar() or 0
-    return [tuple(row) for row in session.execute(query)], newest  # type: ignore[misc]
+    return [tuple(row) for row in session.execute(query)], newest
 
 
 def _subscription_phones(session: Session, ids: Collection[int]) -> set[str]:

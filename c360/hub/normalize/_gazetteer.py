@@ -85,7 +85,7 @@ def _spellings(name: str) -> list[tuple[str, str]]:
     return [(name, short)] if short == name else [(name, short), (short, short)]
 
 
-def _add(index: dict, key: object, entries: list[tuple[str, str]]) -> None:
+def _add(index: dict[Any, list[tuple[str, str]]], key: object, entries: list[tuple[str, str]]) -> None:
     index.setdefault(key, []).extend(entries)
 
 

@@ -38,7 +38,7 @@ def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese; cached because values repeat a lot."""
     if text.isascii():
         return text
-    return _converter().convert(text)
+    return str(_converter().convert(text))
 
 
 def is_han(ch: str) -> bool:

@@ -101,7 +101,7 @@ def from_normal_form(
         address=form["address"],
         locality=form["locality"],
         address_tokens=tuple(form["address_words"]),
-        places=tuple(form["places"]),  # type: ignore[arg-type]
+        places=tuple(form["places"]),
         street=form["street"],
         street_detail=tuple(form["street_detail"]),
         name_tokens=tuple(form["name_words"]),

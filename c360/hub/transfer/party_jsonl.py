@@ -288,7 +288,7 @@ def _stream_name(source: str | None, raw: Any, path: Path) -> str:
     if source:
         return source[:_SOURCE_MAX]
     if isinstance(raw, dict) and isinstance(raw.get("source"), str) and raw["source"].strip():
-        return raw["source"].strip()[:_SOURCE_MAX]
+        return str(raw["source"]).strip()[:_SOURCE_MAX]
     return path.name[:_SOURCE_MAX]
 
 

@@ -34,7 +34,7 @@ def xref_rows(engine: Engine, *, include_deleted: bool = False, batch: int = 100
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=batch).execute(query)
         for part in result.partitions():
-            yield from part  # type: ignore[misc]
+            yield from part
 
 
 def export_xref(engine: Engine, out: IO[str], *, include_deleted: bool = False, batch: int = 1000) -> int:

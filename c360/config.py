@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from c360.errors import ConfigurationError
+
 __all__ = [
     "ConfigError",
     "Settings",
@@ -30,8 +32,8 @@ DEFAULT_DATABASE_URL = "sqlite:///c360.db"
 DEFAULT_CONFIG_FILE = "c360.toml"
 
 
-class ConfigError(Exception):
-    """The configuration cannot be used; the message says which setting and why."""
+class ConfigError(ConfigurationError):
+    """Raised when the settings (``c360.toml``, ``C360_*``) cannot be used; the message says which setting and why."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from c360.app.workers import reuseport_supported, run_workers
 from c360.config import Settings
+from c360.errors import ConfigurationError
 from c360.hub.db import is_postgres
 
 __all__ = ["PortInUse", "ensure_port_free", "serve", "serve_workers", "default_workers", "worker_app", "WORKERS_ENV"]
@@ -18,8 +19,8 @@ WORKERS_ENV = "C360_WORKERS"
 WORKER_STARTUP_SECONDS = 60
 
 
-class PortInUse(Exception):
-    """The port the hub should listen on is taken by another process."""
+class PortInUse(ConfigurationError):
+    """Raised before serving when the port the hub should listen on is taken by another process."""
 
 
 def ensure_port_free(host: str, port: int, *, option: str = "--port") -> None:

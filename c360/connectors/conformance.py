@@ -40,8 +40,11 @@ __all__ = [
 ]
 
 
-class ConformanceError(AssertionError):
-    """A connector breaks one of the SDK's promises; the message names the stream and the promise."""
+class ConformanceError(ConnectorError, AssertionError):
+    """A connector breaks one of the SDK's promises; the message names the stream and the promise.
+
+    Also an ``AssertionError``: plugin test suites run these checks and expect a failed assertion.
+    """
 
 
 def _fail(stream: Stream[Any, Any] | Connector, promise: str) -> ConformanceError:

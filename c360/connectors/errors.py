@@ -2,7 +2,7 @@
 
 ::
 
-    ConnectorError          one clear line; never secrets or personal data
+    ConnectorError          (c360.errors, the same class) one clear line; never secrets or personal data
     ├── RetriableError      transient (throttling, 5xx, connection); the SDK retried and gave up
     ├── FatalError          the run must fail: credentials rejected, other 4xx, broken query
     │   └── BadPageError    a page that cannot be parsed: reported, never swallowed
@@ -15,12 +15,9 @@ A single bad *record* is not a connector error: ``Stream.map`` raises
 from __future__ import annotations
 
 from c360.config import ConfigError as SettingsError
+from c360.errors import ConnectorError
 
 __all__ = ["ConnectorError", "RetriableError", "FatalError", "BadPageError", "ConfigError"]
-
-
-class ConnectorError(Exception):
-    """Base of every connector failure. ``str(error)`` is safe to show and to store."""
 
 
 class RetriableError(ConnectorError):

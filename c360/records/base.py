@@ -7,10 +7,12 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from c360.errors import IngestError
+
 __all__ = ["CanonicalRecord", "FactRecord", "InvalidRecord", "aware"]
 
 
-class InvalidRecord(Exception):
+class InvalidRecord(IngestError):
     """A source record that cannot become a canonical record; it goes to quarantine with this reason.
 
     The reason names fields, never their values: it is stored and shown to

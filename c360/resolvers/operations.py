@@ -8,8 +8,8 @@ quarantine and identity events are async keyset pages. Nothing here returns a
 personal value in clear: quarantine payloads leave through
 :func:`payload_fields` as ``Sensitive`` values for the masking scalar.
 
-Errors are domain exceptions (``BadRef``, ``UnknownRef``, ``UnknownTarget``,
-``StreamsBusy``, ``QuarantineNotFound``); the schema layer maps them to codes.
+Errors are domain exceptions (``BadRef``, ``UnknownRef``, ``KeptApart``, ``StreamsBusy`` from
+:mod:`c360.resolvers.errors`; ``UnknownTarget``, ``QuarantineNotFound``); ``c360.schema.errors`` maps them to codes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from c360.hub.identity.review import ReviewPair, review_pairs
 from c360.hub.identity.store import current_golden
 from c360.hub.models import EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
 from c360.hub.models.epoch import hold_identity_lock
+from c360.resolvers.errors import BadRef, KeptApart, StreamsBusy, UnknownRef
 from c360.resolvers.sensitive import Sensitive
 from c360.sync import (
     AlreadyRunning,
@@ -84,36 +85,6 @@ __all__ = [
 ]
 
 IDENTITY_EVENT_TYPES = ("customer.merged", "customer.split", "customer.unmerged")
-
-
-class BadRef(ValueError):
-    """A record reference that is neither a numeric id nor ``source:kind:sourceKey``."""
-
-    def __init__(self, argument: str, ref: str) -> None:
-        super().__init__(f"not a record reference: use a source record id or source:kind:sourceKey (got {ref[:80]!r})")
-        self.argument = argument
-
-
-class KeptApart(ValueError):
-    """A steward merge refused: the two customers hold a pair marked never-merge (``records``)."""
-
-    def __init__(self, message: str, records: list[int]) -> None:
-        super().__init__(message)
-        self.records = records
-
-
-class UnknownRef(LookupError):
-    def __init__(self, argument: str, ref: str) -> None:
-        super().__init__(f"no party source record {ref[:80]!r}")
-        self.argument = argument
-
-
-class StreamsBusy(Exception):
-    """Every stream the target names is being run by someone else right now."""
-
-    def __init__(self, streams: list[str]) -> None:
-        super().__init__(f"already running: {', '.join(streams)}")
-        self.streams = streams
 
 
 @contextmanager

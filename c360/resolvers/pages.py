@@ -21,14 +21,16 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import QueryableAttribute
 
+from c360.errors import ApiError
+
 __all__ = ["Page", "PageArgs", "ListSpec", "InvalidCursor", "encode_cursor", "decode_cursor", "MAX_FIRST"]
 
 MAX_FIRST = 100
 T = TypeVar("T")
 
 
-class InvalidCursor(ValueError):
-    pass
+class InvalidCursor(ApiError):
+    """Raised when an ``after`` cursor was not minted by this list; the schema reports BAD_USER_INPUT."""
 
 
 def encode_cursor(payload: list[Any]) -> str:

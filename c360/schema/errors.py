@@ -8,7 +8,14 @@
     ├── Conflict              CONFLICT: an idempotency key reused with a different request
     ├── Ambiguous             AMBIGUOUS: an identifier belongs to more than one customer
     ├── Forbidden             FORBIDDEN: the caller may not do this (seam for access control)
-    └── LimitExceeded         LIMIT_EXCEEDED: too many subscriptions on one connection
+    ├── LimitExceeded         LIMIT_EXCEEDED: too many subscriptions on one connection
+    └── Unavailable           SERVICE_UNAVAILABLE: the database stayed out of reach; retry later
+
+``HubError`` is the GraphQL side of ``c360.errors.ApiError``. The domain errors raised below the API
+(``c360.errors``: an unknown service request, a reused idempotency key, a bad cursor, ...) get their
+code from one table, :data:`DOMAIN_CODES`: a resolver turns one into a ``HubError`` with
+:func:`api_error`, naming the argument at fault, and one that escapes a resolver unwrapped still
+gets its code (not the mask) in :func:`classify`.
 
 :class:`ErrorCodes` is the schema extension that gives every other error a
 code too: GraphQL validation errors become GRAPHQL_VALIDATION_FAILED (or
@@ -40,6 +47,14 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from c360.errors import ApiError, C360Error
+from c360.hub.events.writes import CustomerInactive, EventConflict, ServiceRequestMissing
+from c360.hub.privacy.erase import ErasureError, UnknownCustomer
+from c360.resolvers.errors import BadRef, KeptApart, StreamsBusy, UnknownRef
+from c360.resolvers.pages import InvalidCursor
+from c360.sync.quarantine import QuarantineNotFound
+from c360.sync.targets import UnknownTarget
+
 __all__ = [
     "HubError",
     "NotFound",
@@ -48,6 +63,9 @@ __all__ = [
     "Ambiguous",
     "Forbidden",
     "LimitExceeded",
+    "Unavailable",
+    "DOMAIN_CODES",
+    "api_error",
     "ErrorCodes",
     "without_suggestion",
 ]
@@ -55,7 +73,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class HubError(Exception):
+class HubError(ApiError):
+    """Raised by a resolver for a failure the caller can understand; ``code`` becomes ``extensions.code``."""
+
     code = "INTERNAL_SERVER_ERROR"
 
     def __init__(self, message: str, **extensions: Any) -> None:
@@ -94,6 +114,47 @@ class Unavailable(HubError):
     """The database stayed out of reach longer than the operation waits; the caller retries later."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+# The one table from the domain errors a resolver meets to the code the caller sees; the first class
+# along an error's MRO decides (UnknownCustomer before ErasureError).
+DOMAIN_CODES: dict[type[C360Error], type[HubError]] = {
+    InvalidCursor: BadUserInput,  # an ``after`` this list did not mint
+    BadRef: BadUserInput,  # a record reference that is neither an id nor source:kind:sourceKey
+    UnknownRef: NotFound,  # a well-formed record reference naming no party record
+    KeptApart: Conflict,  # a steward merge against a never-merge pair
+    UnknownTarget: BadUserInput,  # triggerSync naming no connector or stream
+    StreamsBusy: Conflict,  # every stream asked for is running elsewhere
+    QuarantineNotFound: NotFound,
+    ServiceRequestMissing: NotFound,
+    CustomerInactive: NotFound,  # resolved a moment ago, merged or split since
+    EventConflict: Conflict,  # an idempotency key reused with a different request
+    UnknownCustomer: NotFound,
+    ErasureError: BadUserInput,  # an organization, a missing reason: the id names what cannot be erased
+}
+
+
+def _kind(error: C360Error) -> type[HubError] | None:
+    return next((DOMAIN_CODES[cls] for cls in type(error).__mro__ if cls in DOMAIN_CODES), None)
+
+
+def api_error(error: C360Error, message: str | None = None, *, field: str | None = None, **extensions: Any) -> HubError:
+    """The GraphQL error for a domain ``error``: its code from :data:`DOMAIN_CODES`.
+
+    ``message`` replaces ``str(error)`` where the resolver says it better; ``field`` names the argument at
+    fault (required for BAD_USER_INPUT). An error missing from the table is a bug: ``TypeError``, masked.
+    """
+    kind = _kind(error)
+    if kind is None:
+        raise TypeError(f"no GraphQL code for {type(error).__name__}: add it to c360.schema.errors.DOMAIN_CODES")
+    text = message or str(error)
+    if issubclass(kind, BadUserInput):
+        if field is None:
+            raise TypeError(f"{type(error).__name__} is BAD_USER_INPUT: name the field at fault")
+        made: HubError = kind(field, text)
+        made.extensions.update(extensions)
+        return made
+    return kind(text, **({} if field is None else {"field": field}), **extensions)
 
 
 def _coded(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
@@ -180,6 +241,8 @@ def classify(error: GraphQLError, document: DocumentNode | None = None) -> Graph
     original = error.original_error
     if isinstance(original, HubError):
         return error if error.extensions and "code" in error.extensions else _coded(error, original.code)
+    if isinstance(original, C360Error) and (kind := _kind(original)) is not None:
+        return _coded(error, kind.code)  # a domain error no resolver wrapped: its code, its (safe) message
     if error.extensions and "code" in error.extensions:
         return error
     if original is None or isinstance(original, GraphQLError) and error.path is None:

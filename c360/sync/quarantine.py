@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from c360.errors import SyncError
 from c360.hub.ingest import LandedRecordsHandler, NoResolution, ingest_page
 from c360.hub.models import QuarantinedRecord, SourceRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
@@ -39,8 +40,8 @@ __all__ = [
 OPEN, RETRIED = "open", "retried"
 
 
-class QuarantineNotFound(LookupError):
-    pass
+class QuarantineNotFound(SyncError):
+    """Raised when no quarantined record has the id asked for."""
 
 
 @dataclass(frozen=True)

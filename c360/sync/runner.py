@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from c360.errors import SyncError
 from c360.hub.ingest import LandedRecordsHandler, NoResolution, ingest_page, mark_unseen_deleted
 from c360.hub.ingest.statistics import StatisticsRefresher
 from c360.hub.models import utcnow
@@ -50,8 +51,8 @@ log = logging.getLogger(__name__)
 TRANSIENT: tuple[type[BaseException], ...] = (RetriableError, TimeoutError, ConnectionError)
 
 
-class AlreadyRunning(Exception):
-    """Another thread or hub process is running this stream right now."""
+class AlreadyRunning(SyncError):
+    """Raised when another thread or hub process is running this stream right now."""
 
     def __init__(self, connector: str, stream: str) -> None:
         super().__init__(f"{connector}.{stream} is already running")

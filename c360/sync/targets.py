@@ -22,13 +22,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from c360.config import ConfigError
+from c360.errors import SyncError
 from c360.sync._contract import Connector, Stream
 
 __all__ = ["ScheduledStream", "UnknownTarget", "is_enabled", "parse_schedule", "scheduled_streams", "select_streams"]
 
 
-class UnknownTarget(LookupError):
-    """``c360 sync NAME`` named no configured connector or stream; the message lists the known ones."""
+class UnknownTarget(SyncError):
+    """Raised when ``c360 sync NAME`` (or triggerSync) named no configured connector or stream; the message lists the known ones."""
 
 
 @dataclass(frozen=True)

@@ -118,11 +118,11 @@ def test_a_key_named_after_no_channel_records_any_channel_and_rotation_keeps_the
 
 
 def test_unknown_channels_and_overlong_names_are_refused_when_a_key_is_made(engine: Any) -> None:
-    from c360.hub.auth.keys import KeyError_
+    from c360.hub.auth.keys import ApiKeyError
 
-    with pytest.raises(KeyError_, match="unknown channel"):
+    with pytest.raises(ApiKeyError, match="unknown channel"):
         create_key(engine, "desk", WRITER, channels=["FAX"])
-    with pytest.raises(KeyError_, match="at most 100 characters"):  # its identity must fit recorded_by
+    with pytest.raises(ApiKeyError, match="at most 100 characters"):  # its identity must fit recorded_by
         create_key(engine, "d" * 101, WRITER)
     with Session(engine) as session:
         assert session.scalars(select(ApiKey)).all() == []

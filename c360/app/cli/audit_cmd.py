@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import console
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 from c360.hub.models import AuditEntry
 
 __all__ = ["audit_command"]
 
 
+@reported
 def audit_command(
     customer: str = typer.Option(None, "--customer", "-c", help="Golden customer id."),
     actor: str = typer.Option(None, "--actor", help="Only this caller (e.g. key:call-center:ab12cd34ef56)."),

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from c360.app.cli._console import console, fail, print_table
+from c360.app.cli.errors import reported
 from c360.config import ConfigError, load_settings
 from c360.connectors import ConnectorError, registry
 
@@ -16,6 +17,7 @@ app = typer.Typer(help="List connectors and check configured silos.", no_args_is
 
 
 @app.command("list")
+@reported
 def list_command() -> None:
     """Show built-in and plugin connectors, their streams, and the [connectors.*] tables using each."""
     found = registry.discover()
@@ -39,6 +41,7 @@ def list_command() -> None:
 
 
 @app.command("check")
+@reported
 def check_command(name: str = typer.Argument(..., help="A [connectors.NAME] table of the configuration.")) -> None:
     """Build connector NAME from the configuration and reach every stream once."""
     settings = load_settings()
@@ -48,7 +51,7 @@ def check_command(name: str = typer.Argument(..., help="A [connectors.NAME] tabl
         fail(f"no [connectors.{name}] table in the configuration; configured: {configured}", code=1)
     try:
         connector = registry.build(name, table)
-    except ConfigError as error:
+    except ConfigError as error:  # a check that does not pass is this command's verdict: exit 1, not 2
         fail(str(error), code=1)
     try:
         connector.check()

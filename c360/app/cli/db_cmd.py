@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from c360.app.cli._console import console
+from c360.app.cli.errors import reported
 from c360.config import load_settings
 from c360.hub.db import create_db_engine, describe_url, ping
 from c360.hub.db.migrate import current_revision, head_revision, upgrade
@@ -15,6 +16,7 @@ app = typer.Typer(help="Create or migrate the hub's database schema.", no_args_i
 
 
 @app.command("upgrade")
+@reported
 def upgrade_command(
     revision: str = typer.Argument("head", help="Alembic revision to migrate to."),
 ) -> None:
@@ -25,6 +27,7 @@ def upgrade_command(
 
 
 @app.command("current")
+@reported
 def current_command() -> None:
     """Show the database's schema revision and the one this code expects."""
     settings = load_settings()

@@ -14,6 +14,7 @@ import typer
 
 from c360.app.cli._console import console, progress_bar
 from c360.app.cli.demo_config import DemoConfig, write_demo_config
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import run_with_progress
 from c360.app.server import ensure_port_free, serve
 from c360.app.silo_setup import DEMO_API_KEY, LiveSilos, build_silos
@@ -137,6 +138,7 @@ def _print_second_shell(config: DemoConfig) -> None:
                   markup=False, soft_wrap=True)
 
 
+@reported
 def demo_command(
     size: int = typer.Option(None, help="Number of simulated customers (default from settings: 2000)."),
     host: str = typer.Option(None, help="Interface for the GraphQL API (default 127.0.0.1)."),

@@ -10,9 +10,9 @@ import typer
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import console, fail
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 from c360.hub.privacy import (
-    ErasureError,
     allow_restore,
     erase_customer,
     forget_erased_values,
@@ -22,6 +22,7 @@ from c360.hub.privacy import (
 __all__ = ["erase_command"]
 
 
+@reported
 def erase_command(
     customer: str = typer.Argument(None, help="Golden customer id (or an id merged into it)."),
     actor: str = typer.Option(..., "--actor", help="Who asks for the erasure (recorded in the audit log)."),
@@ -37,11 +38,8 @@ def erase_command(
         fail("name either a CUSTOMER to erase or --allow-restore RECORD")
     with checked_engine() as (_, engine):
         if restore is not None:
-            try:
-                with Session(engine) as session, session.begin():
-                    done = allow_restore(session, restore, actor=actor, reason=reason)
-            except ErasureError as exc:
-                fail(str(exc))
+            with Session(engine) as session, session.begin():
+                done = allow_restore(session, restore, actor=actor, reason=reason)
             console.print(
                 f"source record {done.record_id} ({done.source}:{done.kind}:{done.source_key}) may be restored by its next sync "
                 f"(audit entry {done.audit_id})",
@@ -49,19 +47,13 @@ def erase_command(
             )
             return
         if not yes:
-            try:
-                with Session(engine) as session:
-                    golden, aliases = resolve_customer(session, customer)
-            except ErasureError as exc:
-                fail(str(exc))
+            with Session(engine) as session:
+                golden, aliases = resolve_customer(session, customer)
             also = f" (and {', '.join(aliases)}, merged into it)" if aliases else ""
             if not typer.confirm(f"erase the personal data of customer {golden.id}{also}? This cannot be undone", default=False):
                 fail("nothing erased", code=1)
-        try:
-            with Session(engine) as session, session.begin():
-                result = erase_customer(session, customer, actor=actor, reason=reason, operation="cli:erase")
-        except ErasureError as exc:
-            fail(str(exc))
+        with Session(engine) as session, session.begin():
+            result = erase_customer(session, customer, actor=actor, reason=reason, operation="cli:erase")
         forget_erased_values()
     console.print(
         f"erased customer {result.customer_id}: {result.party_records} party records, {result.fact_records} fact records, "

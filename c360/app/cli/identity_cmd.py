@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import console, fail, print_table
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 from c360.config import load_settings
 from c360.hub.db import create_db_engine
@@ -40,6 +41,7 @@ def _record(session: Session, ref: str) -> int:
     return found
 
 
+@reported
 def resolve_command(
     full: bool = typer.Option(False, "--full", help="Re-resolve every party from scratch."),
     learn: bool = typer.Option(False, "--learn", help="With --full: learn match weights from the data, store and use them."),
@@ -108,14 +110,12 @@ def show_weights(session: Session) -> None:
                       f"{' (active)' if row.active else ''}", highlight=False, markup=False)
 
 
+@reported
 def explain_command(left: str, right: str) -> None:
     """Show the score of two source records and the comparisons that drove it."""
     with checked_engine() as (_settings, engine):
         with Session(engine) as session:
-            try:
-                result = explain(session, _record(session, left), _record(session, right))
-            except steward_ops.UnknownRecord as exc:
-                fail(str(exc))
+            result = explain(session, _record(session, left), _record(session, right))
         console.print(f"score {result.score:.2f} → {result.decision}" + (f" (rule: {result.rule})" if result.rule else ""))
         for verdict in result.verdicts:
             console.print(f"  {verdict.field:<12} {verdict.outcome:<14} {verdict.weight:+.1f}")
@@ -126,33 +126,33 @@ def _steward(action: str, refs: list[str], actor: str, reason: str | None) -> No
     try:
         with Session(engine) as session, session.begin():
             ids = [_record(session, r) for r in refs]
-            try:
-                if action == "merge":
-                    console.print(f"merged into {steward_ops.merge(session, ids[0], ids[1], actor=actor, reason=reason)}")
-                elif action == "never":
-                    steward_ops.never_merge(session, ids[0], ids[1], actor=actor, reason=reason)
-                    console.print("recorded: never merge")
-                else:
-                    console.print(f"unmerged into {steward_ops.unmerge(session, ids[0], actor=actor, reason=reason)}")
-            except (steward_ops.UnknownRecord, steward_ops.KeptApart) as exc:
-                fail(str(exc))
+            if action == "merge":
+                console.print(f"merged into {steward_ops.merge(session, ids[0], ids[1], actor=actor, reason=reason)}")
+            elif action == "never":
+                steward_ops.never_merge(session, ids[0], ids[1], actor=actor, reason=reason)
+                console.print("recorded: never merge")
+            else:
+                console.print(f"unmerged into {steward_ops.unmerge(session, ids[0], actor=actor, reason=reason)}")
     finally:
         engine.dispose()
 
 
 @steward_app.command("merge")
+@reported
 def merge_command(left: str, right: str, actor: str = typer.Option(..., "--actor"), reason: str = typer.Option(None, "--reason")) -> None:
     """Force two records into one customer."""
     _steward("merge", [left, right], actor, reason)
 
 
 @steward_app.command("never-merge")
+@reported
 def never_merge_command(left: str, right: str, actor: str = typer.Option(..., "--actor"), reason: str = typer.Option(None, "--reason")) -> None:
     """Keep two records apart for good."""
     _steward("never", [left, right], actor, reason)
 
 
 @steward_app.command("unmerge")
+@reported
 def unmerge_command(record: str, actor: str = typer.Option(..., "--actor"), reason: str = typer.Option(None, "--reason")) -> None:
     """Take one record out of its customer."""
     _steward("unmerge", [record], actor, reason)

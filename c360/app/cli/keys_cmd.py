@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from c360.app.cli._console import console, fail, print_table
+from c360.app.cli._console import console, print_table
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 from c360.hub.auth.channels import api_name
-from c360.hub.auth.keys import IssuedKey, KeyError_, create_key, list_keys, revoke_key, rotate_key
+from c360.hub.auth.keys import IssuedKey, create_key, list_keys, revoke_key, rotate_key
 from c360.hub.auth.scopes import ALL_SCOPES, CHANNEL_SCOPES
 
 __all__ = ["app"]
@@ -33,6 +34,7 @@ SCOPE_HELP = f"Repeat for each scope (default: channel scopes). Known: {', '.joi
 
 
 @app.command("create")
+@reported
 def create_command(
     name: str = typer.Argument(..., help="The channel this key is for, e.g. call-center."),
     scope: list[str] = typer.Option(None, "--scope", "-s", help=SCOPE_HELP),
@@ -44,34 +46,28 @@ def create_command(
 ) -> None:
     """Create a key for a channel and print it once."""
     with checked_engine() as (_, engine):
-        try:
-            _show(create_key(engine, name, set(scope or CHANNEL_SCOPES), channels=channel or None))
-        except KeyError_ as exc:
-            fail(str(exc))
+        _show(create_key(engine, name, set(scope or CHANNEL_SCOPES), channels=channel or None))
 
 
 @app.command("rotate")
+@reported
 def rotate_command(key_id: str = typer.Argument(..., metavar="KEY_ID")) -> None:
     """Revoke a key and issue a new one with the same name and scopes."""
     with checked_engine() as (_, engine):
-        try:
-            _show(rotate_key(engine, key_id))
-        except KeyError_ as exc:
-            fail(str(exc))
+        _show(rotate_key(engine, key_id))
 
 
 @app.command("revoke")
+@reported
 def revoke_command(key_id: str = typer.Argument(..., metavar="KEY_ID")) -> None:
     """Revoke a key: requests with it get 401 from now on."""
     with checked_engine() as (_, engine):
-        try:
-            revoke_key(engine, key_id)
-        except KeyError_ as exc:
-            fail(str(exc))
+        revoke_key(engine, key_id)
     console.print(f"revoked {key_id}")
 
 
 @app.command("list")
+@reported
 def list_command() -> None:
     """Every key: id, channel, scopes, channels it records, created, revoked (never the key itself)."""
     with checked_engine() as (_, engine):

@@ -1,14 +1,11 @@
-"""Entry point of the `c360` command: registers the commands and turns expected errors into one line."""
+"""Entry point of the `c360` command: registers the commands (each reports expected errors via c360.app.cli.errors)."""
 
 from __future__ import annotations
-
-import sys
 
 import typer
 
 from c360 import __version__
 from c360.app.cli import connectors_cmd, db_cmd, identity_cmd, keys_cmd, quarantine_cmd, sync_cmd
-from c360.app.cli._console import error_line
 from c360.app.cli.audit_cmd import audit_command
 from c360.app.cli.demo_cmd import demo_command
 from c360.app.cli.erase_cmd import erase_command
@@ -16,11 +13,7 @@ from c360.app.cli.schema_cmd import schema_command
 from c360.app.cli.serve_cmd import serve_command
 from c360.app.cli.silos_cmd import silos_command
 from c360.app.cli.transfer_cmd import export_app, import_command, review_command
-from c360.app.server import PortInUse
-from c360.config import ConfigError
 from c360.hub.collector import tune_collector
-from c360.hub.db import DatabaseError
-from c360.hub.identity.steward import UnknownRecord
 from c360.hub.logging_setup import setup_logging
 
 __all__ = ["app", "main"]
@@ -63,15 +56,7 @@ def _root(
     """c360: customer-360 integration hub for telecom operators."""
 
 
-# Errors an operator can fix: shown as one line, exit code 2, no traceback.
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, DatabaseError, PortInUse, UnknownRecord)
-
-
 def main() -> None:
     setup_logging()
     tune_collector()
-    try:
-        app()
-    except EXPECTED_ERRORS as exc:
-        error_line(str(exc))
-        sys.exit(2)
+    app()

@@ -9,6 +9,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import console, fail, print_table
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine, load_connectors
 
 __all__ = ["app"]
@@ -17,6 +18,7 @@ app = typer.Typer(help="Inspect and retry quarantined records.", no_args_is_help
 
 
 @app.command("list")
+@reported
 def list_command(
     all_: bool = typer.Option(False, "--all", help="Include records already retried."),
     limit: int = typer.Option(100, min=1, help="Show at most this many, newest first."),
@@ -36,15 +38,13 @@ def list_command(
 
 
 @app.command("show")
+@reported
 def show_command(quarantine_id: int = typer.Argument(..., metavar="ID")) -> None:
     """One quarantined record: where it came from, why, and its raw payload."""
-    from c360.sync.quarantine import QuarantineNotFound, get_quarantined
+    from c360.sync.quarantine import get_quarantined
 
     with checked_engine() as (_, engine), Session(engine) as session:
-        try:
-            row = get_quarantined(session, quarantine_id)
-        except QuarantineNotFound as exc:
-            fail(str(exc))
+        row = get_quarantined(session, quarantine_id)
         console.print(f"id:      {row.id}\nstream:  {row.connector}.{row.stream}\nkey:     {row.source_key or '-'}\n"
                       f"status:  {row.status}\nrun:     {row.run_id or '-'}\nreason:  {row.reason}", highlight=False)
         try:
@@ -54,17 +54,16 @@ def show_command(quarantine_id: int = typer.Argument(..., metavar="ID")) -> None
 
 
 @app.command("retry")
+@reported
 def retry_command(quarantine_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Map the stored payload again with the stream's current mapping and land it."""
     from c360.hub.identity.resolver import IdentityResolver
-    from c360.sync.quarantine import QuarantineNotFound, retry_quarantined
+    from c360.sync.quarantine import retry_quarantined
 
     with checked_engine() as (settings, engine):
         connectors = load_connectors(settings)
         try:
             result = retry_quarantined(engine, quarantine_id, connectors, IdentityResolver())  # type: ignore[arg-type]
-        except QuarantineNotFound as exc:
-            fail(str(exc))
         finally:
             for connector in connectors.values():
                 getattr(connector, "close", lambda: None)()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from c360.app.cli.errors import reported
+
 __all__ = ["schema_command", "current_sdl"]
 
 
@@ -16,6 +18,7 @@ def current_sdl() -> str:
     return build_schema().as_str().rstrip("\n") + "\n"
 
 
+@reported
 def schema_command(
     check: Path | None = typer.Option(None, "--check", help="Fail (exit 1) with a diff if FILE differs from the schema."),
 ) -> None:

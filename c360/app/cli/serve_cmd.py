@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from c360.app.cli._console import console
+from c360.app.cli.errors import reported
 from c360.app.server import default_workers, ensure_port_free, serve
 from c360.config import load_settings
 from c360.hub.db import create_db_engine
@@ -14,6 +15,7 @@ from c360.hub.logging_setup import setup_logging
 __all__ = ["serve_command"]
 
 
+@reported
 def serve_command(
     host: str = typer.Option(None, help="Interface to listen on (default from settings: 127.0.0.1)."),
     port: int = typer.Option(None, help="Port to listen on (default from settings: 8360)."),

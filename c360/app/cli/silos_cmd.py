@@ -8,12 +8,14 @@ from pathlib import Path
 import typer
 
 from c360.app.cli._console import console, progress_bar
+from c360.app.cli.errors import reported
 from c360.app.silo_setup import DEMO_API_KEY, build_silos
 from c360.config import load_settings
 
 __all__ = ["silos_command"]
 
 
+@reported
 def silos_command(
     size: int = typer.Option(None, help="Number of simulated customers (default from settings: 2000)."),
     seed: int = typer.Option(None, help="Random seed; the same seed gives the same data."),

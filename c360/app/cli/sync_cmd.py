@@ -20,8 +20,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import err_console, error_line, fail, print_table, progress_bar
-from c360.config import ConfigError, Settings, load_settings
-from c360.hub.db import DatabaseError, create_db_engine
+from c360.app.cli.errors import reported
+from c360.config import Settings, load_settings
+from c360.hub.db import create_db_engine
 from c360.hub.db.migrate import ensure_current
 from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.ingest import LandedRecordsHandler
@@ -31,31 +32,23 @@ __all__ = ["checked_engine", "load_connectors", "run_with_progress", "sync_comma
 
 @contextmanager
 def checked_engine() -> Iterator[tuple[Settings, Engine]]:
-    """Settings and an engine on a reachable, current database; one clear line otherwise."""
-    try:
-        settings = load_settings()
-        engine = create_db_engine(settings.database_url)
-    except (ConfigError, DatabaseError) as exc:
-        fail(str(exc))
+    """Settings and an engine on a reachable, current database; else ConfigError or DatabaseError (one clear line)."""
+    settings = load_settings()
+    engine = create_db_engine(settings.database_url)
     try:
         ensure_current(engine)
-    except DatabaseError as exc:
-        engine.dispose()
-        fail(str(exc))
-    try:
         yield settings, engine
     finally:
         engine.dispose()
 
 
 def load_connectors(settings: Settings) -> Mapping[str, object]:
-    """The enabled, configured connectors; a bad table is one clear line."""
-    from c360.connectors.errors import ConnectorError
+    """The enabled, configured connectors; a bad table is one clear line (a ConfigError, or a missing key)."""
     from c360.sync.scheduler import configured_connectors
 
     try:
         return configured_connectors(settings)
-    except (ConfigError, ConnectorError, KeyError) as exc:
+    except KeyError as exc:
         fail(str(exc).strip("'\""))
 
 
@@ -99,13 +92,10 @@ def run_with_progress(
     A stream that quarantined records succeeded with warnings: it is named on stderr, not counted.
     """
     from c360.connectors.base import Connector
-    from c360.sync import AlreadyRunning, UnknownTarget, run_stream, select_streams
+    from c360.sync import AlreadyRunning, run_stream, select_streams
 
     typed = {name: c for name, c in connectors.items() if isinstance(c, Connector)}
-    try:
-        selected = select_streams(typed, target)
-    except UnknownTarget as exc:
-        fail(str(exc))
+    selected = select_streams(typed, target)
     if not selected:
         fail("no connectors configured; add a [connectors.NAME] table to c360.toml")
     problems = 0
@@ -139,6 +129,7 @@ def run_with_progress(
     return problems
 
 
+@reported
 def sync_command(
     target: str = typer.Argument(None, metavar="[CONNECTOR[.STREAM] | status]", help="What to sync (default: all)."),
     full: bool = typer.Option(False, "--full", help="Re-read everything; flag records the silo no longer has."),

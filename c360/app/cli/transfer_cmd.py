@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from c360.app.cli._console import console, err_console, fail, print_table, progress_bar
+from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 
 __all__ = ["import_command", "export_app", "review_command"]
@@ -25,6 +26,7 @@ __all__ = ["import_command", "export_app", "review_command"]
 export_app = typer.Typer(help="Export hub data as files.", no_args_is_help=True)
 
 
+@reported
 def import_command(
     file: Path = typer.Argument(..., help="A JSONL file, one party per line (see docs/import-format.md)."),
     source: str = typer.Option(
@@ -66,6 +68,7 @@ def import_command(
 
 
 @export_app.command("xref")
+@reported
 def export_xref_command(
     out: Path = typer.Option(None, "--out", help="Write the CSV here (default: standard output)."),
     include_deleted: bool = typer.Option(
@@ -97,6 +100,7 @@ def export_xref_command(
     err_console.print(f"exported {rows} record(s){where}", highlight=False)
 
 
+@reported
 def review_command(
     limit: int = typer.Option(100, "--limit", min=1, help="Show at most this many pairs, strongest first."),
     include_same: bool = typer.Option(

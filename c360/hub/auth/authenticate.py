@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from c360.config import AuthSettings
+from c360.errors import AuthError
 from c360.hub.auth.key_cache import KeyCache
 from c360.hub.auth.keys import PREFIX, verify_key
 from c360.hub.auth.scopes import Caller
@@ -27,12 +28,12 @@ __all__ = ["Authenticator", "CredentialsUnavailable", "Unauthenticated", "creden
 MISSING = "authentication required: send an API key or token as 'Authorization: Bearer <credential>'"
 
 
-class Unauthenticated(Exception):
-    """No usable credential; the message says why (never echoes the credential)."""
+class Unauthenticated(AuthError):
+    """Raised when a request brings no usable credential (HTTP 401, WebSocket 4403); the message says why (never echoes the credential)."""
 
 
-class CredentialsUnavailable(Exception):
-    """The credential could not be checked: the database did not answer. Says nothing of the credential."""
+class CredentialsUnavailable(AuthError):
+    """Raised when a credential cannot be checked because the database did not answer (HTTP 503). Says nothing of the credential."""
 
 
 def credential_from_headers(headers: Mapping[str, str]) -> str | None:

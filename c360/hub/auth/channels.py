@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from c360.errors import AuthError
 from c360.records.vocabulary import CHANNELS
 
 __all__ = ["UnknownChannel", "api_name", "channel_names", "channel_of_name"]
 
 
-class UnknownChannel(ValueError):
+class UnknownChannel(AuthError):
+    """Raised when an operator names a channel the vocabulary does not have; the message lists the known ones."""
+
     def __init__(self, unknown: list[str]) -> None:
         super().__init__(f"unknown channel(s): {', '.join(unknown)}; known: {', '.join(sorted(api_name(c) for c in CHANNELS))}")
 

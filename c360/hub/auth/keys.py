@@ -20,12 +20,13 @@ from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
+from c360.errors import AuthError
 from c360.hub.auth.channels import UnknownChannel, channel_names, channel_of_name
 from c360.hub.auth.key_cache import KeyCache, announce_revocation
 from c360.hub.auth.scopes import ALL_SCOPES, Caller
 from c360.hub.models import ApiKey, AuditEntry, utcnow
 
-__all__ = ["IssuedKey", "KeyError_", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
+__all__ = ["IssuedKey", "ApiKeyError", "UnknownScope", "create_key", "rotate_key", "revoke_key", "list_keys", "verify_key", "PREFIX"]
 
 PREFIX = "c360k_"
 MAX_NAME = 100  # "key:" + name + ":" + 12-character key id fits event_log.recorded_by (128)
@@ -36,11 +37,13 @@ _BY_KEY_ID = select(
 ).where(ApiKey.key_id == bindparam("key_id"))
 
 
-class KeyError_(Exception):
-    """A key operation the operator asked for cannot be done (unknown or revoked key id)."""
+class ApiKeyError(AuthError):
+    """Raised when a key operation the operator asked for cannot be done (unknown or revoked key id, bad name)."""
 
 
-class UnknownScope(KeyError_):
+class UnknownScope(ApiKeyError):
+    """Raised when a new key names a scope the hub does not know; the message lists the known ones."""
+
     def __init__(self, unknown: set[str]) -> None:
         super().__init__(f"unknown scope(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(ALL_SCOPES))}")
 
@@ -92,9 +95,9 @@ def _key_channels(name: str, channels: Iterable[str] | None) -> tuple[str, ...] 
         try:
             named = channel_names(channels)
         except UnknownChannel as exc:
-            raise KeyError_(str(exc)) from None
+            raise ApiKeyError(str(exc)) from None
         if not named:
-            raise KeyError_("--channel needs at least one channel")
+            raise ApiKeyError("--channel needs at least one channel")
         return named
     own = channel_of_name(name)
     return (own,) if own is not None else None
@@ -113,10 +116,10 @@ def create_key(
     if unknown:
         raise UnknownScope(unknown)
     if not name.strip():
-        raise KeyError_("a key needs a name (the channel it is for)")
+        raise ApiKeyError("a key needs a name (the channel it is for)")
     if len(name.strip()) > MAX_NAME:
         # The caller's identity key:<name>:<key id> is stored with every event it records (128 characters).
-        raise KeyError_(f"a key name has at most {MAX_NAME} characters")
+        raise ApiKeyError(f"a key name has at most {MAX_NAME} characters")
     bound = _key_channels(name.strip(), channels)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         issued = _issue(session, name.strip(), tuple(sorted(scopes)), bound)
@@ -127,9 +130,9 @@ def create_key(
 def _active(session: Session, key_id: str) -> ApiKey:
     row = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
     if row is None:
-        raise KeyError_(f"no API key with id {key_id}")
+        raise ApiKeyError(f"no API key with id {key_id}")
     if row.revoked_at is not None:
-        raise KeyError_(f"API key {key_id} is already revoked")
+        raise ApiKeyError(f"API key {key_id} is already revoked")
     return row
 
 

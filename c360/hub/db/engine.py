@@ -5,7 +5,7 @@ PostgreSQL is the production store. Both are reached through the same
 models; the sync engine serves the CLI and the sync runner, the async
 engine serves the GraphQL API. Exceptions::
 
-    DatabaseError
+    DatabaseError            (c360.errors) a database problem the operator can fix; one clear line
     ├── InvalidDatabaseUrl   the URL cannot name a supported database
     ├── DatabaseUnavailable  the server or file cannot be reached
     └── SchemaOutdated       migrations have not been applied
@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from c360.errors import DatabaseError
+
 __all__ = [
     "DatabaseError",
     "InvalidDatabaseUrl",
@@ -33,10 +35,6 @@ __all__ = [
     "create_async_db_engine",
     "ping",
 ]
-
-
-class DatabaseError(Exception):
-    """A database problem the operator can fix; the message is one clear line."""
 
 
 class InvalidDatabaseUrl(DatabaseError):

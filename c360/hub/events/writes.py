@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from c360.errors import EventError
 from c360.hub.models import utcnow
 
 __all__ = [
@@ -54,20 +55,20 @@ HUB_PARTY_SOURCE = "golden"  # facts written by the hub point at their party by 
 IDEMPOTENCY_SCOPE: tuple[str, ...] = ("recorded_by", "idempotency_key")
 
 
-class EventConflict(Exception):
-    """The idempotency key was used before with a different request."""
+class EventConflict(EventError):
+    """Raised when the idempotency key was used before with a different request."""
 
     def __init__(self, key: str) -> None:
         super().__init__("idempotency key was already used with a different request")
         self.key = key
 
 
-class ServiceRequestMissing(LookupError):
-    """No live service request has the id the event names."""
+class ServiceRequestMissing(EventError):
+    """Raised when no live service request has the id the event names."""
 
 
-class CustomerInactive(LookupError):
-    """The golden id is not an active customer (unknown, merged or split): resolve the reference, then write again."""
+class CustomerInactive(EventError):
+    """Raised when the golden id is not an active customer (unknown, merged or split): resolve the reference, then write again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from collections.abc import Collection
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from c360.errors import IdentityError
 from c360.hub.identity.golden import record_event
 from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.store import current_golden, current_links, golden_members
@@ -27,7 +28,7 @@ from c360.hub.models.epoch import hold_identity_lock
 __all__ = ["KeptApart", "UnknownRecord", "merge", "never_merge", "unmerge"]
 
 
-class UnknownRecord(LookupError):
+class UnknownRecord(IdentityError):
     """A steward named a source record the hub does not have (or that is not a party)."""
 
     def __init__(self, record_id: int) -> None:
@@ -35,7 +36,7 @@ class UnknownRecord(LookupError):
         self.record_id = record_id
 
 
-class KeptApart(ValueError):
+class KeptApart(IdentityError):
     """A merge would join two records a steward marked never-merge: refused, nothing written."""
 
     def __init__(self, left: int, right: int) -> None:

@@ -42,6 +42,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
+from c360.errors import PrivacyError
 from c360.hub.identity.review import forget
 from c360.hub.models import (
     AuditEntry,
@@ -97,17 +98,21 @@ ERASED_KINDS = ["name", "ric", "phone", "email", "address", "birth_date", "gende
 _MAX_HOPS = 16
 
 
-class ErasureError(Exception):
-    """An erasure (or restore flag) that cannot be done; nothing was changed."""
+class ErasureError(PrivacyError):
+    """Raised when an erasure (or restore flag) cannot be done; nothing was changed."""
 
 
-class UnknownCustomer(ErasureError, LookupError):
+class UnknownCustomer(ErasureError):
+    """Raised when the customer to erase does not exist, or its id was merged or split away."""
+
     def __init__(self, reference: str, why: str = "no golden customer with that id") -> None:
         super().__init__(f"{why}: {reference}")
         self.reference = reference
 
 
-class UnknownSourceRecord(ErasureError, LookupError):
+class UnknownSourceRecord(ErasureError):
+    """Raised when the source record a restore flag names does not exist."""
+
     def __init__(self, reference: str) -> None:
         super().__init__(f"no source record {reference} (give its id or SOURCE:KIND:SOURCE_KEY)")
         self.reference = reference

@@ -27,7 +27,7 @@ from c360.resolvers.contacts import (
 from c360.schema.audit_ext import audited_with_write, write_audit
 from c360.schema.context import HubContext, Info
 from c360.schema.enums import Channel, ContactType, Direction, RequestStatus
-from c360.schema.errors import BadUserInput, Conflict, Forbidden, NotFound
+from c360.schema.errors import BadUserInput, Forbidden, api_error
 from c360.schema.feed import ContactEvent
 from c360.schema.lookup import CustomerRef, resolve_customer
 
@@ -126,12 +126,12 @@ def _event_errors() -> Iterator[None]:
     """The expected failures of appending a channel's event, as the API reports them."""
     try:
         yield
-    except ServiceRequestMissing:
-        raise NotFound("no service request with that id", field="input.serviceRequestId") from None
-    except EventConflict:
-        raise Conflict("idempotency key was already used with a different input", field="input.idempotencyKey") from None
-    except CustomerInactive:  # resolved a moment ago, gone since
-        raise NotFound("no customer with that reference", field="input.customer") from None
+    except ServiceRequestMissing as exc:
+        raise api_error(exc, "no service request with that id", field="input.serviceRequestId") from None
+    except EventConflict as exc:
+        raise api_error(exc, "idempotency key was already used with a different input", field="input.idempotencyKey") from None
+    except CustomerInactive as exc:  # resolved a moment ago, gone since
+        raise api_error(exc, "no customer with that reference", field="input.customer") from None
 
 
 def _writer(context: HubContext) -> EventWriter:

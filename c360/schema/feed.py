@@ -31,7 +31,7 @@ from c360.resolvers.operations import IDENTITY_EVENT_TYPES
 from c360.resolvers.pages import InvalidCursor, decode_cursor, encode_cursor
 from c360.schema.context import Info
 from c360.schema.enums import Channel, EventType
-from c360.schema.errors import BadUserInput, HubError, LimitExceeded, NotFound, Unavailable
+from c360.schema.errors import BadUserInput, HubError, LimitExceeded, NotFound, Unavailable, api_error
 from c360.schema.pagination import Connection, Edge, PageInfo, built_connection
 
 __all__ = [
@@ -159,8 +159,8 @@ async def _start(info: Info, after: str | None) -> int:
         return 0
     try:
         payload = decode_cursor(after, "event")
-    except InvalidCursor:
-        raise BadUserInput("after", "not a contact-event cursor") from None
+    except InvalidCursor as exc:
+        raise api_error(exc, "not a contact-event cursor", field="after") from None
     if len(payload) != 2 or not isinstance(payload[1], int):
         raise BadUserInput("after", "not a contact-event cursor")
     if not await event_exists(info.context.sessions, payload[1]):

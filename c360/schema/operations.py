@@ -26,7 +26,7 @@ from c360.resolvers import operations as ops
 from c360.resolvers.counts import count_rows
 from c360.resolvers.pages import MAX_FIRST, InvalidCursor, Page, decode_cursor, encode_cursor
 from c360.schema.context import ANONYMOUS, HubContext, Info
-from c360.schema.errors import BadUserInput, Conflict, NotFound
+from c360.schema.errors import BadUserInput, NotFound, api_error
 from c360.schema.masking import Protected
 from c360.schema.pagination import DEFAULT_FIRST, Connection, Total, known_total, to_connection
 from c360.sync.history import FAILED, RUNNING, SUCCEEDED, SUCCEEDED_WITH_WARNINGS, run_outcome
@@ -296,7 +296,7 @@ def _after_id(after: str | None, list_name: str) -> int | None:
     try:
         payload = decode_cursor(after, list_name)
     except InvalidCursor as exc:
-        raise BadUserInput("after", str(exc)) from None
+        raise api_error(exc, field="after") from None
     if len(payload) != 2 or not isinstance(payload[1], int):
         raise BadUserInput("after", f"not a cursor of the {list_name} list")
     return payload[1]
@@ -332,12 +332,10 @@ async def _identity(call: Any, *args: Any) -> Any:
     """Run an identity operation in a worker thread, mapping bad and unknown references to codes."""
     try:
         return await run_in_threadpool(call, *args)
-    except ops.BadRef as exc:
-        raise BadUserInput(exc.argument, str(exc)) from None
-    except ops.UnknownRef as exc:
-        raise NotFound(str(exc), field=exc.argument) from None
+    except (ops.BadRef, ops.UnknownRef) as exc:
+        raise api_error(exc, field=exc.argument) from None
     except ops.KeptApart as exc:
-        raise Conflict(str(exc), keptApart=[str(r) for r in exc.records]) from None
+        raise api_error(exc, keptApart=[str(r) for r in exc.records]) from None
 
 
 def _finite(value: float) -> float | None:
@@ -418,7 +416,7 @@ class OperationsQuery:
         try:
             row = await ops.quarantined_row(info.context.sessions, _int_id(id, "id"))
         except ops.QuarantineNotFound as exc:
-            raise NotFound(str(exc), field="id") from None
+            raise api_error(exc, field="id") from None
         return QuarantinedRecordType.of(row)
 
     @strawberry.field(description="The score of two party records and the comparisons that drove it. "
@@ -436,7 +434,7 @@ class OperationsQuery:
             try:
                 payload = decode_cursor(after, "review")
             except InvalidCursor as exc:
-                raise BadUserInput("after", str(exc)) from None
+                raise api_error(exc, field="after") from None
             if len(payload) != 4 or not isinstance(payload[1], (int, float)) or not all(isinstance(p, int) for p in payload[2:]):
                 raise BadUserInput("after", "not a cursor of the review list")
             start = (-float(payload[1]), payload[2], payload[3])
@@ -471,9 +469,9 @@ class OperationsMutation:
         try:
             done = await run_in_threadpool(ops.trigger_sync, info.context.settings, target.strip(), full)
         except ops.UnknownTarget as exc:
-            raise BadUserInput("target", str(exc)) from None
+            raise api_error(exc, field="target") from None
         except ops.StreamsBusy as exc:
-            raise Conflict(str(exc), streams=exc.streams) from None
+            raise api_error(exc, streams=exc.streams) from None
         rows = await ops.runs_by_id(info.context.sessions, [run.run_id for run in done.runs])
         runs = [SyncRun.of(rows[run.run_id]) for run in done.runs if run.run_id in rows]
         return TriggerSyncResult(runs=runs, already_running=done.already_running)
@@ -484,7 +482,7 @@ class OperationsMutation:
         try:
             result = await run_in_threadpool(ops.retry, info.context.settings, quarantine_id)
         except ops.QuarantineNotFound as exc:
-            raise NotFound(str(exc), field="id") from None
+            raise api_error(exc, field="id") from None
         row = await ops.quarantined_row(info.context.sessions, quarantine_id)
         return RetryQuarantinedResult(
             ok=result.ok, message=result.message, record=QuarantinedRecordType.of(row),

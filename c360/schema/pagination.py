@@ -16,7 +16,7 @@ import strawberry
 from c360.records.vocabulary import filter_labels
 from c360.resolvers.lists import LISTS
 from c360.resolvers.pages import MAX_FIRST, InvalidCursor, Page, PageArgs
-from c360.schema.errors import BadUserInput
+from c360.schema.errors import BadUserInput, api_error
 
 __all__ = [
     "Connection",
@@ -149,7 +149,7 @@ def page_args(
         try:
             LISTS[list_name].parse_after(after)
         except InvalidCursor as exc:
-            raise BadUserInput("after", str(exc)) from None
+            raise api_error(exc, field="after") from None
     vocabulary = VOCABULARY_FILTERS.get(list_name, frozenset())
     chosen = tuple(
         sorted(

@@ -18,11 +18,11 @@ import strawberry
 from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 
-from c360.hub.privacy import ErasureError, UnknownCustomer
+from c360.hub.privacy import ErasureError
 from c360.resolvers.privacy import do_erase
 from c360.schema.context import Info
 from c360.schema.documents import ValidDocuments
-from c360.schema.errors import BadUserInput, HubError, NotFound
+from c360.schema.errors import BadUserInput, HubError, api_error
 from c360.schema.operations import steward_actor
 
 __all__ = ["PrivacyMutation", "ErasureResult", "PrivateErrorsSchema", "error_code"]
@@ -57,10 +57,8 @@ class PrivacyMutation:
         actor = steward_actor(info.context)
         try:
             done = await run_in_threadpool(do_erase, info.context.settings, str(id), actor, why)
-        except UnknownCustomer as exc:
-            raise NotFound(str(exc), field="id") from None
-        except ErasureError as exc:
-            raise BadUserInput("id", str(exc)) from None
+        except ErasureError as exc:  # NOT_FOUND for an unknown customer, else BAD_USER_INPUT (DOMAIN_CODES)
+            raise api_error(exc, field="id") from None
         # Parsed query texts are kept by text, literals included (customerBy(phone: "…")): drop them too,
         # and the subscribers' shared tail, which holds the erased events as they were.
         cast(PrivateErrorsSchema, info.schema).documents.clear()

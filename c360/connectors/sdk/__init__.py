@@ -150,8 +150,11 @@ __all__ = [
 SDK_VERSION = "2.0"
 
 
-class SdkVersionError(ImportError):
-    """A plugin was written for a connector SDK this hub does not provide."""
+class SdkVersionError(ConnectorError, ImportError):
+    """Raised while a plugin loads when it was written for a connector SDK this hub does not provide.
+
+    Also an ``ImportError``: the plugin module fails to import, and loaders treat it as such.
+    """
 
 
 def _parts(version: str) -> tuple[int, int]:

@@ -16,7 +16,6 @@ import gc
 import json
 import secrets
 import socket
-import threading
 import time
 import tracemalloc
 import uuid
@@ -113,13 +112,11 @@ def _small_send_buffers(database_url: str) -> Iterator[Server]:
     """A test server whose sockets have a small kernel send buffer (accepted sockets inherit it from the
     listening one): what the server sends a client that does not read piles up in the process, where
     backpressure must stop it, not in megabytes of loopback buffers."""
-    server = Server(database_url)
     listening = socket.socket()
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
-    listening.bind(("127.0.0.1", server.port))
-    server.thread = threading.Thread(target=server.server.run, kwargs={"sockets": [listening]}, daemon=True)
+    listening.bind(("127.0.0.1", 0))
     try:
-        with server:
+        with Server(database_url, listening) as server:
             yield server
     finally:
         listening.close()

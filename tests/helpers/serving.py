@@ -25,13 +25,20 @@ STARTUP_S = 60
 
 
 @contextmanager
-def app_in_thread(app: Any) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port, in a thread of this process; its WebSocket URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def app_in_thread(app: Any, listening: socket.socket | None = None) -> Iterator[str]:
+    """``app`` served by uvicorn on loopback, in a thread of this process; its WebSocket URL.
+
+    ``listening``: a bound socket to serve on (accepted sockets inherit its options); else a free port.
+    """
+    if listening is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    else:
+        port = listening.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sockets = None if listening is None else [listening]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
-import time
 from typing import Any
 
-import uvicorn
 import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from c360.app.factory import create_app
 from c360.config import Settings
+from tests.helpers.serving import app_in_thread
 
 __all__ = ["RECORD", "SERVER_KEYS", "SUBSCRIBE", "Server", "contact_input", "record_contact", "take_events", "ws_transport", "slow_subscriber", "drain"]
 
@@ -33,36 +31,27 @@ def ws_transport(url: str) -> WebsocketsTransport:
 
 
 class Server:
-    def __init__(self, database_url: str) -> None:
+    """A hub on loopback in a thread of this process, with an API key of every scope but ``pii:read``."""
+
+    def __init__(self, database_url: str, listening: socket.socket | None = None) -> None:
         from c360.hub.auth import ALL_SCOPES, create_key
         from c360.hub.db import create_db_engine
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
         engine = create_db_engine(database_url)
         self.key = create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
         engine.dispose()
-        SERVER_KEYS[f"127.0.0.1:{self.port}"] = self.key
-        config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=self.port, log_level="warning", ws="websockets-sansio")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/graphql"
+        self._served = app_in_thread(create_app(Settings(database_url=database_url)), listening)
+        self.ws_url, self.port = "", 0
 
     def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
+        self.ws_url = self._served.__enter__()
+        address = self.ws_url.split("/")[2]
+        SERVER_KEYS[address] = self.key
+        self.port = int(address.rsplit(":", 1)[1])
         return self
 
-    def __exit__(self, *_exc: Any) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+    def __exit__(self, *exc: Any) -> None:
+        self._served.__exit__(*exc)
 
 
 def contact_input(customer_id: str, summary: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The bottom layer: it imports nothing from c360, so every package can raise from it. Each package
 keeps its own specific classes (``c360.connectors.errors.RetriableError``, ``c360.sync.AlreadyRunning``,
-...) under one of these branches; ``tests/test_error_tree.py`` fails if a class defined under
+...) under one of these branches; ``tests/errors/test_error_tree.py`` fails if a class defined under
 ``c360`` is not in the tree. ``str(error)`` of any of them is one line safe to show an operator or a
 caller: it names fields, ids and settings, never secrets or personal data.
 

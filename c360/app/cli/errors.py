@@ -1,6 +1,6 @@
 """The one place where the `c360` command turns an expected error into one line and an exit code.
 
-Every command is decorated with :func:`reported` (``tests/hub/test_cli_errors.py`` checks that none
+Every command is decorated with :func:`reported` (``tests/errors/test_error_mappings.py`` checks that none
 is missed): a :class:`c360.errors.C360Error` that leaves the command, whatever its branch, is printed
 as ``error: <message>`` on stderr, without a traceback, and the process exits with
 :data:`FIX_AND_RETRY`. Anything else is a bug and keeps its traceback. Exit code 1 stays for a

@@ -31,16 +31,19 @@ def ws_transport(url: str) -> WebsocketsTransport:
 
 
 class Server:
-    """A hub on loopback in a thread of this process, with an API key of every scope but ``pii:read``."""
+    """A hub on loopback in a thread of this process, with an API key of every scope but ``pii:read``.
 
-    def __init__(self, database_url: str, listening: socket.socket | None = None) -> None:
+    ``settings``: the app's (default: development mode on ``database_url``); ``listening``: a bound socket to serve on.
+    """
+
+    def __init__(self, database_url: str, listening: socket.socket | None = None, settings: Settings | None = None) -> None:
         from c360.hub.auth import ALL_SCOPES, create_key
         from c360.hub.db import create_db_engine
 
         engine = create_db_engine(database_url)
         self.key = create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
         engine.dispose()
-        self._served = app_in_thread(create_app(Settings(database_url=database_url)), listening)
+        self._served = app_in_thread(create_app(settings or Settings(database_url=database_url)), listening)
         self.ws_url, self.port = "", 0
 
     def __enter__(self) -> Server:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 import websockets
 from starlette.testclient import TestClient
 
@@ -91,12 +89,8 @@ def test_production_suggests_no_names(clients: dict[str, TestClient], query: str
 
 def test_production_suggests_no_names_over_websocket_either(database_url: str) -> None:
     """A subscription's validation errors take another way out than a query's: they are cut too."""
-    server = Server(database_url)  # a port and a key; served here in production mode
     settings = Settings(database_url=database_url, auth=AuthSettings(mode="production"))
-    server.server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=server.port, log_level="warning", ws="websockets-sansio")
-    )
-    server.thread = threading.Thread(target=server.server.run, daemon=True)
+    server = Server(database_url, settings=settings)
 
     async def subscribe(url: str) -> dict[str, object]:
         async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]

@@ -11,13 +11,14 @@ a violation into ``BadPageError`` instead of saving a cursor that would skip.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from c360.connectors.base import Page
 from c360.connectors.errors import BadPageError
 
-__all__ = ["Keyset"]
+__all__ = ["Keyset", "keyset_pages"]
 
 
 def _orderable(value: Any) -> Any:
@@ -65,6 +66,13 @@ class Keyset:
         """The cursor value to ask the silo for (inclusive), or ``None`` for a full read."""
         return None if self.start is None else self.start[self.cursor_field]
 
+    def after(self) -> tuple[Any, ...] | None:
+        """The start position as the silo stores it, ``(cursor value, *key)``, for a keyset query; ``None``: from the start."""
+        if self.start is None:
+            return None
+        key = self.start["key"]
+        return (self.start[self.cursor_field], *(key if isinstance(key, list) else [key]))
+
     def _position(self, raw: Mapping[str, Any], where: str) -> tuple[Any, tuple[Any, ...]]:
         value = raw.get(self.cursor_field)
         if value is None or value == "":
@@ -93,3 +101,13 @@ class Keyset:
                 "key": keys[0] if len(keys) == 1 else keys,
             }
         return kept
+
+
+def keyset_pages(label: str, pages: Iterable[Sequence[Mapping[str, Any]]], keyset: Keyset | None) -> Iterator[Page]:
+    """A paginator's pages as the engine takes them: each cut to what lies past the keyset's start, with the
+    cursor that covers it (none without a keyset); a page left empty is not yielded."""
+    for number, items in enumerate(pages, start=1):
+        where = f"{label} page {number}"
+        records = keyset.take(items, where) if keyset else items
+        if records:
+            yield Page(records=records, cursor=keyset.cursor if keyset else None, label=where)

@@ -30,7 +30,7 @@ from c360.connectors.base import Connector, Page, Stream
 from c360.connectors.config import RestConfig, secret_from_env
 from c360.connectors.errors import ConfigError
 from c360.connectors.http import HttpClient
-from c360.connectors.pagination import Keyset
+from c360.connectors.pagination import Keyset, keyset_pages
 from c360.connectors.paginators import HttpPages, Paginator, TokenPaginator
 
 __all__ = ["RestStream", "RestConnector"]
@@ -61,11 +61,7 @@ class RestStream(Stream[RC, HttpClient]):
         start = None if full else cursor
         keyset = Keyset(self.label, self.cursor_field, self.primary_key, start) if self.cursor_field else None
         since = keyset.since() if keyset else None
-        for number, items in enumerate(self._pages(since, self.config.page_size, self.label), start=1):
-            where = f"{self.label} page {number}"
-            records = keyset.take(items, where) if keyset else items
-            if records:
-                yield Page(records=records, cursor=keyset.cursor if keyset else None, label=where)
+        yield from keyset_pages(self.label, self._pages(since, self.config.page_size, self.label), keyset)
 
     def probe(self) -> None:
         """One smallest page: proves the path exists and the credentials are accepted."""

@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from c360.connectors.base import Connector, Page, Stream
 from c360.connectors.config import SqlConfig, secret_from_env
 from c360.connectors.errors import ConfigError, FatalError, RetriableError
-from c360.connectors.pagination import Keyset
+from c360.connectors.pagination import Keyset, keyset_pages
 from c360.connectors.paginators import CursorColumnPaginator, Paginator, SqlPages
 
 __all__ = ["Database", "SqlStream", "SqlConnector"]
@@ -96,17 +96,9 @@ class SqlStream(Stream[SC, Database]):
             raise FatalError(f"{self.label}: a SQL stream needs a cursor_field for keyset paging")
         self.client.require_file()
         keyset = Keyset(self.label, self.cursor_field, self.primary_key, None if full else cursor)
-        after = None
-        if keyset.cursor is not None:
-            key = keyset.cursor["key"]
-            after = (keyset.cursor[self.cursor_field], *(key if isinstance(key, list) else [key]))
         order = (self.cursor_field, *self.primary_key)
-        request = SqlPages(self.client, self.selectable(), order, self.config.page_size, self.label, after)
-        for number, rows in enumerate(self.paginator.pages(request), start=1):
-            where = f"{self.label} page {number}"
-            records = keyset.take(rows, where)
-            if records:
-                yield Page(records=records, cursor=keyset.cursor, label=where)
+        request = SqlPages(self.client, self.selectable(), order, self.config.page_size, self.label, keyset.after())
+        yield from keyset_pages(self.label, self.paginator.pages(request), keyset)
 
     def probe(self) -> None:
         self.client.check(self.label, self.selectable())

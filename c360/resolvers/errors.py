@@ -1,14 +1,15 @@
 """The errors of the API's sync and steward operations (:mod:`c360.resolvers.operations`).
 
 Apart from that module so that ``c360.schema.errors`` can name them in its table of codes
-without importing the operations (which import the schema's masking scalar).
+without importing the operations and all they import. A steward merge against a never-merge pair
+is the identity code's own ``c360.hub.identity.steward.KeptApart``.
 """
 
 from __future__ import annotations
 
-from c360.errors import ApiError, IdentityError, SyncError
+from c360.errors import ApiError, SyncError
 
-__all__ = ["BadRef", "KeptApart", "StreamsBusy", "UnknownRef"]
+__all__ = ["BadRef", "StreamsBusy", "UnknownRef"]
 
 
 class BadRef(ApiError):
@@ -17,14 +18,6 @@ class BadRef(ApiError):
     def __init__(self, argument: str, ref: str) -> None:
         super().__init__(f"not a record reference: use a source record id or source:kind:sourceKey (got {ref[:80]!r})")
         self.argument = argument
-
-
-class KeptApart(IdentityError):
-    """Raised when a steward merge is refused: the two customers hold a pair marked never-merge (``records``)."""
-
-    def __init__(self, message: str, records: list[int]) -> None:
-        super().__init__(message)
-        self.records = records
 
 
 class UnknownRef(ApiError):

@@ -8,8 +8,8 @@ quarantine and identity events are async keyset pages. Nothing here returns a
 personal value in clear: quarantine payloads leave through
 :func:`payload_fields` as ``Sensitive`` values for the masking scalar.
 
-Errors are domain exceptions (``BadRef``, ``UnknownRef``, ``KeptApart``, ``StreamsBusy`` from
-:mod:`c360.resolvers.errors`; ``UnknownTarget``, ``QuarantineNotFound``); ``c360.schema.errors`` maps them to codes.
+Errors are domain exceptions (``BadRef``, ``UnknownRef``, ``StreamsBusy`` from :mod:`c360.resolvers.errors`;
+``steward.KeptApart``, ``UnknownTarget``, ``QuarantineNotFound``); ``c360.schema.errors`` maps them to codes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from c360.hub.identity.review import ReviewPair, review_pairs
 from c360.hub.identity.store import current_golden
 from c360.hub.models import EventLogEntry, QuarantinedRecord, SourceRecord, SyncRun
 from c360.hub.models.epoch import hold_identity_lock
-from c360.resolvers.errors import BadRef, KeptApart, StreamsBusy, UnknownRef
+from c360.resolvers.errors import BadRef, StreamsBusy, UnknownRef
 from c360.resolvers.sensitive import Sensitive
 from c360.sync import (
     AlreadyRunning,
@@ -64,7 +64,6 @@ __all__ = [
     "StreamsBusy",
     "TriggerOutcome",
     "UnknownRef",
-    "KeptApart",
     "UnknownTarget",
     "connector_status",
     "sync_status",
@@ -407,8 +406,6 @@ def _named(refs: Mapping[str, str], ids: Mapping[str, int]) -> Iterator[None]:
     except steward.UnknownRecord as exc:
         argument = next((name for name, rid in ids.items() if rid == exc.record_id), next(iter(refs)))
         raise UnknownRef(argument, refs[argument]) from None
-    except steward.KeptApart as exc:
-        raise KeptApart(str(exc), [exc.left, exc.right]) from None
 
 
 def do_explain(settings: Settings, left: str, right: str) -> tuple[Comparison, RecordInfo, RecordInfo]:

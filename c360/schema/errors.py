@@ -49,8 +49,9 @@ from strawberry.extensions import SchemaExtension
 
 from c360.errors import ApiError, C360Error
 from c360.hub.events.writes import CustomerInactive, EventConflict, ServiceRequestMissing
+from c360.hub.identity.steward import KeptApart
 from c360.hub.privacy.erase import ErasureError, UnknownCustomer
-from c360.resolvers.errors import BadRef, KeptApart, StreamsBusy, UnknownRef
+from c360.resolvers.errors import BadRef, StreamsBusy, UnknownRef
 from c360.resolvers.pages import InvalidCursor
 from c360.sync.quarantine import QuarantineNotFound
 from c360.sync.targets import UnknownTarget

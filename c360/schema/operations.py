@@ -20,6 +20,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from c360.hub.identity.review import ReviewPair as ReviewRow
+from c360.hub.identity.steward import KeptApart
 from c360.hub.models import EventLogEntry, QuarantinedRecord
 from c360.hub.models import SyncRun as SyncRunRow
 from c360.resolvers import operations as ops
@@ -334,8 +335,8 @@ async def _identity(call: Any, *args: Any) -> Any:
         return await run_in_threadpool(call, *args)
     except (ops.BadRef, ops.UnknownRef) as exc:
         raise api_error(exc, field=exc.argument) from None
-    except ops.KeptApart as exc:
-        raise api_error(exc, keptApart=[str(r) for r in exc.records]) from None
+    except KeptApart as exc:
+        raise api_error(exc, keptApart=[str(exc.left), str(exc.right)]) from None
 
 
 def _finite(value: float) -> float | None:

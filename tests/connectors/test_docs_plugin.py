@@ -8,11 +8,7 @@ loopback silo, and the plugin's own conformance tests from the page pass.
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +22,7 @@ from c360.hub.models import SourceRecord
 from c360.sync import run_stream
 from tests.connectors.conftest import FAST
 from tests.connectors.loopback import LoopbackServer, RestSilo
+from tests.helpers.plugins import installed_plugin, run_plugin_tests
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "connectors.md"
 BLOCK = re.compile(r"<!-- plugin: (?P<path>\S+) -->\n```\w*\n(?P<body>.*?)```", re.DOTALL)
@@ -46,18 +43,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     for path, text in plugin_files().items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
-    target = tmp_path_factory.mktemp("marketplace-installed")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "--target", str(target), str(root)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    sys.path.insert(0, str(target))
-    importlib.invalidate_caches()
-    yield root, target
-    sys.path.remove(str(target))
-    for name in [name for name in sys.modules if name.startswith("c360_marketplace")]:
-        del sys.modules[name]
+    with installed_plugin(root, tmp_path_factory.mktemp("marketplace-installed"), "c360_marketplace") as target:
+        yield root, target
 
 
 def orders() -> list[dict[str, object]]:
@@ -99,10 +86,6 @@ def test_following_the_page_syncs_a_silo_into_the_hub(
 
 def test_the_pages_conformance_tests_pass(project: tuple[Path, Path]) -> None:
     root, target = project
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *sys.path])}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=root, env=environment, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    result = run_plugin_tests(root, target, "tests")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\b5 passed\b", result.stdout), result.stdout

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from importlib.metadata import entry_points
@@ -20,37 +17,16 @@ from c360.records import OrderRecord, PartyRecord
 from tests.connectors.conftest import FAST
 from tests.connectors.loopback import LoopbackServer, RestSilo, bad_pages_app
 from tests.connectors.sample import T1, T2
+from tests.helpers.plugins import installed_plugin, run_plugin_tests
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "c360-connector-webshop"
 
 
 @pytest.fixture(scope="session")
 def webshop_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """``pip install`` the example into a private target directory and put it on ``sys.path``.
-
-    A real wheel build and install (dist-info with the entry point), kept out
-    of the shared virtualenv so test runs leave nothing behind. Built with the
-    virtualenv's setuptools (the test extra pins one that builds wheels alone) and
-    no package index: the test needs no network.
-    """
-    target = tmp_path_factory.mktemp("plugins")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "--target", str(target), str(EXAMPLE)],
-        check=True,
-        capture_output=True,
-    )
-    sys.path.insert(0, str(target))
-    importlib.invalidate_caches()
-    _forget_webshop()  # a copy installed in the virtualenv (as the example's README says) may be imported already
-    yield target
-    sys.path.remove(str(target))
-    _forget_webshop()
-
-
-def _forget_webshop() -> None:
-    for name in [name for name in sys.modules if name.startswith("c360_webshop")]:
-        del sys.modules[name]
+    """``pip install`` the example into a private target directory and put it on ``sys.path``."""
+    with installed_plugin(EXAMPLE, tmp_path_factory.mktemp("plugins"), "c360_webshop") as target:
+        yield target
 
 
 def shop_collections() -> dict[str, tuple[str, list[dict[str, object]]]]:
@@ -109,10 +85,6 @@ class TestWebshopConformance(ConnectorConformance):
 
 def test_the_example_ships_a_test_silo_and_its_conformance_tests_pass(webshop_installed: Path) -> None:
     """An integrator copies the example: its own tests (silo + conformance kit) run green as shipped."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(webshop_installed), *sys.path])}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=EXAMPLE, env=environment, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    result = run_plugin_tests(EXAMPLE, webshop_installed)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\b(\d+) passed\b", result.stdout) and "conformance" in (EXAMPLE / "tests" / "test_conformance.py").read_text()

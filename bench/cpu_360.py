@@ -28,10 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _http import looks_like_data  # noqa: E402
-from _load import bench_app, bench_credential, default_url, sample_customers  # noqa: E402
+from _load import bench_app, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
 from query_360 import QUERY  # noqa: E402
-
-from c360.hub.db.migrate import upgrade  # noqa: E402
 
 
 def _scope(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
@@ -65,7 +63,6 @@ async def post(app: Any, body: bytes, headers: dict[str, str]) -> tuple[int, byt
 
 
 async def run(url: str, requests: int, profile: bool) -> None:
-    upgrade(url)
     ids = sample_customers(url, 100)
     credential = bench_credential(url, "bench-cpu-360", {"customer:read"})
     headers = {"Authorization": f"Bearer {credential}"} if credential else {}
@@ -99,7 +96,7 @@ async def run(url: str, requests: int, profile: bool) -> None:
 
 
 def main() -> None:
-    url = sys.argv[1] if len(sys.argv) > 1 else default_url(10000)
+    url, _ = ensure_bench_database(10_000, sys.argv[1] if len(sys.argv) > 1 else None)  # loaded when missing
     asyncio.run(run(url, int(os.environ.get("N", "200")), bool(os.environ.get("PROF"))))
 
 

@@ -67,7 +67,8 @@ from bench._scratch import scratch_database  # noqa: E402
 from c360.hub.collector import tune_collector  # noqa: E402
 from c360.hub.db import create_db_engine, is_postgres  # noqa: E402
 from c360.hub.db.migrate import upgrade  # noqa: E402
-from c360.hub.identity.resolver import IdentityResolver, resolve_full  # noqa: E402
+from c360.hub.identity.full_run import resolve_full  # noqa: E402
+from c360.hub.identity.resolver import IdentityResolver  # noqa: E402
 from c360.hub.ingest.landed import PartyRow  # noqa: E402
 from c360.hub.models import SourceRecord  # noqa: E402
 from c360.hub.transfer.xref_export import xref_rows  # noqa: E402

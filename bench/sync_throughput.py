@@ -3,6 +3,8 @@
     python bench/sync_throughput.py --size 10000
     python bench/sync_throughput.py --size 100000 --database-url postgresql://postgres@127.0.0.1:5432/postgres
     python bench/sync_throughput.py --size 10000 --resolve     # with identity resolution, as the hub runs
+    python bench/sync_throughput.py --size 1000000 --resolve-after --database-url postgresql://postgres@127.0.0.1:5432/postgres
+        # a bulk first load: land without the hook, then one ``resolve --full`` (in batches of components)
 
 
 On PostgreSQL a scratch database is created on that server and dropped
@@ -27,6 +29,7 @@ from c360.connectors import registry  # noqa: E402
 from c360.hub.collector import tune_collector  # noqa: E402
 from c360.hub.db import create_db_engine  # noqa: E402
 from c360.hub.db.migrate import upgrade  # noqa: E402
+from c360.hub.identity.full_run import resolve_full  # noqa: E402
 from c360.hub.identity.resolver import IdentityResolver  # noqa: E402
 from c360.hub.ingest import LandedRecordsHandler, NoResolution  # noqa: E402
 from c360.silos import build  # noqa: E402
@@ -46,7 +49,11 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="where the silos are built (reused)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
     parser.add_argument("--resolve", action="store_true", help="resolve identities as records land")
+    parser.add_argument("--resolve-after", action="store_true",
+                        help="land without resolution, then resolve every party in one full run")
     args = parser.parse_args()
+    if args.resolve and args.resolve_after:
+        parser.error("--resolve and --resolve-after exclude each other")
     tune_collector()  # the collector as every c360 command sets it (c360/hub/collector.py)
     handler: LandedRecordsHandler = IdentityResolver() if args.resolve else NoResolution()
 
@@ -64,7 +71,8 @@ def main() -> None:
             boss_url=servers.boss_url, keyaccount_url=servers.keyaccount_url, billing_dsn=servers.billing_dsn,
             callcenter_dir=servers.callcenter_dir, bi_dir=servers.bi_dir,
         )
-        print(f"database: {engine.dialect.name}; identity resolution: {'on' if args.resolve else 'off'}")
+        resolution = "as records land" if args.resolve else "one full run after the load" if args.resolve_after else "off"
+        print(f"database: {engine.dialect.name}; identity resolution: {resolution}")
         print(f"{'connector':<12}{'records':>10}{'written':>10}{'quar.':>7}{'seconds':>9}{'rec/s':>9}{'peak RSS MB':>13}")
         total_read, total_seconds = 0, 0.0
         for name, table in tables.items():
@@ -87,6 +95,13 @@ def main() -> None:
                   f"{peak_rss_mb():>13.0f}")
         print(f"{'total':<12}{total_read:>10}{'':>10}{'':>7}{total_seconds:>9.1f}"
               f"{total_read / total_seconds:>9.0f}{peak_rss_mb():>13.0f}")
+        if args.resolve_after:
+            t0 = time.perf_counter()
+            stats = resolve_full(engine)
+            seconds = time.perf_counter() - t0
+            print(f"resolve --full: {stats.records} party records into {stats.clusters} customers in {seconds:.1f}s "
+                  f"({stats.records / seconds:.0f} records/s); peak RSS {peak_rss_mb():.0f} MB; "
+                  f"load and resolution {total_seconds + seconds:.1f}s")
         engine.dispose()
 
 

@@ -28,7 +28,8 @@ from c360.connectors import registry
 from c360.hub.db import create_db_engine
 from c360.hub.db.migrate import upgrade
 from c360.hub.identity import steward
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.models import SourceRecord, StewardDecision, SyncRun
 from c360.silos import build
 from c360.silos.run import SiloServers

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.models import CrossReference, SourceRecord
 from c360.hub.transfer import import_parties
 from tests.helpers.identity import golden_of, partition, ric

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.models import SourceRecord
 from c360.hub.normalize.normal_form import NORMAL_FORM_VERSION
 from c360.records import PhoneRef

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.store import load_profiles, party_rows
 from c360.hub.ingest import NoResolution, ingest_page
 from c360.hub.models.epoch import read_epoch

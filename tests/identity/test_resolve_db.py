@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity import steward
-from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.identity.steward import UnknownRecord
 from c360.hub.models import (
     AuditEntry,

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from c360.connectors import registry
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.transfer.xref_export import xref_rows
 from c360.silos import build
 from c360.silos.run import SiloServers
@@ -71,4 +72,6 @@ def test_full_resolution_equals_incremental(
     assert any({"boss", "callcenter"} <= s for s in sources)  # callers attached to customers
 
     resolve_full(engine)
+    assert partition(engine) == incremental
+    resolve_full(engine, batch_records=25)  # many batches of whole components: the same again
     assert partition(engine) == incremental

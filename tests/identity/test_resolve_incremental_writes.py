@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.resolver import resolve_full
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.models import CrossReference, GoldenCustomer
 from c360.records import PhoneRef
 from tests.helpers.identity import golden_of, land, partition, party, record_id, subscription

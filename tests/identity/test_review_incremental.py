@@ -8,8 +8,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity import steward
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.identity.matcher import MatchConfig
-from c360.hub.identity.resolver import resolve_full
 from c360.hub.identity.review import refresh, review_pairs
 from c360.hub.models import ReviewState, SourceRecord
 from c360.hub.privacy import erase_customer

@@ -18,7 +18,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity import steward
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.models import AuditEntry, CrossReference, GoldenCustomer, SourceRecord, StewardDecision
 from tests.helpers.identity import land, party, ric
 from tests.identity.index_checks import follow, golden_ids, index_problems, issued_id_problems

@@ -10,8 +10,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity.explain import explain
+from c360.hub.identity.full_run import resolve_full
 from c360.hub.identity.matcher import MatchConfig, compare
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.weights_store import (
     ActiveWeights,
     active_weights,

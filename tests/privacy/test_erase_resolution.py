@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.store import party_ids
 from c360.hub.models import AuditEntry, GoldenCustomer, StewardDecision
 from c360.hub.privacy import erase_customer

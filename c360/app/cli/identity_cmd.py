@@ -17,7 +17,8 @@ from c360.hub.db import create_db_engine
 from c360.hub.identity import steward as steward_ops
 from c360.hub.identity import weights_store
 from c360.hub.identity.explain import explain
-from c360.hub.identity.resolver import IdentityResolver, resolve_full
+from c360.hub.identity.full_run import resolve_full
+from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.identity.store import party_ids
 from c360.hub.identity.weights import LearnedWeights
 from c360.hub.models import SourceRecord

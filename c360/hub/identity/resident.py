@@ -62,8 +62,8 @@ class ResidentState:
         self.clear()
 
     @classmethod
-    def of(cls, profiles: dict[int, Profile], index: dict[str, set[int]]) -> ResidentState:
-        """A complete state for a full run: all profiles and the whole key index, in memory."""
+    def of(cls, profiles: dict[int, Profile], index: Mapping[str, Holders]) -> ResidentState:
+        """A complete state for a full run: the whole key index and the profiles of every record it resolves."""
         state = cls(limit=max(len(profiles), 1))
         state.profiles, state.complete = profiles, True
         state.holders = index  # type: ignore[assignment]  # read only: a full run's keys do not change

@@ -1,4 +1,4 @@
-"""Identity resolution: incremental (the ingest hook) and full, giving the same clusters.
+"""Identity resolution: incremental (the ingest hook) and full (``full_run``), giving the same clusters.
 
 Both build the same link graph: candidates share a blocking key, the pure
 matcher scores them, accepted links are clustered deterministically
@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Row, bindparam, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from c360.hub.db.id_lists import any_of, plan_lists_as_bound
@@ -31,23 +31,20 @@ from c360.hub.identity.store import (
     current_links,
     golden_kinds,
     golden_members,
-    load_profiles,
-    party_ids,
     steward_rules,
-    store_normal_forms,
     write_keys,
 )
 from c360.hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
-from c360.hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
-from c360.hub.identity.weights_store import ActiveWeights, store_weights
+from c360.hub.identity.weights import LearnedWeights
+from c360.hub.identity.weights_store import ActiveWeights
 from c360.hub.ingest.landed import PartyRow
 from c360.hub.models import CrossReference, SourceRecord, Subscription
-from c360.hub.models.epoch import advance_epoch, hold_identity_lock
+from c360.hub.models.epoch import hold_identity_lock
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.normalize import msisdn_spellings
 from c360.hub.normalize.profile import Profile, Window, block_keys, phone_key, windows_overlap
 
-__all__ = ["IdentityResolver", "resolve_full", "learn_from", "ResolutionStats"]
+__all__ = ["IdentityResolver", "CandidateGraph", "ResolutionStats", "subscription_holdings", "MOST_HOLDERS_LOOKED_AT"]
 
 # Core tables, not ORM entities: the hot reads here return plain rows without the ORM's result machinery
 _KEYS, _SUBS, _SOURCE = IdentityKey.__table__, Subscription.__table__, SourceRecord.__table__
@@ -81,7 +78,7 @@ class ResolutionStats:
     pinned: list[tuple[int, int]] = field(default_factory=list)  # steward merges added to keep records together
 
 
-class _Graph:
+class CandidateGraph:
     """Links among profiles, found through the resolver's resident state (all in memory for full runs).
 
     Lookups are made for a whole frontier at once (``prepare``): one key query
@@ -206,7 +203,7 @@ class IdentityResolver:
         state = self.resident
         state.begin(session)
         self.config = self.stored.config(session)
-        graph = _Graph(session, self.config, state, landed_rows)
+        graph = CandidateGraph(session, self.config, state, landed_rows)
         if parties:
             state.forget(parties)  # landed anew: built again from what is stored now
             graph.ensure(parties)
@@ -237,7 +234,7 @@ class IdentityResolver:
             refresh_landed_facts(session, facts)
         state.commit(session)
 
-    def _generic_crossings(self, graph: _Graph, landed: Mapping[int, Sequence[str]]) -> set[int]:
+    def _generic_crossings(self, graph: CandidateGraph, landed: Mapping[int, Sequence[str]]) -> set[int]:
         """A value that just became generic (or a name block too big): its earlier holders need a fresh look."""
         landed_by_key: dict[str, int] = defaultdict(int)
         for keys in landed.values():
@@ -252,7 +249,7 @@ class IdentityResolver:
                 seeds.update(ids)
         return seeds
 
-    def _subscription_callers(self, graph: _Graph, parties: Iterable[int]) -> set[int]:
+    def _subscription_callers(self, graph: CandidateGraph, parties: Iterable[int]) -> set[int]:
         """Callers of numbers landed parties hold only through subscriptions (not in their payload's phones).
 
         A caller attaches to the holder of its subscription; when the party lands after
@@ -280,7 +277,7 @@ class IdentityResolver:
             session.execute(_DELETE_XREFS, {"ids": part})
         return mates
 
-    def _subscription_seeds(self, session: Session, graph: _Graph, subs: list[int]) -> set[int]:
+    def _subscription_seeds(self, session: Session, graph: CandidateGraph, subs: list[int]) -> set[int]:
         """Parties whose comparisons a landed subscription can change, and the callers of its number.
 
         A subscription only narrows or widens the windows in which its party held
@@ -343,7 +340,7 @@ class IdentityResolver:
             plan_lists_as_bound(session)
             self.resident.begin(session)
             self.config = self.stored.config(session)
-            graph = _Graph(session, self.config, self.resident)
+            graph = CandidateGraph(session, self.config, self.resident)
             stats = self._resolve(session, graph, seeds, actor, None, leaving=leaving, together=together)
             self.resident.commit(session)
             return stats
@@ -362,7 +359,7 @@ class IdentityResolver:
             callers -= {r for pair in (*merges, *never) for r in pair} | isolated
         return callers
 
-    def _attach_callers(self, session: Session, graph: _Graph, callers: Sequence[int], dirty: Collection[int]) -> None:
+    def _attach_callers(self, session: Session, graph: CandidateGraph, callers: Sequence[int], dirty: Collection[int]) -> None:
         """Attach interaction records to the customers holding their phones, the customers left as they are.
 
         The same decision the full walk makes (``_holder``), over the holders'
@@ -372,7 +369,7 @@ class IdentityResolver:
         """
         profiles = graph.profiles
         phones = sorted({p.value for c in callers for p in profiles[c].phones})
-        holdings = _subscription_holdings(session, phones)
+        holdings = subscription_holdings(session, phones)
         holders: set[int] = {rid for held in holdings.values() for rid, _ in held}
         for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
             holders.update(ids)
@@ -406,7 +403,7 @@ class IdentityResolver:
         apply_partition(session, groups, self.rules, None, dirty=dirty, rows=graph.rows)
 
     def _resolve(
-        self, session: Session, graph: _Graph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
+        self, session: Session, graph: CandidateGraph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,
         handled: set[int] | None = None, *, leaving: Collection[int] = (), together: Collection[int] = (),
     ) -> ResolutionStats:
         """``dirty``: the records whose content changed (``None``: any may have; see ``apply_partition``).
@@ -452,20 +449,20 @@ class IdentityResolver:
             frontier = nxt - closure - events
         if handled is not None:
             handled |= events
-        return self._apply(session, graph, closure, events, links, evidence, merges, never, actor, dirty, leaving, together)
+        return self.apply_links(session, graph, closure, events, links, evidence, merges, never, actor, dirty, leaving, together)
 
-    def _event_anchors(self, session: Session, graph: _Graph, profiles: Sequence[Profile]) -> set[int]:
+    def _event_anchors(self, session: Session, graph: CandidateGraph, profiles: Sequence[Profile]) -> set[int]:
         """Possible holders of these callers' phones (identifier rows and subscriptions), looked up in one go."""
         phones = sorted({p.value for profile in profiles for p in profile.phones})
         anchors: set[int] = set()
         for ids in graph.lookup([f"id:phone:{v}" for v in phones]).values():
             anchors.update(ids)
-        for held in _subscription_holdings(session, phones).values():
+        for held in subscription_holdings(session, phones).values():
             anchors.update(rid for rid, _ in held)
         return anchors
 
-    def _apply(
-        self, session: Session, graph: _Graph, closure: set[int], events: set[int],
+    def apply_links(
+        self, session: Session, graph: CandidateGraph, closure: set[int], events: set[int],
         links: list[PairLink], evidence: dict[int, Link], merges: list[tuple[int, int]], never: list[tuple[int, int]],
         actor: str | None = None, dirty: Collection[int] | None = None, leaving: Collection[int] = (),
         together: Collection[int] = (),
@@ -495,7 +492,7 @@ class IdentityResolver:
                 else:
                     group.links[m] = evidence.get(m, Link("new"))
             groups.append(group)
-        holdings = _subscription_holdings(session, sorted({p.value for rid in events for p in profiles[rid].phones}))
+        holdings = subscription_holdings(session, sorted({p.value for rid in events for p in profiles[rid].phones}))
         for rid in sorted(events):
             target, how = self._holder(graph, profiles[rid], where, groups, holdings)
             if target is None:
@@ -511,7 +508,7 @@ class IdentityResolver:
         return ResolutionStats(len(closure) + len(events), len(groups), len(changed), pinned=pinned)
 
     def _holder(
-        self, graph: _Graph, profile: Profile, where: dict[int, int], groups: list[Group],
+        self, graph: CandidateGraph, profile: Profile, where: dict[int, int], groups: list[Group],
         holdings: Mapping[str, list[tuple[int, Window]]],
     ) -> tuple[int | None, str]:
         """The customer who held the caller's phone when the call was observed, if nothing contradicts it.
@@ -533,7 +530,7 @@ class IdentityResolver:
         for phone in profile.phones:
             key = f"id:phone:{phone.value}"
             holders = graph.lookup([key]).get(key, ())
-            if len(holders) > _MOST_HOLDERS_LOOKED_AT:
+            if len(holders) > MOST_HOLDERS_LOOKED_AT:
                 outcome = "generic_phone"
                 continue
             dated = {where[r] for r, window in holdings.get(phone.value, ()) if r in where and windows_overlap([window], observed)}
@@ -561,7 +558,7 @@ class IdentityResolver:
 
 
 # A number on more records than this (over all time) is not looked at for a caller: a placeholder
-_MOST_HOLDERS_LOOKED_AT = 60
+MOST_HOLDERS_LOOKED_AT = 60
 
 
 def _pins(clusters: Sequence[Sequence[int]], together: Collection[int]) -> list[tuple[int, int]]:
@@ -609,7 +606,7 @@ def _party_ids_by_ref(session: Session, refs: Collection[tuple[str, str]]) -> di
     return out
 
 
-def _subscription_holdings(session: Session, phones: Collection[str]) -> dict[str, list[tuple[int, Window]]]:
+def subscription_holdings(session: Session, phones: Collection[str]) -> dict[str, list[tuple[int, Window]]]:
     """Party records whose live subscription held each MSISDN, with the window it held it in: one query per 500 numbers."""
     variants = {v: e164 for e164 in phones for v in msisdn_spellings(e164)}
     by_phone: dict[str, list[tuple[tuple[str, str], Window]]] = defaultdict(list)
@@ -624,72 +621,3 @@ def _subscription_holdings(session: Session, phones: Collection[str]) -> dict[st
         e164: sorted(((ids[ref], window) for ref, window in held if ref in ids), key=_first)
         for e164, held in by_phone.items()
     }
-
-
-def resolve_full(
-    engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
-    learned_by: str = "identity-resolution",
-) -> ResolutionStats:
-    """Re-resolve every party from scratch (keys rebuilt); steward decisions still win.
-
-    ``learn``: first estimate Fellegi–Sunter weights from these records (``c360.hub.identity.weights``;
-    the hand-set weights are the prior and the fallback), store them as the active set
-    (``c360.hub.identity.weights_store``, by ``learned_by``) and resolve with them. Otherwise the
-    active stored weights are used, as the ingest hook uses them.
-    """
-    resolver = IdentityResolver(config, rules)
-    with Session(engine) as session, session.begin():
-        hold_identity_lock(session)  # first: syncs, imports and stewards wait for the whole run
-        plan_lists_as_bound(session)
-        ids = party_ids(session)
-        rebuilt: list[int] = []
-        profiles = load_profiles(session, ids, rebuilt=rebuilt)
-        store_normal_forms(session, (profiles[rid] for rid in rebuilt))  # from now on loaded without normalizing
-        session.execute(delete(IdentityKey))
-        write_keys(session, ids, profiles)
-        index: dict[str, set[int]] = defaultdict(set)
-        for rid, profile in profiles.items():
-            for key in block_keys(profile):
-                index[key].add(rid)
-        stale = set(session.execute(select(CrossReference.source_record_id)).scalars()) - set(profiles)
-        for part in chunked(sorted(stale)):
-            session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
-        if learn:
-            learned = learn_from(session, resolver.config, profiles, index)
-            if learned is not None:
-                resolver = IdentityResolver(learned.config(resolver.config), rules)
-                resolver.learned = learned
-                store_weights(session, learned, learned_by)
-        resolver.config = resolver.stored.config(session)
-        stats = _resolve_all(session, resolver, profiles, index)
-        stats.learned = resolver.learned
-        advance_epoch(session)  # every key and cross-reference was rewritten: resolvers elsewhere start afresh
-        return stats
-
-
-def learn_from(session: Session, config: MatchConfig, profiles: dict[int, Profile], index: dict[str, set[int]]) -> LearnedWeights | None:
-    """Weights learned from these profiles' blocked candidate pairs (``None``: too little data)."""
-    graph = _Graph(session, config, ResidentState.of(profiles, index))
-    closure = sorted(rid for rid, p in profiles.items() if not p.event_time)
-    graph.prepare(closure, ())
-
-    def candidates(rid: int) -> list[int]:
-        keys, found = graph.usable_keys(profiles[rid])
-        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and not profiles[c].event_time})
-
-    return learn_weights(profiles, blocked_pairs(closure, candidates), graph.generic, config)
-
-
-def _resolve_all(session: Session, resolver: IdentityResolver, profiles: dict[int, Profile], index: dict[str, set[int]]) -> ResolutionStats:
-    merges, never, isolated = steward_rules(session)
-    graph = _Graph(session, resolver.config, ResidentState.of(profiles, index))
-    links: list[PairLink] = []
-    evidence: dict[int, Link] = {}
-    closure = {rid for rid, p in profiles.items() if not p.event_time}
-    events = set(profiles) - closure
-    for rid in sorted(closure):
-        for other, score, ev in graph.neighbours(rid, isolated):
-            if other > rid:
-                links.append(PairLink(rid, other, score))
-            evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
-    return resolver._apply(session, graph, closure, events, links, evidence, merges, never)

@@ -1,0 +1,260 @@
+"""``resolve --full``: every party re-resolved from scratch, in batches of link components.
+
+A full run used to hold every profile, every payload read for survivorship and
+every stored link in memory at once: about 12 KB per party record, so a million
+customers (some 17 million records, a few million of them parties) did not fit
+a 4 GB machine. Records interact only along the ways the resolver looks at:
+candidates sharing a usable blocking key, an interaction record and the holders
+of its phone, a steward's merge, and the customer a record sits in now (its
+golden id is reused or retired together with its mates). Those relations split
+the parties into components (``components``) that can be resolved one batch
+after another with the same outcome as all at once: what stays in memory for
+the whole run is the key index and one batch's profiles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from c360.hub.db.id_lists import plan_lists_as_bound
+from c360.hub.identity.cluster import Link as PairLink
+from c360.hub.identity.golden import Link
+from c360.hub.identity.matcher import MatchConfig
+from c360.hub.identity.resident import ResidentState
+from c360.hub.identity.resolver import (
+    MOST_HOLDERS_LOOKED_AT,
+    CandidateGraph,
+    IdentityResolver,
+    ResolutionStats,
+    subscription_holdings,
+)
+from c360.hub.identity.store import (
+    chunked,
+    load_profiles,
+    party_ids,
+    steward_rules,
+    store_normal_forms,
+    write_keys,
+)
+from c360.hub.identity.survivorship import DEFAULT_RULES, SurvivorshipRules
+from c360.hub.identity.weights import LearnedWeights, blocked_pairs, learn_weights
+from c360.hub.identity.weights_store import store_weights
+from c360.hub.models import CrossReference
+from c360.hub.models.epoch import advance_epoch, hold_identity_lock
+from c360.hub.models.identity_key import IdentityKey
+from c360.hub.normalize.profile import Profile, block_keys
+
+__all__ = ["resolve_full", "learn_from", "KeyIndex", "components", "batches"]
+
+BATCH_RECORDS = 20_000  # party records resolved together (more when one component is larger)
+LEARN_SAMPLE = 100_000  # weights are learned from at most this many party records (whole components)
+_REBUILD_CHUNK = 5_000  # party records whose keys are rebuilt per step
+
+_XREFS = CrossReference.__table__
+
+
+@dataclass
+class KeyIndex:
+    """Every blocking key's holders, and the phones of the interaction records (all that a full run keeps)."""
+
+    holders: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    callers: dict[int, tuple[str, ...]] = field(default_factory=dict)  # interaction record -> its phone numbers
+
+
+def resolve_full(
+    engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
+    learned_by: str = "identity-resolution", batch_records: int = BATCH_RECORDS,
+) -> ResolutionStats:
+    """Re-resolve every party from scratch (keys rebuilt); steward decisions still win.
+
+    ``learn``: first estimate Fellegi–Sunter weights from these records (``c360.hub.identity.weights``;
+    the hand-set weights are the prior and the fallback), store them as the active set
+    (``c360.hub.identity.weights_store``, by ``learned_by``) and resolve with them. Otherwise the
+    active stored weights are used, as the ingest hook uses them.
+    ``batch_records``: how many party records are resolved together (whole components; see the module).
+    """
+    resolver = IdentityResolver(config, rules)
+    with Session(engine) as session, session.begin():
+        hold_identity_lock(session)  # first: syncs, imports and stewards wait for the whole run
+        plan_lists_as_bound(session)
+        ids = party_ids(session)
+        session.execute(delete(IdentityKey))
+        index = rebuild_keys(session, ids)
+        live = set(ids)
+        stale = [rid for rid in session.execute(select(_XREFS.c.source_record_id)).scalars() if rid not in live]
+        for part in chunked(sorted(stale)):
+            session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
+        merges, _, _ = steward_rules(session)
+        if learn:
+            sample = _sample(components(session, ids, index, resolver.config, merges), LEARN_SAMPLE)
+            learned = learn_from(session, resolver.config, sample, index)
+            if learned is not None:
+                resolver = IdentityResolver(learned.config(resolver.config), rules)
+                resolver.learned = learned
+                store_weights(session, learned, learned_by)
+        resolver.config = resolver.stored.config(session)
+        found = components(session, ids, index, resolver.config, merges)  # as the weights in force block
+        generic = generic_keys(index, resolver.config)
+        stats = ResolutionStats(learned=resolver.learned)
+        for batch in batches(found, batch_records):
+            done = _resolve_batch(session, resolver, load_profiles(session, batch), index, generic)
+            stats.records += done.records
+            stats.clusters += done.clusters
+            stats.changed += done.changed
+        advance_epoch(session)  # every key and cross-reference was rewritten: resolvers elsewhere start afresh
+        return stats
+
+
+def rebuild_keys(session: Session, ids: Sequence[int]) -> KeyIndex:
+    """Write every party's blocking keys (the table is empty), a chunk of profiles at a time; return the index."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    callers: dict[int, tuple[str, ...]] = {}
+    for part in chunked(ids, _REBUILD_CHUNK):
+        rebuilt: list[int] = []
+        profiles = load_profiles(session, part, rebuilt=rebuilt)
+        store_normal_forms(session, (profiles[rid] for rid in rebuilt))  # from now on loaded without normalizing
+        write_keys(session, part, profiles, keyless=set(part))  # the table was emptied
+        for rid, profile in profiles.items():
+            for key in block_keys(profile):
+                holders[key].append(rid)
+            if profile.event_time:
+                callers[rid] = tuple(p.value for p in profile.phones)
+    return KeyIndex({key: tuple(dict.fromkeys(rids)) for key, rids in holders.items()}, callers)
+
+
+def generic_keys(index: KeyIndex, config: MatchConfig) -> set[str]:
+    """Identifier keys held by so many records that they identify nobody (``CandidateGraph.usable_keys``'s test)."""
+    return {key for key, rids in index.holders.items() if key.startswith("id:") and len(rids) >= config.generic_limit(key)}
+
+
+def _linking(key: str, holders: Sequence[int], config: MatchConfig) -> bool:
+    """Whether the resolver looks for candidates through this key (``CandidateGraph.usable_keys``)."""
+    if key.startswith("id:"):
+        return len(holders) < config.generic_limit(key)
+    return not key.startswith("ev:") and len(holders) <= config.name_block_cap
+
+
+class _Sets:
+    """Union-find over record ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, node: int) -> int:
+        parent = self.parent
+        root = parent.setdefault(node, node)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def join(self, nodes: Iterable[int]) -> None:
+        it = iter(nodes)
+        first = next(it, None)
+        if first is None:
+            return
+        root = self.find(first)
+        for node in it:
+            other = self.find(node)
+            if other != root:
+                keep, gone = min(root, other), max(root, other)
+                self.parent[gone] = keep
+                root = keep
+
+
+def components(
+    session: Session, ids: Sequence[int], index: KeyIndex, config: MatchConfig, merges: Iterable[tuple[int, int]],
+) -> list[list[int]]:
+    """The parties split so that no two records in different parts can affect each other's resolution.
+
+    Joined: the holders of a key the resolver looks candidates up by; an interaction record and
+    every record holding its phone (by identifier or subscription, as ``_holder`` looks them up);
+    a steward's merge; the records one customer holds now. Ordered by smallest record id.
+    """
+    sets = _Sets()
+    for rid in ids:
+        sets.find(rid)
+    for key, holders in index.holders.items():
+        if len(holders) > 1 and _linking(key, holders, config):
+            sets.join(holders)
+    phones = sorted({value for values in index.callers.values() for value in values})
+    held: dict[str, set[int]] = defaultdict(set)
+    for part in chunked(phones, 5_000):
+        for value, holdings in subscription_holdings(session, part).items():
+            held[value].update(rid for rid, _ in holdings)
+    for rid, values in index.callers.items():
+        for value in values:
+            holders = index.holders.get(f"id:phone:{value}", ())
+            if len(holders) <= MOST_HOLDERS_LOOKED_AT:
+                sets.join((rid, *holders, *held.get(value, ())))
+    live = set(ids)
+    for pair in merges:
+        sets.join(r for r in pair if r in live)
+    first_of: dict[str, int] = {}
+    for rid, gid in session.execute(select(_XREFS.c.source_record_id, _XREFS.c.golden_id)):
+        if rid in live:
+            sets.join((first_of.setdefault(gid, rid), rid))
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for rid in ids:
+        grouped[sets.find(rid)].append(rid)
+    return sorted(grouped.values(), key=lambda members: members[0])
+
+
+def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:
+    """Whole components packed into batches of about ``size`` records (a larger component is a batch alone)."""
+    batch: list[int] = []
+    for members in found:
+        if batch and len(batch) + len(members) > size:
+            yield batch
+            batch = []
+        batch.extend(members)
+    if batch:
+        yield batch
+
+
+def _sample(found: Sequence[list[int]], limit: int) -> list[int]:
+    """Whole components, in order, up to ``limit`` records (all of them when there are no more)."""
+    return next(batches(found, limit), [])
+
+
+def learn_from(session: Session, config: MatchConfig, ids: Sequence[int], index: KeyIndex) -> LearnedWeights | None:
+    """Weights learned from these records' blocked candidate pairs (``None``: too little data).
+
+    ``ids`` must hold whole components (``components``): every candidate of a record is among them.
+    """
+    profiles = load_profiles(session, sorted(ids))
+    graph = CandidateGraph(session, config, ResidentState.of(profiles, index.holders))
+    closure = sorted(rid for rid, p in profiles.items() if not p.event_time)
+    graph.prepare(closure, ())
+
+    def candidates(rid: int) -> list[int]:
+        keys, found = graph.usable_keys(profiles[rid])
+        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and not profiles[c].event_time})
+
+    return learn_weights(profiles, blocked_pairs(closure, candidates), graph.generic, config)
+
+
+def _resolve_batch(
+    session: Session, resolver: IdentityResolver, profiles: dict[int, Profile], index: KeyIndex, generic: set[str],
+) -> ResolutionStats:
+    """Link, cluster and write one batch of whole components (candidates outside it cannot exist)."""
+    merges, never, isolated = steward_rules(session)
+    graph = CandidateGraph(session, resolver.config, ResidentState.of(profiles, index.holders))
+    graph.generic = generic  # counted over every record, as one run over all of them finds them
+    links: list[PairLink] = []
+    evidence: dict[int, Link] = {}
+    closure = {rid for rid, p in profiles.items() if not p.event_time}
+    events = set(profiles) - closure
+    for rid in sorted(closure):
+        for other, score, ev in graph.neighbours(rid, isolated):
+            if other > rid:
+                links.append(PairLink(rid, other, score))
+            evidence.setdefault(other, Link("deterministic" if ev.get("rule") else "probabilistic", score, ev))
+    return resolver.apply_links(session, graph, closure, events, links, evidence, merges, never)
+

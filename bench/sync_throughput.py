@@ -100,7 +100,8 @@ def main() -> None:
             stats = resolve_full(engine)
             seconds = time.perf_counter() - t0
             print(f"resolve --full: {stats.records} party records into {stats.clusters} customers in {seconds:.1f}s "
-                  f"({stats.records / seconds:.0f} records/s); peak RSS {peak_rss_mb():.0f} MB; "
+                  f"({stats.records / seconds:.0f} records/s), {stats.batches} batches, largest component "
+                  f"{stats.largest_component}; peak RSS {peak_rss_mb():.0f} MB; "
                   f"load and resolution {total_seconds + seconds:.1f}s")
         engine.dispose()
 

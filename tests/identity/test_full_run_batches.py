@@ -80,6 +80,12 @@ def test_any_batch_size_keeps_an_up_to_date_index_as_it_is(loaded: Engine, batch
     assert stats.changed == 0
     assert goldens(loaded) == before
     assert stats.records == len(before)
+    with Session(loaded) as session:
+        ids = party_ids(session)
+        found = components(session, ids, rebuild_keys(session, ids), MatchConfig(), [])
+        session.rollback()
+    assert stats.largest_component == max(map(len, found)) > 1
+    assert stats.batches == len(list(batches(found, batch_records)))
 
 
 def test_a_steward_merge_joins_two_components(loaded: Engine) -> None:

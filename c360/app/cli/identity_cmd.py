@@ -75,6 +75,8 @@ def resolve_command(
             with Session(engine) as session, session.begin():
                 stats = IdentityResolver().resolve_records(session, party_ids(session))
         console.print(f"resolved {stats.records} records into {stats.clusters} customers ({stats.changed} changed)")
+        if stats.batches:
+            console.print(f"  in {stats.batches} batch(es); largest component {stats.largest_component} records", highlight=False)
 
 
 def _default_actor() -> str:

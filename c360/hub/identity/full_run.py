@@ -9,7 +9,10 @@ of its phone, a steward's merge, and the customer a record sits in now (its
 golden id is reused or retired together with its mates). Those relations split
 the parties into components (``components``) that can be resolved one batch
 after another with the same outcome as all at once: what stays in memory for
-the whole run is the key index and one batch's profiles.
+the whole run is the key index and one batch's profiles. A batch is at least one
+whole component, so the largest component bounds that: cut along candidate keys,
+name blocks chain into one very large component at a million simulated customers
+(docs/benchmarks.md, "Memory bounds"); cutting along accepted links would not.
 """
 
 from __future__ import annotations
@@ -100,8 +103,9 @@ def resolve_full(
         resolver.config = resolver.stored.config(session)
         found = components(session, ids, index, resolver.config, merges)  # as the weights in force block
         generic = generic_keys(index, resolver.config)
-        stats = ResolutionStats(learned=resolver.learned)
+        stats = ResolutionStats(learned=resolver.learned, largest_component=max(map(len, found), default=0))
         for batch in batches(found, batch_records):
+            stats.batches += 1
             done = _resolve_batch(session, resolver, load_profiles(session, batch), index, generic)
             stats.records += done.records
             stats.clusters += done.clusters

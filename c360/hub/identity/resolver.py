@@ -76,6 +76,8 @@ class ResolutionStats:
     changed: int = 0
     learned: LearnedWeights | None = None  # weights learned by ``resolve_full(..., learn=True)``
     pinned: list[tuple[int, int]] = field(default_factory=list)  # steward merges added to keep records together
+    batches: int = 0  # a full run: batches of components resolved one after another
+    largest_component: int = 0  # a full run: party records in its largest component (one batch's least size)
 
 
 class CandidateGraph:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from c360.hub.identity import merge
-from c360.hub.identity.full_run import batches, components, rebuild_keys, resolve_full
+from c360.hub.identity.full_run import batches, components, generic_keys, rebuild_keys, resolve_full
 from c360.hub.identity.matcher import MatchConfig
 from c360.hub.identity.store import party_ids
 from c360.hub.models import CrossReference, GoldenCustomer, GoldenRedirect
@@ -27,6 +27,9 @@ OTHERS = [  # strangers to everyone above, and a pair linked by a document only
     {"source_key": "B8", "kind": "person", "name": "吴敏", "id_number": ric("31010419900101456"), "phones": ["13600000008"]},
     {"source_key": "B9", "kind": "person", "name": "吴敏", "id_number": ric("31010419900101456")},
     {"source_key": "B10", "kind": "person", "name": "郑云", "id_number": ric("32010219881111789"), "phones": ["13500000010"]},
+    # namesakes born the same day: candidates (one name block), two people (two documents)
+    {"source_key": "B11", "kind": "person", "name": "王伟", "birth_date": "1980-01-01", "id_number": ric("11010119800101111")},
+    {"source_key": "B12", "kind": "person", "name": "王伟", "birth_date": "1980-01-01", "id_number": ric("12010119800101222")},
 ]
 
 
@@ -35,6 +38,18 @@ def loaded(engine: Engine, tmp_path: Path) -> Engine:
     import_parties(engine, write(tmp_path / "boss.jsonl", BOSS + OTHERS), source="boss", page_size=2)
     import_parties(engine, write(tmp_path / "calls.jsonl", CALLS), source="callcenter", page_size=2)
     return engine
+
+
+def split(engine: Engine, *, forget_customers: bool = False) -> list[list[int]]:
+    """``components`` as a full run finds them (nothing written stays: the transaction is rolled back)."""
+    with Session(engine) as session:
+        if forget_customers:
+            session.execute(delete(CrossReference))
+        ids = party_ids(session)
+        index = rebuild_keys(session, ids)
+        found = components(session, ids, index, MatchConfig(), generic_keys(index, MatchConfig()))
+        session.rollback()
+    return found
 
 
 def goldens(engine: Engine) -> dict[int, str]:
@@ -46,31 +61,30 @@ def test_components_keep_callers_with_the_holders_of_their_phone(loaded: Engine)
     """Each way records couple, seen alone: no customer is stored yet (it would join them all by itself)."""
     b1, b2, b3, b7, b8, b9, b10 = (record_id(loaded, "boss", k) for k in ("B1", "B2", "B3", "B7", "B8", "B9", "B10"))
     t1, t4 = record_id(loaded, "callcenter", "T1"), record_id(loaded, "callcenter", "T4")
-    with Session(loaded) as session:
-        session.execute(delete(CrossReference))  # rolled back below
-        ids = party_ids(session)
-        found = components(session, ids, rebuild_keys(session, ids), MatchConfig(), [(b7, b8)])
-        session.rollback()
+    with Session(loaded) as session, session.begin():
+        merge(session, b7, b8, actor="steward")
+    found = split(loaded, forget_customers=True)  # only the steward's decision is left to join B7 and B8
     part_of = {rid: i for i, members in enumerate(found) for rid in members}
     assert part_of[t1] == part_of[b1] == part_of[b2]  # a caller on the number B1 held and B2 holds now
     assert part_of[t4] == part_of[b3]  # a caller on the line B1 and B3 share
     assert part_of[b7] == part_of[b8]  # a steward's merge
     assert part_of[b8] == part_of[b9]  # one document
     assert found[part_of[b10]] == [b10]  # a stranger
-    assert sorted(r for members in found for r in members) == ids
+    b11, b12 = record_id(loaded, "boss", "B11"), record_id(loaded, "boss", "B12")
+    assert part_of[b11] != part_of[b12]  # candidates the matcher keeps apart do not couple
+    with Session(loaded) as session:
+        assert sorted(r for members in found for r in members) == party_ids(session)
     assert [len(b) for b in batches(found, 1)] == [len(members) for members in found]
 
 
 def test_a_customer_holds_its_records_together(loaded: Engine) -> None:
     """Records one customer holds now are in one component, whatever links them (its id is reused or retired once)."""
     b7, b10 = record_id(loaded, "boss", "B7"), record_id(loaded, "boss", "B10")
-    with Session(loaded) as session:
+    assert not any({b7, b10} <= set(members) for members in split(loaded))
+    with Session(loaded) as session, session.begin():
         session.execute(update(CrossReference).where(CrossReference.source_record_id == b10)
-                        .values(golden_id=golden_of(loaded, "boss", "B7")))  # rolled back below
-        ids = party_ids(session)
-        found = components(session, ids, rebuild_keys(session, ids), MatchConfig(), [])
-        session.rollback()
-    assert any({b7, b10} <= set(members) for members in found)
+                        .values(golden_id=golden_of(loaded, "boss", "B7")))
+    assert any({b7, b10} <= set(members) for members in split(loaded))
 
 
 @pytest.mark.parametrize("batch_records", [1, 3, 10_000])
@@ -80,12 +94,12 @@ def test_any_batch_size_keeps_an_up_to_date_index_as_it_is(loaded: Engine, batch
     assert stats.changed == 0
     assert goldens(loaded) == before
     assert stats.records == len(before)
-    with Session(loaded) as session:
-        ids = party_ids(session)
-        found = components(session, ids, rebuild_keys(session, ids), MatchConfig(), [])
-        session.rollback()
-    assert stats.largest_component == max(map(len, found)) > 1
-    assert stats.batches == len(list(batches(found, batch_records)))
+    found = split(loaded)
+    if batch_records >= len(before):  # one batch: not split at all
+        assert (stats.batches, stats.largest_component) == (1, len(before))
+    else:
+        assert stats.largest_component == max(map(len, found)) > 1
+        assert stats.batches == len(list(batches(found, batch_records)))
 
 
 def test_a_steward_merge_joins_two_components(loaded: Engine) -> None:

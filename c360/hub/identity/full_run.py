@@ -1,24 +1,26 @@
-"""``resolve --full``: every party re-resolved from scratch, in batches of link components.
+"""``resolve --full``: every party re-resolved from scratch, in batches of components.
 
 A full run used to hold every profile, every payload read for survivorship and
 every stored link in memory at once: about 12 KB per party record, so a million
-customers (some 17 million records, a few million of them parties) did not fit
-a 4 GB machine. Records interact only along the ways the resolver looks at:
-candidates sharing a usable blocking key, an interaction record and the holders
-of its phone, a steward's merge, and the customer a record sits in now (its
-golden id is reused or retired together with its mates). Those relations split
-the parties into components (``components``) that can be resolved one batch
-after another with the same outcome as all at once: what stays in memory for
-the whole run is the key index and one batch's profiles. A batch is at least one
-whole component, so the largest component bounds that: cut along candidate keys,
-name blocks chain into one very large component at a million simulated customers
-(docs/benchmarks.md, "Memory bounds"); cutting along accepted links would not.
+customers (some 17 million records, two million of them parties) did not fit a
+4 GB machine. Records affect each other's resolution only along four relations:
+an accepted link (the matcher's "match" between candidates), an interaction
+record and the holders of its phone, a steward's merge, and the customer the
+records sit in now (its golden id is kept or retired once). Those relations
+split the parties into components (``components``) that are resolved one batch
+after another with the outcome of one pass over all of them.
+
+Finding the links means comparing every record with its candidates once more; that
+pass keeps no more than ``PROFILE_CACHE`` profiles. Candidate keys alone would not
+do: at a million simulated customers, name blocks (a common name with a birth date
+or a district) chain most parties into one candidate component. A database whose
+parties fit one batch skips the split and is resolved in one pass.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, delete, select
@@ -54,8 +56,9 @@ from c360.hub.normalize.profile import Profile, block_keys
 
 __all__ = ["resolve_full", "learn_from", "KeyIndex", "components", "batches"]
 
-BATCH_RECORDS = 20_000  # party records resolved together (more when one component is larger)
-LEARN_SAMPLE = 100_000  # weights are learned from at most this many party records (whole components)
+BATCH_RECORDS = 100_000  # party records resolved together (more when one component is larger)
+PROFILE_CACHE = 100_000  # profiles the link pass keeps at most (read again from the database past that)
+LEARN_SAMPLE = 100_000  # weights are learned from at most this many party records (the first by id)
 _REBUILD_CHUNK = 5_000  # party records whose keys are rebuilt per step
 
 _XREFS = CrossReference.__table__
@@ -92,17 +95,15 @@ def resolve_full(
         stale = [rid for rid in session.execute(select(_XREFS.c.source_record_id)).scalars() if rid not in live]
         for part in chunked(sorted(stale)):
             session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
-        merges, _, _ = steward_rules(session)
         if learn:
-            sample = _sample(components(session, ids, index, resolver.config, merges), LEARN_SAMPLE)
-            learned = learn_from(session, resolver.config, sample, index)
+            learned = learn_from(session, resolver.config, ids[:LEARN_SAMPLE], index)
             if learned is not None:
                 resolver = IdentityResolver(learned.config(resolver.config), rules)
                 resolver.learned = learned
                 store_weights(session, learned, learned_by)
         resolver.config = resolver.stored.config(session)
-        found = components(session, ids, index, resolver.config, merges)  # as the weights in force block
         generic = generic_keys(index, resolver.config)
+        found = [list(ids)] if len(ids) <= batch_records else components(session, ids, index, resolver.config, generic)
         stats = ResolutionStats(learned=resolver.learned, largest_component=max(map(len, found), default=0))
         for batch in batches(found, batch_records):
             stats.batches += 1
@@ -136,13 +137,6 @@ def generic_keys(index: KeyIndex, config: MatchConfig) -> set[str]:
     return {key for key, rids in index.holders.items() if key.startswith("id:") and len(rids) >= config.generic_limit(key)}
 
 
-def _linking(key: str, holders: Sequence[int], config: MatchConfig) -> bool:
-    """Whether the resolver looks for candidates through this key (``CandidateGraph.usable_keys``)."""
-    if key.startswith("id:"):
-        return len(holders) < config.generic_limit(key)
-    return not key.startswith("ev:") and len(holders) <= config.name_block_cap
-
-
 class _Sets:
     """Union-find over record ids."""
 
@@ -173,20 +167,19 @@ class _Sets:
 
 
 def components(
-    session: Session, ids: Sequence[int], index: KeyIndex, config: MatchConfig, merges: Iterable[tuple[int, int]],
+    session: Session, ids: Sequence[int], index: KeyIndex, config: MatchConfig, generic: set[str],
 ) -> list[list[int]]:
     """The parties split so that no two records in different parts can affect each other's resolution.
 
-    Joined: the holders of a key the resolver looks candidates up by; an interaction record and
-    every record holding its phone (by identifier or subscription, as ``_holder`` looks them up);
-    a steward's merge; the records one customer holds now. Ordered by smallest record id.
+    Joined: two records the matcher links (``_join_links``); an interaction record and every
+    record holding its phone (by identifier or subscription, as ``_holder`` looks them up); a
+    steward's merge; the records one customer holds now. Ordered by smallest record id.
     """
     sets = _Sets()
     for rid in ids:
         sets.find(rid)
-    for key, holders in index.holders.items():
-        if len(holders) > 1 and _linking(key, holders, config):
-            sets.join(holders)
+    merges, _, isolated = steward_rules(session)
+    _join_links(session, sets, [rid for rid in ids if rid not in index.callers], index, config, generic, isolated)
     phones = sorted({value for values in index.callers.values() for value in values})
     held: dict[str, set[int]] = defaultdict(set)
     for part in chunked(phones, 5_000):
@@ -210,6 +203,25 @@ def components(
     return sorted(grouped.values(), key=lambda members: members[0])
 
 
+def _join_links(
+    session: Session, sets: _Sets, ids: Sequence[int], index: KeyIndex, config: MatchConfig, generic: set[str],
+    isolated: Collection[int],
+) -> None:
+    """Join every record with those the matcher links it to, a chunk at a time, at most ``PROFILE_CACHE``
+    profiles held (candidates are read with the chunk and read again once let go)."""
+    state = ResidentState.over_index(index.holders)
+    for part in chunked(ids, _REBUILD_CHUNK):
+        graph = CandidateGraph(session, config, state)
+        graph.generic = generic
+        graph.ensure(part)
+        graph.prepare(part, isolated)
+        for rid in part:
+            if rid in state.profiles:
+                sets.join((rid, *(other for other, _, _ in graph.neighbours(rid, isolated))))
+        if len(state.profiles) > PROFILE_CACHE:
+            state.drop_profiles()
+
+
 def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:
     """Whole components packed into batches of about ``size`` records (a larger component is a batch alone)."""
     batch: list[int] = []
@@ -222,15 +234,10 @@ def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:
         yield batch
 
 
-def _sample(found: Sequence[list[int]], limit: int) -> list[int]:
-    """Whole components, in order, up to ``limit`` records (all of them when there are no more)."""
-    return next(batches(found, limit), [])
-
-
 def learn_from(session: Session, config: MatchConfig, ids: Sequence[int], index: KeyIndex) -> LearnedWeights | None:
-    """Weights learned from these records' blocked candidate pairs (``None``: too little data).
+    """Weights learned from the blocked candidate pairs among these records (``None``: too little data).
 
-    ``ids`` must hold whole components (``components``): every candidate of a record is among them.
+    A sample (``LEARN_SAMPLE``) of a larger population keeps the pairs both of whose records it holds.
     """
     profiles = load_profiles(session, sorted(ids))
     graph = CandidateGraph(session, config, ResidentState.of(profiles, index.holders))
@@ -239,7 +246,7 @@ def learn_from(session: Session, config: MatchConfig, ids: Sequence[int], index:
 
     def candidates(rid: int) -> list[int]:
         keys, found = graph.usable_keys(profiles[rid])
-        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and not profiles[c].event_time})
+        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and c in profiles and not profiles[c].event_time})
 
     return learn_weights(profiles, blocked_pairs(closure, candidates), graph.generic, config)
 

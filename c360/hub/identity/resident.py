@@ -62,6 +62,18 @@ class ResidentState:
         self.clear()
 
     @classmethod
+    def over_index(cls, index: Mapping[str, Holders]) -> ResidentState:
+        """A state holding a full run's whole key index, its profiles read from the database on demand."""
+        state = cls(limit=0)
+        state.holders, state.all_keys = index, True  # type: ignore[assignment]  # read only, as in ``of``
+        return state
+
+    def drop_profiles(self) -> None:
+        """Let go of the profiles read so far (and their subscriptions); the key holders stay."""
+        for held in (self.profiles, self.refs, self.sub_owner, self.counted):
+            held.clear()
+
+    @classmethod
     def of(cls, profiles: dict[int, Profile], index: Mapping[str, Holders]) -> ResidentState:
         """A complete state for a full run: the whole key index and the profiles of every record it resolves."""
         state = cls(limit=max(len(profiles), 1))

@@ -469,6 +469,8 @@ class IdentityResolver:
         actor: str | None = None, dirty: Collection[int] | None = None, leaving: Collection[int] = (),
         together: Collection[int] = (),
     ) -> ResolutionStats:
+        """Cluster ``closure`` along ``links`` (steward decisions first), attach the interaction records
+        ``events`` to their phones' holders, and write the partition (``apply_partition``)."""
         profiles = graph.profiles
         resolvable = {rid for rid in closure if graph.keys(rid)}
         traits = {rid: (profiles[rid].party_type, hard_ids(profiles[rid])) for rid in closure}

@@ -34,7 +34,7 @@ _PARTS: list[tuple[Any, str]] = [
     (resolver.IdentityResolver, "_subscription_seeds"),
     (resolver.IdentityResolver, "_generic_crossings"),
     (resolver.IdentityResolver, "_resolve"),
-    (resolver.IdentityResolver, "_apply"),
+    (resolver.IdentityResolver, "apply_links"),
     (resolver.CandidateGraph, "neighbours"),
     (resolver.CandidateGraph, "prepare"),
     (resolver, "write_keys"),

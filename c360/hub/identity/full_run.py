@@ -14,7 +14,8 @@ Finding the links means comparing every record with its candidates once more; th
 pass keeps no more than ``PROFILE_CACHE`` profiles. Candidate keys alone would not
 do: at a million simulated customers, name blocks (a common name with a birth date
 or a district) chain most parties into one candidate component. A database whose
-parties fit one batch skips the split and is resolved in one pass.
+parties fit one batch skips the split and is resolved in one pass, from the profiles
+read to rebuild its keys.
 """
 
 from __future__ import annotations
@@ -90,24 +91,29 @@ def resolve_full(
         plan_lists_as_bound(session)
         ids = party_ids(session)
         session.execute(delete(IdentityKey))
-        index = rebuild_keys(session, ids)
+        one_pass = len(ids) <= batch_records
+        kept: dict[int, Profile] | None = {} if one_pass else None  # one pass: the profiles read once serve it all
+        index = rebuild_keys(session, ids, kept)
         live = set(ids)
         stale = [rid for rid in session.execute(select(_XREFS.c.source_record_id)).scalars() if rid not in live]
         for part in chunked(sorted(stale)):
             session.execute(delete(CrossReference).where(CrossReference.source_record_id.in_(part)))
         if learn:
-            learned = learn_from(session, resolver.config, ids[:LEARN_SAMPLE], index)
+            sample = ids[:LEARN_SAMPLE]
+            profiles = load_profiles(session, sample) if kept is None else {rid: kept[rid] for rid in sample if rid in kept}
+            learned = learn_from(session, resolver.config, profiles, index)
             if learned is not None:
                 resolver = IdentityResolver(learned.config(resolver.config), rules)
                 resolver.learned = learned
                 store_weights(session, learned, learned_by)
         resolver.config = resolver.stored.config(session)
         generic = generic_keys(index, resolver.config)
-        found = [list(ids)] if len(ids) <= batch_records else components(session, ids, index, resolver.config, generic)
+        found = [list(ids)] if one_pass else components(session, ids, index, resolver.config, generic)
         stats = ResolutionStats(learned=resolver.learned, largest_component=max(map(len, found), default=0))
         for batch in batches(found, batch_records):
             stats.batches += 1
-            done = _resolve_batch(session, resolver, load_profiles(session, batch), index, generic)
+            profiles = kept if kept is not None else load_profiles(session, batch)
+            done = _resolve_batch(session, resolver, profiles, index, generic)
             stats.records += done.records
             stats.clusters += done.clusters
             stats.changed += done.changed
@@ -115,8 +121,11 @@ def resolve_full(
         return stats
 
 
-def rebuild_keys(session: Session, ids: Sequence[int]) -> KeyIndex:
-    """Write every party's blocking keys (the table is empty), a chunk of profiles at a time; return the index."""
+def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] | None = None) -> KeyIndex:
+    """Write every party's blocking keys (the table is empty), a chunk of profiles at a time; return the index.
+
+    ``kept``: filled with the profiles read (when they are few enough to hold), so they are not read again.
+    """
     holders: dict[str, list[int]] = defaultdict(list)
     callers: dict[int, tuple[str, ...]] = {}
     for part in chunked(ids, _REBUILD_CHUNK):
@@ -124,6 +133,8 @@ def rebuild_keys(session: Session, ids: Sequence[int]) -> KeyIndex:
         profiles = load_profiles(session, part, rebuilt=rebuilt)
         store_normal_forms(session, (profiles[rid] for rid in rebuilt))  # from now on loaded without normalizing
         write_keys(session, part, profiles, keyless=set(part))  # the table was emptied
+        if kept is not None:
+            kept.update(profiles)
         for rid, profile in profiles.items():
             for key in block_keys(profile):
                 holders[key].append(rid)
@@ -176,8 +187,6 @@ def components(
     steward's merge; the records one customer holds now. Ordered by smallest record id.
     """
     sets = _Sets()
-    for rid in ids:
-        sets.find(rid)
     merges, _, isolated = steward_rules(session)
     _join_links(session, sets, [rid for rid in ids if rid not in index.callers], index, config, generic, isolated)
     phones = sorted({value for values in index.callers.values() for value in values})
@@ -234,12 +243,11 @@ def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:
         yield batch
 
 
-def learn_from(session: Session, config: MatchConfig, ids: Sequence[int], index: KeyIndex) -> LearnedWeights | None:
+def learn_from(session: Session, config: MatchConfig, profiles: dict[int, Profile], index: KeyIndex) -> LearnedWeights | None:
     """Weights learned from the blocked candidate pairs among these records (``None``: too little data).
 
     A sample (``LEARN_SAMPLE``) of a larger population keeps the pairs both of whose records it holds.
     """
-    profiles = load_profiles(session, sorted(ids))
     graph = CandidateGraph(session, config, ResidentState.of(profiles, index.holders))
     closure = sorted(rid for rid, p in profiles.items() if not p.event_time)
     graph.prepare(closure, ())

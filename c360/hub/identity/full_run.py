@@ -20,9 +20,10 @@ read to rebuild its keys.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -125,8 +126,13 @@ def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] 
     """Write every party's blocking keys (the table is empty), a chunk of profiles at a time; return the index.
 
     ``kept``: filled with the profiles read (when they are few enough to hold), so they are not read again.
+    The index leaves out the keys only one record holds (most keys: a name with a birth date, a
+    street), but for the phones interaction records call from (whose one holder is the customer a
+    caller joins): they give no candidate, and a full run's state reads a key it does not hold as
+    one with no holders. While the keys are counted, a key's first holder is kept as a bare id, so
+    those keys cost no list either.
     """
-    holders: dict[str, list[int]] = defaultdict(list)
+    holders: dict[str, int | list[int]] = {}
     callers: dict[int, tuple[str, ...]] = {}
     for part in chunked(ids, _REBUILD_CHUNK):
         rebuilt: list[int] = []
@@ -137,10 +143,17 @@ def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] 
             kept.update(profiles)
         for rid, profile in profiles.items():
             for key in block_keys(profile):
-                holders[key].append(rid)
+                first = holders.setdefault(key, rid)
+                if isinstance(first, list):
+                    first.append(rid)
+                elif first != rid:
+                    holders[key] = [first, rid]
             if profile.event_time:
                 callers[rid] = tuple(p.value for p in profile.phones)
-    return KeyIndex({key: tuple(dict.fromkeys(rids)) for key, rids in holders.items()}, callers)
+    called = {f"id:phone:{value}" for values in callers.values() for value in values}  # looked up for the callers
+    index = {key: tuple(dict.fromkeys(rids)) if isinstance(rids, list) else (rids,)
+             for key, rids in holders.items() if isinstance(rids, list) or key in called}
+    return KeyIndex(index, callers)
 
 
 def generic_keys(index: KeyIndex, config: MatchConfig) -> set[str]:
@@ -217,18 +230,47 @@ def _join_links(
     isolated: Collection[int],
 ) -> None:
     """Join every record with those the matcher links it to, a chunk at a time, at most ``PROFILE_CACHE``
-    profiles held (candidates are read with the chunk and read again once let go)."""
+    profiles held (a candidate let go is read again when it is needed again).
+
+    Chunks follow the candidates: the next chunk is made of the candidates the last ones loaded
+    (in the order found), and only when none is left of the next records by id. In id order,
+    a chunk's candidates were scattered over the whole database, each chunk read about as many
+    candidates as the cache holds, and the pass ran at 70–430 records/s at a million customers.
+    Taken this way, a chunk's records are mostly loaded already, and so are many of their candidates.
+    """
     state = ResidentState.over_index(index.holders)
-    for part in chunked(ids, _REBUILD_CHUNK):
+    unseen = set(ids)  # neither linked nor waiting in ``found``
+    by_id = iter(ids)
+    found: deque[int] = deque()  # candidates loaded for earlier chunks, not linked yet
+    while True:
+        part: list[int] = []
+        while len(part) < _REBUILD_CHUNK:
+            if found:
+                part.append(found.popleft())
+                continue
+            rid = next(by_id, None)
+            if rid is None:
+                break
+            if rid in unseen:
+                unseen.discard(rid)
+                part.append(rid)
+        if not part:
+            return
         graph = CandidateGraph(session, config, state)
         graph.generic = generic
         graph.ensure(part)
         graph.prepare(part, isolated)
         for rid in part:
-            if rid in state.profiles:
-                sets.join((rid, *(other for other, _, _ in graph.neighbours(rid, isolated))))
+            profile = state.profiles.get(rid)
+            if profile is None:
+                continue
+            sets.join((rid, *(other for other, _, _ in graph.neighbours(rid, isolated))))
+            keys, holders = graph.usable_keys(profile)
+            for other in {c for key in keys for c in holders.get(key, ())} & unseen:
+                unseen.discard(other)
+                found.append(other)
         if len(state.profiles) > PROFILE_CACHE:
-            state.drop_profiles()
+            state.drop_profiles(keep=islice(found, _REBUILD_CHUNK))
 
 
 def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:

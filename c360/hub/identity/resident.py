@@ -68,10 +68,12 @@ class ResidentState:
         state.holders, state.all_keys = index, True  # type: ignore[assignment]  # read only, as in ``of``
         return state
 
-    def drop_profiles(self) -> None:
-        """Let go of the profiles read so far (and their subscriptions); the key holders stay."""
+    def drop_profiles(self, keep: Iterable[int] = ()) -> None:
+        """Let go of the profiles read so far (and their subscriptions) but those of ``keep``; the key holders stay."""
+        kept = {rid: profile for rid in keep if (profile := self.profiles.get(rid)) is not None}
         for held in (self.profiles, self.refs, self.sub_owner, self.counted):
             held.clear()
+        self.add_profiles(kept)
 
     @classmethod
     def of(cls, profiles: dict[int, Profile], index: Mapping[str, Holders]) -> ResidentState:
@@ -207,11 +209,17 @@ class ResidentState:
         self.all_keys = True
 
     def lookup(self, session: Session, keys: Collection[str]) -> dict[str, Holders]:
-        """Every held key's holders, these keys included (read from the database when not held)."""
+        """Every held key's holders, these keys included (read from the database when not held).
+
+        Once every key is held (``complete``, ``all_keys``) a key missing from the answer has no holders.
+        """
         known = self.holders
         missing = [k for k in keys if k not in known]
+        if missing and (self.complete or self.all_keys):
+            return known  # a key not held has no holders: nothing to read, and nothing to add (a full
+            # run's index leaves out the keys only one record holds; adding them back would regrow it)
         if missing:
-            found = {} if self.complete or self.all_keys else read_holders(session, missing)
+            found = read_holders(session, missing)
             held = self._held
             for key in missing:
                 ids = known[key] = tuple(found.get(key, ()))

@@ -109,7 +109,7 @@ class CandidateGraph:
     def lookup(self, keys: Collection[str]) -> dict[str, Holders]:
         """The non-empty holder sets of these keys."""
         known = self.state.lookup(self.session, keys)
-        return {k: ids for k in keys if (ids := known[k])}
+        return {k: ids for k in keys if (ids := known.get(k, ()))}
 
     def ensure(self, ids: Iterable[int]) -> None:
         self.state.ensure(self.session, ids, self.rows, self.landed)
@@ -138,7 +138,7 @@ class CandidateGraph:
             ids = found.get(key)
             if ids is None:  # not looked up yet (``prepare`` usually has): all of this record's keys at once
                 found = self.state.lookup(self.session, keys)  # every key held so far, read as is: no copy
-                ids = found[key]
+                ids = found.get(key, ())
             count = len(ids)
             if key.startswith("id:") and count >= self.config.generic_limit(key):
                 self.generic.add(key)

@@ -51,6 +51,9 @@ def main() -> None:
     parser.add_argument("--resolve", action="store_true", help="resolve identities as records land")
     parser.add_argument("--resolve-after", action="store_true",
                         help="land without resolution, then resolve every party in one full run")
+    parser.add_argument("--connectors", default=None,
+                        help="comma-separated connectors to sync (default: all), e.g. boss,callcenter,keyaccount "
+                             "for the streams that carry parties")
     args = parser.parse_args()
     if args.resolve and args.resolve_after:
         parser.error("--resolve and --resolve-after exclude each other")
@@ -71,6 +74,12 @@ def main() -> None:
             boss_url=servers.boss_url, keyaccount_url=servers.keyaccount_url, billing_dsn=servers.billing_dsn,
             callcenter_dir=servers.callcenter_dir, bi_dir=servers.bi_dir,
         )
+        if args.connectors:
+            wanted = args.connectors.split(",")
+            unknown = sorted(set(wanted) - set(tables))
+            if unknown:
+                parser.error(f"unknown connectors {unknown}: choose from {sorted(tables)}")
+            tables = {name: table for name, table in tables.items() if name in wanted}
         resolution = "as records land" if args.resolve else "one full run after the load" if args.resolve_after else "off"
         print(f"database: {engine.dialect.name}; identity resolution: {resolution}")
         print(f"{'connector':<12}{'records':>10}{'written':>10}{'quar.':>7}{'seconds':>9}{'rec/s':>9}{'peak RSS MB':>13}")

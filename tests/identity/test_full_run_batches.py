@@ -127,3 +127,24 @@ def test_a_customer_whose_records_no_longer_link_splits_once(loaded: Engine) -> 
         assert session.get(GoldenCustomer, b7).status == session.get(GoldenCustomer, b8).status == GOLDEN_ACTIVE
         redirects = {(a, b) for a, b in session.execute(select(GoldenRedirect.from_id, GoldenRedirect.to_id))}
     assert (kept, b8 if kept == b7 else b7) in redirects  # the old id says where the other part went
+
+
+@pytest.mark.parametrize(("batch_records", "steps"), [
+    (10_000, ["rebuilding keys", "resolving"]),
+    (3, ["rebuilding keys", "finding links", "resolving"]),
+])
+def test_the_run_reports_each_step_up_to_its_end(
+    loaded: Engine, batch_records: int, steps: list[str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: dict[str, list[tuple[int, int]]] = {}
+    with caplog.at_level("INFO", logger="c360.hub.identity.full_run"):
+        resolve_full(loaded, batch_records=batch_records, on_progress=lambda step, done, total: seen.setdefault(step, []).append((done, total)))
+    with Session(loaded) as session:
+        parties = len(party_ids(session))
+    assert list(seen) == steps
+    for step, reports in seen.items():
+        done = [d for d, _ in reports]
+        assert done == sorted(done) and reports[-1][0] == reports[-1][1] > 0, step
+    assert seen["rebuilding keys"][-1] == seen["resolving"][-1] == (parties, parties)
+    logged = [r.getMessage() for r in caplog.records if r.name == "c360.hub.identity.full_run"]
+    assert [m for m in logged if f"{parties} of {parties}" in m and "resolving" in m]  # each step's end is logged

@@ -5,11 +5,12 @@ from __future__ import annotations
 import getpass
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from c360.app.cli._console import console, fail, print_table
+from c360.app.cli._console import console, fail, print_table, progress_bar
 from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 from c360.config import load_settings
@@ -68,7 +69,15 @@ def resolve_command(
                 console.print("run `c360 resolve --full` to re-score existing customers with them", highlight=False, markup=False)
                 return
         if full:
-            stats = resolve_full(engine, learn=learn, learned_by=actor or _default_actor())
+            with progress_bar() as bar:
+                steps: dict[str, TaskID] = {}
+
+                def show(step: str, done: int, total: int) -> None:
+                    if step not in steps:
+                        steps[step] = bar.add_task(step, total=total)
+                    bar.update(steps[step], completed=done)
+
+                stats = resolve_full(engine, learn=learn, learned_by=actor or _default_actor(), on_progress=show)
             if learn:
                 console.print(_learned_line(stats.learned))
         else:

@@ -20,8 +20,10 @@ read to rebuild its keys.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict, deque
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -56,7 +58,11 @@ from c360.hub.models.epoch import advance_epoch, hold_identity_lock
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.normalize.profile import Profile, block_keys
 
-__all__ = ["resolve_full", "learn_from", "KeyIndex", "components", "batches"]
+__all__ = ["resolve_full", "learn_from", "KeyIndex", "components", "batches", "StepProgress"]
+
+log = logging.getLogger(__name__)
+
+StepProgress = Callable[[str, int, int], None]  # (step, records done, records in the step)
 
 BATCH_RECORDS = 100_000  # party records resolved together (more when one component is larger)
 PROFILE_CACHE = 100_000  # profiles the link pass keeps at most (read again from the database past that)
@@ -64,6 +70,28 @@ LEARN_SAMPLE = 100_000  # weights are learned from at most this many party recor
 _REBUILD_CHUNK = 5_000  # party records whose keys are rebuilt per step
 
 _XREFS = CrossReference.__table__
+_LOG_EVERY = 30.0  # seconds between two progress lines in the log (and one at the end of each step)
+
+
+class _Progress:
+    """Each step's progress, to the caller (a progress bar) and now and then to the log: a run over
+    millions of records takes long enough that an operator must see it move, bar or no bar."""
+
+    def __init__(self, report: StepProgress | None) -> None:
+        self._report = report
+        self._logged = time.monotonic()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self._report is not None:
+            self._report(step, done, total)
+        now = time.monotonic()
+        if done >= total or now - self._logged >= _LOG_EVERY:
+            self._logged = now
+            log.info("resolve --full: %s, %d of %d records", step, done, total)
+
+
+def _unreported(step: str, done: int, total: int) -> None:
+    """No one follows the run."""
 
 
 @dataclass
@@ -76,7 +104,7 @@ class KeyIndex:
 
 def resolve_full(
     engine: Engine, config: MatchConfig | None = None, rules: SurvivorshipRules = DEFAULT_RULES, *, learn: bool = False,
-    learned_by: str = "identity-resolution", batch_records: int = BATCH_RECORDS,
+    learned_by: str = "identity-resolution", batch_records: int = BATCH_RECORDS, on_progress: StepProgress | None = None,
 ) -> ResolutionStats:
     """Re-resolve every party from scratch (keys rebuilt); steward decisions still win.
 
@@ -85,7 +113,9 @@ def resolve_full(
     (``c360.hub.identity.weights_store``, by ``learned_by``) and resolve with them. Otherwise the
     active stored weights are used, as the ingest hook uses them.
     ``batch_records``: how many party records are resolved together (whole components; see the module).
+    ``on_progress``: told each step's progress ("rebuilding keys", "finding links", "resolving").
     """
+    progress = _Progress(on_progress)
     resolver = IdentityResolver(config, rules)
     with Session(engine) as session, session.begin():
         hold_identity_lock(session)  # first: syncs, imports and stewards wait for the whole run
@@ -94,7 +124,7 @@ def resolve_full(
         session.execute(delete(IdentityKey))
         one_pass = len(ids) <= batch_records
         kept: dict[int, Profile] | None = {} if one_pass else None  # one pass: the profiles read once serve it all
-        index = rebuild_keys(session, ids, kept)
+        index = rebuild_keys(session, ids, kept, progress)
         live = set(ids)
         stale = [rid for rid in session.execute(select(_XREFS.c.source_record_id)).scalars() if rid not in live]
         for part in chunked(sorted(stale)):
@@ -109,8 +139,9 @@ def resolve_full(
                 store_weights(session, learned, learned_by)
         resolver.config = resolver.stored.config(session)
         generic = generic_keys(index, resolver.config)
-        found = [list(ids)] if one_pass else components(session, ids, index, resolver.config, generic)
+        found = [list(ids)] if one_pass else components(session, ids, index, resolver.config, generic, progress)
         stats = ResolutionStats(learned=resolver.learned, largest_component=max(map(len, found), default=0))
+        progress("resolving", 0, len(ids))
         for batch in batches(found, batch_records):
             stats.batches += 1
             profiles = kept if kept is not None else load_profiles(session, batch)
@@ -118,11 +149,14 @@ def resolve_full(
             stats.records += done.records
             stats.clusters += done.clusters
             stats.changed += done.changed
+            progress("resolving", stats.records, len(ids))
         advance_epoch(session)  # every key and cross-reference was rewritten: resolvers elsewhere start afresh
         return stats
 
 
-def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] | None = None) -> KeyIndex:
+def rebuild_keys(
+    session: Session, ids: Sequence[int], kept: dict[int, Profile] | None = None, progress: StepProgress = _unreported,
+) -> KeyIndex:
     """Write every party's blocking keys (the table is empty), a chunk of profiles at a time; return the index.
 
     ``kept``: filled with the profiles read (when they are few enough to hold), so they are not read again.
@@ -134,6 +168,7 @@ def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] 
     """
     holders: dict[str, int | list[int]] = {}
     callers: dict[int, tuple[str, ...]] = {}
+    done = 0
     for part in chunked(ids, _REBUILD_CHUNK):
         rebuilt: list[int] = []
         profiles = load_profiles(session, part, rebuilt=rebuilt)
@@ -150,6 +185,8 @@ def rebuild_keys(session: Session, ids: Sequence[int], kept: dict[int, Profile] 
                     holders[key] = [first, rid]
             if profile.event_time:
                 callers[rid] = tuple(p.value for p in profile.phones)
+        done += len(part)
+        progress("rebuilding keys", done, len(ids))
     called = {f"id:phone:{value}" for values in callers.values() for value in values}  # looked up for the callers
     index = {key: tuple(dict.fromkeys(rids)) if isinstance(rids, list) else (rids,)
              for key, rids in holders.items() if isinstance(rids, list) or key in called}
@@ -192,6 +229,7 @@ class _Sets:
 
 def components(
     session: Session, ids: Sequence[int], index: KeyIndex, config: MatchConfig, generic: set[str],
+    progress: StepProgress = _unreported,
 ) -> list[list[int]]:
     """The parties split so that no two records in different parts can affect each other's resolution.
 
@@ -201,7 +239,7 @@ def components(
     """
     sets = _Sets()
     merges, _, isolated = steward_rules(session)
-    _join_links(session, sets, [rid for rid in ids if rid not in index.callers], index, config, generic, isolated)
+    _join_links(session, sets, [rid for rid in ids if rid not in index.callers], index, config, generic, isolated, progress)
     phones = sorted({value for values in index.callers.values() for value in values})
     held: dict[str, set[int]] = defaultdict(set)
     for part in chunked(phones, 5_000):
@@ -227,7 +265,7 @@ def components(
 
 def _join_links(
     session: Session, sets: _Sets, ids: Sequence[int], index: KeyIndex, config: MatchConfig, generic: set[str],
-    isolated: Collection[int],
+    isolated: Collection[int], progress: StepProgress,
 ) -> None:
     """Join every record with those the matcher links it to, a chunk at a time, at most ``PROFILE_CACHE``
     profiles held (a candidate let go is read again when it is needed again).
@@ -242,6 +280,7 @@ def _join_links(
     unseen = set(ids)  # neither linked nor waiting in ``found``
     by_id = iter(ids)
     found: deque[int] = deque()  # candidates loaded for earlier chunks, not linked yet
+    done = 0
     while True:
         part: list[int] = []
         while len(part) < _REBUILD_CHUNK:
@@ -271,6 +310,8 @@ def _join_links(
                 found.append(other)
         if len(state.profiles) > PROFILE_CACHE:
             state.drop_profiles(keep=islice(found, _REBUILD_CHUNK))
+        done += len(part)
+        progress("finding links", done, len(ids))
 
 
 def batches(found: Sequence[list[int]], size: int) -> Iterator[list[int]]:

@@ -216,8 +216,9 @@ class ResidentState:
         known = self.holders
         missing = [k for k in keys if k not in known]
         if missing and (self.complete or self.all_keys):
-            return known  # a key not held has no holders: nothing to read, and nothing to add (a full
-            # run's index leaves out the keys only one record holds; adding them back would regrow it)
+            # Nothing to read, and nothing to add: a full run's index leaves out the keys only one
+            # record holds, and adding them back as they are looked up would regrow it.
+            return known
         if missing:
             found = read_holders(session, missing)
             held = self._held

@@ -309,7 +309,7 @@ def _join_links(
                 unseen.discard(other)
                 found.append(other)
         if len(state.profiles) > PROFILE_CACHE:
-            state.drop_profiles(keep=islice(found, _REBUILD_CHUNK))
+            state.drop_profiles(keep=islice(found, PROFILE_CACHE // 2))  # the next chunks' records, mostly
         done += len(part)
         progress("finding links", done, len(ids))
 

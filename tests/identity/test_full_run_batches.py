@@ -18,6 +18,7 @@ from c360.hub.identity.matcher import MatchConfig
 from c360.hub.identity.store import party_ids
 from c360.hub.models import CrossReference, GoldenCustomer, GoldenRedirect
 from c360.hub.models.golden import GOLDEN_ACTIVE
+from c360.hub.models.identity_key import IdentityKey
 from c360.hub.transfer import import_parties
 from tests.helpers.identity import golden_of, partition, record_id, ric
 from tests.identity.test_interaction_records import BOSS, CALLS, write
@@ -146,5 +147,22 @@ def test_the_run_reports_each_step_up_to_its_end(
         done = [d for d, _ in reports]
         assert done == sorted(done) and reports[-1][0] == reports[-1][1] > 0, step
     assert seen["rebuilding keys"][-1] == seen["resolving"][-1] == (parties, parties)
-    logged = [r.getMessage() for r in caplog.records if r.name == "c360.hub.identity.full_run"]
-    assert [m for m in logged if f"{parties} of {parties}" in m and "resolving" in m]  # each step's end is logged
+    logged = {r.getMessage() for r in caplog.records if r.name == "c360.hub.identity.full_run"}
+    for step, reports in seen.items():  # each step's end is logged (for runs without a terminal)
+        total = reports[-1][1]
+        assert f"resolve --full: {step}, {total} of {total} records" in logged
+
+
+def test_the_key_index_holds_shared_keys_and_the_callers_phones_only(loaded: Engine) -> None:
+    with Session(loaded) as session:
+        ids = party_ids(session)
+        index = rebuild_keys(session, ids)
+        stored = list(session.execute(select(IdentityKey.key, IdentityKey.source_record_id)))
+        session.rollback()
+    called = {f"id:phone:{value}" for values in index.callers.values() for value in values}
+    holders: dict[str, set[int]] = {}
+    for key, rid in stored:
+        holders.setdefault(key, set()).add(rid)
+    assert {key for key, rids in holders.items() if len(rids) > 1 or key in called} == set(index.holders)
+    assert any(len(rids) == 1 for rids in holders.values())  # some keys were left out
+    assert {key: set(rids) for key, rids in index.holders.items()} == {key: holders[key] for key in index.holders}

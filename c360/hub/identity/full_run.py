@@ -300,14 +300,14 @@ def _join_links(
         graph.ensure(part)
         graph.prepare(part, isolated)
         for rid in part:
-            profile = state.profiles.get(rid)
-            if profile is None:
+            if rid not in state.profiles:
                 continue
-            sets.join((rid, *(other for other, _, _ in graph.neighbours(rid, isolated))))
-            keys, holders = graph.usable_keys(profile)
-            for other in {c for key in keys for c in holders.get(key, ())} & unseen:
-                unseen.discard(other)
-                found.append(other)
+            candidates = graph.candidates(rid, isolated)
+            sets.join((rid, *(other for other, _, _ in graph.neighbours(rid, isolated, candidates))))
+            for other in candidates:
+                if other in unseen:
+                    unseen.discard(other)
+                    found.append(other)
         if len(state.profiles) > PROFILE_CACHE:
             state.drop_profiles(keep=islice(found, PROFILE_CACHE // 2))  # the next chunks' records, mostly
         done += len(part)

@@ -149,12 +149,24 @@ class CandidateGraph:
         self._usable[profile.record_id] = (usable, found)
         return usable, found
 
-    def neighbours(self, rid: int, isolated: Collection[int]) -> list[tuple[int, float, dict[str, object]]]:
+    def candidates(self, rid: int, isolated: Collection[int]) -> list[int]:
+        """The records ``rid`` is compared with: the holders of its usable keys (none when it is
+        isolated or an interaction record)."""
         profile = self.profiles[rid]
         if rid in isolated or profile.event_time:
             return []
         keys, found = self.usable_keys(profile)
-        candidates = sorted({c for k in keys for c in found.get(k, ()) if c != rid and c not in isolated})
+        return sorted({c for k in keys for c in found.get(k, ()) if c != rid and c not in isolated})
+
+    def neighbours(
+        self, rid: int, isolated: Collection[int], candidates: Sequence[int] | None = None,
+    ) -> list[tuple[int, float, dict[str, object]]]:
+        """The ``candidates`` of ``rid`` (``candidates(rid, isolated)`` when not given) the matcher links it to."""
+        if candidates is None:
+            candidates = self.candidates(rid, isolated)
+        if not candidates:
+            return []
+        profile = self.profiles[rid]
         self.ensure(candidates)
         out = []
         for c in candidates:

@@ -17,6 +17,7 @@ from c360.schema.documents import DOCUMENT_CACHE_SIZE, ValidDocuments
 from c360.schema.errors import ErrorCodes
 from c360.schema.executor import HubExecutor
 from c360.schema.feed import FeedQuery, FeedSubscription
+from c360.schema.input_values import install_input_builders
 from c360.schema.list_fields import install_list_resolvers
 from c360.schema.lookup import LookupQuery
 from c360.schema.masking import PROTECTED_SCALAR, Protected
@@ -122,6 +123,7 @@ def build_schema() -> PrivateErrorsSchema:
             RequestConnectionScope,
         ],
     )
+    install_input_builders(schema)
     install_list_resolvers(schema._schema)
     install_planning(schema._schema)  # before the access rules, which then check first
     install_access_control(schema._schema)

@@ -139,7 +139,7 @@ def _held(members: Iterable[int], before: Mapping[int, str]) -> dict[str, int]:
 def apply_partition(
     session: Session, groups: list[Group], rules: SurvivorshipRules = DEFAULT_RULES, actor: str | None = None,
     *, dirty: Collection[int] | None = None, rows: Mapping[int, Any] | None = None, leaving: Collection[int] = (),
-    staying: Collection[int] = (),
+    staying: Collection[int] = (), stored: Mapping[int, tuple[str, str, float | None, Any]] | None = None,
 ) -> set[int]:
     """Write xrefs/goldens for ``groups`` (which must hold every member of every golden they touch).
 
@@ -148,10 +148,15 @@ def apply_partition(
     ``rows``: party rows already read in this transaction (``store.party_rows``), not read again.
     ``leaving``, ``staying``: records a steward moved out of their customer, and those that
     remain in it and keep its id (``_choose_ids``).
+    ``stored``: the members' cross-references (``store.current_links``) when the caller has just read
+    them in this transaction (it may hold other records too), not read again.
     Returns the ids of records whose golden changed.
     """
     members = [m for g in groups for m in g.members]
-    stored = current_links(session, members)
+    if stored is None:
+        stored = current_links(session, members)
+    else:
+        stored = {m: stored[m] for m in members if m in stored}
     before = {m: row[0] for m, row in stored.items()}
     chosen = _choose_ids(groups, before, leaving, staying)
     now = utcnow()

@@ -414,7 +414,7 @@ class IdentityResolver:
             else:
                 groups[target].members.append(rid)
                 groups[target].links[rid] = Link("event_time", None, {"by": how})
-        apply_partition(session, groups, self.rules, None, dirty=dirty, rows=graph.rows)
+        apply_partition(session, groups, self.rules, None, dirty=dirty, rows=graph.rows, stored=stored)
 
     def _resolve(
         self, session: Session, graph: CandidateGraph, seeds: Iterable[int], actor: str | None, dirty: Collection[int] | None,

@@ -126,3 +126,24 @@ def test_landed_facts_keep_a_golden_their_party_lacks_and_take_the_one_it_has(en
         f = session.execute(select(CrossReference.golden_id)).scalar_one()
         assert dict(session.execute(select(Contact.source_key, Contact.golden_id)).all()) == {"K1": f, "K2": "GKEPT", "K3": "GKEPT"}
         assert session.execute(select(PartyRelation.golden_id, PartyRelation.related_golden_id)).one() == ("GKEPT", f)
+
+
+def test_a_row_without_a_column_that_has_a_default_is_refused_on_every_database(engine: Engine) -> None:
+    """``insert(table)`` fills such a column in and the driver path would not: both refuse, naming it."""
+    rows = [{"source": "boss", "kind": "party", "source_key": "K1", "content_hash": "0" * 64}]
+    with Session(engine) as session, session.begin(), pytest.raises(ValueError, match="deleted"):
+        insert_many(session, SourceRecord.__table__, rows)
+
+
+def test_source_records_landed_store_what_the_portable_insert_stores(engine: Engine) -> None:
+    """The ingest writes new source records through ``insert_many``: the same stored text as ``insert(table)``."""
+    (landed,) = _landed(engine, 1)
+    table = SourceRecord.__table__
+    with Session(engine) as session, session.begin():
+        row = session.execute(select(table).where(table.c.id == landed)).mappings().one()
+        session.execute(insert(table), [{k: v for k, v in row.items() if k != "id"} | {"source_key": "copy"}])
+    with Session(engine) as session:
+        names = [c.name for c in table.columns if c.name not in ("id", "source_key")]
+        text = session.connection().exec_driver_sql(
+            f"SELECT {', '.join(names)} FROM source_record ORDER BY id").all()
+        assert len(text) == 2 and text[0] == text[1]

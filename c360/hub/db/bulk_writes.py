@@ -10,6 +10,7 @@ other databases get the portable Core statement.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from operator import itemgetter
 from typing import Any, cast
 
@@ -36,9 +37,10 @@ def insert_many(
     """
     if not rows:
         return
+    names = tuple(rows[0]) if columns is None else tuple(columns)
+    _check_defaults(table, names)  # on every database, so what runs on one runs on the other
     dialect = session.get_bind().dialect
     if dialect.name == "sqlite":
-        names = tuple(rows[0]) if columns is None else tuple(columns)
         quote = dialect.identifier_preparer.quote
         sql = (
             f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
@@ -79,6 +81,21 @@ def update_many(session: Session, table: Table, key: str, rows: Sequence[Mapping
     params = [{"b_key": row[key], **{f"v_{name}": row[name] for name in columns}} for row in rows]
     for start in range(0, len(params), _BATCH):
         session.execute(statement, params[start : start + _BATCH])
+
+
+@cache
+def _defaulted(table: Table) -> frozenset[str]:
+    return frozenset(c.name for c in table.columns if c.default is not None)
+
+
+def _check_defaults(table: Table, names: Sequence[str]) -> None:
+    """The driver path writes only the columns given; a column with a Python-side default must be given too.
+
+    ``insert(table)`` would fill such a column in; here it would be NULL (or fail), so say so at once.
+    """
+    missing = _defaulted(table) - set(names)
+    if missing:
+        raise ValueError(f"insert_many into {table.name} needs a value for every column with a default: {sorted(missing)}")
 
 
 def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:

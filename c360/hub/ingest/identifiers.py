@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from c360.hub.db.bulk_writes import insert_many
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import Identifier
 from c360.hub.normalize.documents import RIC, USCC, document_kind
@@ -96,5 +97,4 @@ def rewrite_identifiers(session: Session, parties: Sequence[tuple[PartyRecord, i
         for part in chunks(ids):
             session.execute(delete(Identifier).where(Identifier.source_record_id.in_(part)))
     rows = [row for record, source_record_id in parties for row in identifier_rows(record, source_record_id)]
-    for part in chunks(rows, 2000):
-        session.execute(insert(_IDENTIFIERS), list(part))  # the table, not the entity: one executemany, not a row at a time
+    insert_many(session, _IDENTIFIERS, rows)  # the table, not the entity: one executemany, not a row at a time

@@ -27,6 +27,7 @@ from typing import Any, cast
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from c360.hub.db.bulk_writes import insert_many
 from c360.hub.ingest.facts import chunks, mark_facts_deleted, write_facts
 from c360.hub.ingest.hashing import payload_hash
 from c360.hub.ingest.identifiers import rewrite_identifiers
@@ -133,7 +134,7 @@ def _insert_new(
          **_content(r, payloads[r.source_key], h, seen_at, streams, forms.get(r.source_key))}
         for r, h in new
     ]
-    session.execute(insert(_SR), rows)
+    insert_many(session, _SR, rows)
     return {key: known.id for key, known in _known(session, source, kind, [r.source_key for r, _ in new]).items()}
 
 

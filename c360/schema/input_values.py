@@ -3,13 +3,13 @@
 strawberry (0.341 here) converts an input object argument field by field on every request, and for
 each field resolves its Python annotation again (``StrawberryField.resolve_type``). Built here
 instead, a ``recordContact`` costs 12 % less server CPU (docs/benchmarks.md, "Contact-event
-writes"). Since 0.329 strawberry's
-definitions take a ``from_input`` hook (``StrawberryObjectDefinition.from_input``, the way
-integrations such as ``strawberry.pydantic`` build their own inputs). :func:`install_input_builders`
-sets one on every input type of a schema; it looks the field types up once, then hands each value
-over as strawberry would: as is for scalars and enums (graphql-core has already coerced them),
-through strawberry's own conversion for anything else. Types with a ``Maybe`` field keep
-strawberry's path, since a type with the hook is left out of strawberry's null check for ``Maybe``.
+writes"). Since 0.329 strawberry's definitions take a ``from_input`` hook
+(``StrawberryObjectDefinition.from_input``, the way integrations such as ``strawberry.pydantic``
+build their own inputs). :func:`install_input_builders` sets one on every input type of a schema; it
+looks the field types up once, then hands each value over as strawberry would: as is for scalars and
+enums (graphql-core has already coerced them), through strawberry's own conversion for anything
+else. Types with a ``Maybe`` field keep strawberry's path, since a type with the hook is left out of
+strawberry's null check for ``Maybe``.
 """
 
 from __future__ import annotations

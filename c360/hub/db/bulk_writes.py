@@ -1,10 +1,12 @@
 """Bulk INSERT and UPDATE of many rows, straight through the SQLite driver's ``executemany``.
 
 SQLAlchemy's per-row parameter handling was most of the cost of the identity hook's writes
-(blocking keys, goldens, cross-references, facts' golden ids). On SQLite the rows go to the
-driver as tuples, each value bound by its column type's own (public) bind processor, so the
-stored text is what the Core statement writes (tested in ``tests/identity/test_golden_writes.py`` and ``test_bulk_writes.py``);
-other databases get the portable Core statement.
+(blocking keys, goldens, cross-references, facts' golden ids), and a tenth of an import's (new
+source records and their identifiers). On SQLite the rows go to the driver as tuples, each value
+bound by its column type's own (public) bind processor, so the stored text is what the Core
+statement writes (tested in ``tests/identity/test_golden_writes.py`` and ``test_bulk_writes.py``);
+other databases get the portable Core statement. Column defaults are not filled in: a row must
+give every column that has one, on every database.
 """
 
 from __future__ import annotations

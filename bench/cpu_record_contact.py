@@ -13,12 +13,9 @@ process CPU time per mutation and the load average. Figures: docs/benchmarks.md.
 from __future__ import annotations
 
 import asyncio
-import cProfile
 import json
 import os
-import pstats
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -26,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _load import bench_app, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
-from cpu_360 import post  # noqa: E402
+from cpu_360 import measure, post  # noqa: E402
 
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } replayed } }"
 
@@ -53,24 +50,9 @@ async def run(url: str, mutations: int, profile: bool) -> None:
         if status != 200 or b'"errors"' in answer or b'"replayed":false' not in answer:
             raise RuntimeError(f"{status}: {answer[:500]!r}")
 
-    for i in range(30):  # warm-up: imports, caches, pools
-        await one(i)
-    profiler = cProfile.Profile() if profile else None
-    wall, cpu = time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    for i in range(30, 30 + mutations):
-        await one(i)
-    await audit.flush()
-    if profiler:
-        profiler.disable()
-    wall = (time.perf_counter() - wall) / mutations * 1000
-    cpu = (time.process_time() - cpu) / mutations * 1000
+    await measure(one, mutations, audit, profile, "mutation")
     await writer.stop()
     await audit.stop()
-    print(f"per mutation: wall {wall:.2f} ms, cpu {cpu:.2f} ms ({mutations} mutations); load average {os.getloadavg()}")
-    if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
 
 
 def main() -> None:

@@ -9,13 +9,11 @@ ids are random), the clean import and the interrupted one each on a database of 
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -28,7 +26,7 @@ from c360.hub.db import create_db_engine
 from c360.hub.db.migrate import upgrade
 from c360.hub.models import SourceRecord
 from c360.hub.transfer import import_parties
-from c360.hub.transfer.xref_export import export_xref
+from tests.helpers.identity import partition
 
 pytestmark = pytest.mark.reliability
 
@@ -57,16 +55,6 @@ def _import_killed_mid_file(url: str, engine: Engine, path: Path, source: str) -
     return _records(engine) - before
 
 
-def _customers(engine: Engine) -> set[frozenset[tuple[str, str]]]:
-    out = io.StringIO()
-    export_xref(engine, out)
-    members: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for line in out.getvalue().splitlines()[1:]:
-        source, key, golden = line.rsplit(",", 2)
-        members[golden or f"unresolved:{source}:{key}"].add((source, key))
-    return {frozenset(m) for m in members.values()}
-
-
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> CaseFiles:
     return generate_case(tmp_path_factory.mktemp("case"), PEOPLE, SEED)
@@ -90,7 +78,7 @@ def test_an_import_killed_mid_file_and_run_again_gives_the_customers_of_a_clean_
             report = import_parties(killed, case.silo(source), source=source, page_size=PAGE)
             assert report.read == lines[source] and report.quarantined == 0
         assert _records(killed) == _records(clean) == sum(lines.values())
-        assert _customers(killed) == _customers(clean)
+        assert partition(killed) == partition(clean)
     finally:
         clean.dispose()
         killed.dispose()

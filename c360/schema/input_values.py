@@ -70,13 +70,10 @@ def _has_maybe(definition: StrawberryObjectDefinition) -> bool:
     return any(isinstance(f.resolve_type(type_definition=definition), StrawberryMaybe) for f in definition.fields)
 
 
-def install_input_builders(schema: Schema) -> int:
-    """Give every input type of ``schema`` (bar those with ``Maybe`` fields) an :class:`InputBuilder`; how many got one."""
-    installed = 0
+def install_input_builders(schema: Schema) -> None:
+    """Give every input type of ``schema`` (bar those with ``Maybe`` fields) an :class:`InputBuilder`."""
     for concrete in schema.schema_converter.type_map.values():
         definition = concrete.definition
         if isinstance(definition, StrawberryObjectDefinition) and definition.is_input and definition.from_input is None \
                 and not _has_maybe(definition):
             definition.from_input = InputBuilder(definition, schema)
-            installed += 1
-    return installed

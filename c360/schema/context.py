@@ -15,6 +15,7 @@ view statements, shared by its requests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeAlias
 
 import strawberry
@@ -51,7 +52,6 @@ class HubContext:
     read_engine: AsyncEngine | None = None  # the app's engine of autocommit connections (None: the sessions' engine)
     writer: EventWriter | None = None  # the process's event writer; None: events are written through ``sessions``
     db: RequestConnection = field(init=False)
-    loaders: Loaders = field(init=False)
     plans: dict[Any, CustomerPlan] = field(default_factory=dict, init=False)  # by field path (c360.schema.planning)
     open_subscriptions: int = field(default=0, init=False)
 
@@ -60,7 +60,11 @@ class HubContext:
             self.db = RequestConnection(self.read_engine, autocommit=True)
         else:
             self.db = RequestConnection(self.sessions.kw["bind"])
-        self.loaders = Loaders(self.db, self.reads or ViewReads())
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Made when a resolver first reads through them: a mutation that only writes never builds its DataLoaders."""
+        return Loaders(self.db, self.reads or ViewReads())
 
 
 Info: TypeAlias = strawberry.Info[HubContext, None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from gql import Client, GraphQLRequest
@@ -101,5 +102,59 @@ def test_event_on_one_process_reaches_subscriber_on_another(database_url: str, c
             await record_contact(one.ws_url, customer_id, "first")
             got = await take_events(one.ws_url, None, 2, during=record_on_other)
             assert [e["summary"] for e in got] == ["first", "from the other hub"]
+
+        asyncio.run(main())
+
+
+def _event_listeners(database_url: str) -> int:
+    """Backends of this database whose last statement was ``LISTEN`` on the event channel (idle listeners)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from c360.hub.events.log import NOTIFY_CHANNEL
+
+    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = %s",
+            (f"LISTEN {NOTIFY_CHANNEL}",),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _until(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.postgres_only
+def test_a_process_listens_only_while_it_has_subscribers_and_loses_nothing_between(database_url: str, customer_id: str) -> None:
+    with Server(database_url) as one, Server(database_url) as other:
+        one.app.state.notifier.idle_seconds = 0.2
+
+        async def main() -> None:
+            await record_contact(other.ws_url, customer_id, "before anyone listened")
+            assert _event_listeners(database_url) == 0  # two serving processes, no subscriber: no LISTEN
+
+            async with Client(transport=ws_transport(one.ws_url)) as session:
+                stream = session.subscribe(GraphQLRequest(SUBSCRIBE))
+                assert (await anext(stream))["contactEvents"]["summary"] == "before anyone listened"
+                await _until(lambda: _event_listeners(database_url) == 1)
+                await record_contact(other.ws_url, customer_id, "while listening")
+                seen = (await anext(stream))["contactEvents"]
+                assert seen["summary"] == "while listening"
+                await stream.aclose()
+
+            await _until(lambda: _event_listeners(database_url) == 0)  # the last subscriber left: LISTEN ends
+            for i in range(2):
+                await record_contact(other.ws_url, customer_id, f"while nobody listened {i}")
+
+            async def live() -> None:
+                await record_contact(other.ws_url, customer_id, "after subscribing again")
+
+            resumed = await take_events(one.ws_url, seen["cursor"], 3, during=live)
+            assert [e["summary"] for e in resumed] == ["while nobody listened 0", "while nobody listened 1", "after subscribing again"]
 
         asyncio.run(main())

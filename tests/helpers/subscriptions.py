@@ -43,7 +43,8 @@ class Server:
         engine = create_db_engine(database_url)
         self.key = create_key(engine, "tests", ALL_SCOPES - {"pii:read"}).key
         engine.dispose()
-        self._served = app_in_thread(create_app(settings or Settings(database_url=database_url)), listening)
+        self.app = create_app(settings or Settings(database_url=database_url))
+        self._served = app_in_thread(self.app, listening)
         self.ws_url, self.port = "", 0
 
     def __enter__(self) -> Server:

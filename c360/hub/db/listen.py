@@ -53,14 +53,22 @@ class ChannelListener:
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()  # set while LISTEN is active (PostgreSQL only)
 
-    async def start(self) -> None:
+    def start(self) -> None:
+        """Start listening in a task of the running loop (nothing when it already runs, or on SQLite)."""
         if self._conninfo is not None and self._task is None:
             self.listening = asyncio.Event()  # of the loop the listener runs on
             self._task = asyncio.create_task(self._listen(), name=f"c360-{self.what.replace(' ', '-')}-listener")
 
+    def detach(self) -> asyncio.Task[None] | None:
+        """Stop listening at once: the task is cancelled (and returned) and a ``start`` from now on begins afresh."""
+        task, self._task = self._task, None
+        self.listening.clear()
+        if task is not None:
+            task.cancel()
+        return task
+
     async def stop(self) -> None:
-        await cancel_task(self._task)
-        self._task = None
+        await cancel_task(self.detach())
 
     async def _listen(self) -> None:
         import psycopg
@@ -95,7 +103,7 @@ class ListensOnChannel:
         return self._listener.listening
 
     async def start(self) -> None:
-        await self._listener.start()
+        self._listener.start()
 
     async def stop(self) -> None:
         await self._listener.stop()

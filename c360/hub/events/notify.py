@@ -10,6 +10,15 @@ its own; every append does ``pg_notify`` in its transaction, so events
 recorded by any hub process wake the subscribers of every process. Waiters
 also poll (``poll_seconds``) so a dropped listener connection only delays.
 
+Listening only while someone listens. The listener starts with the process's first subscriber
+and stops ``idle_seconds`` after its last one left. A process that serves no subscriber (a
+channel-facing API worker) is then not sent a notification per event: delivering each one to
+every listening backend and waking every worker for it cost about 8 % of ``recordContact``'s
+throughput at c=8 (docs/benchmarks.md). Nothing is lost by it: when the listener stops, the shared
+tail is marked stale, so the next subscriber's first read goes to the log; and when LISTEN is in
+place again, ``on_listening`` wakes every subscriber, which reads the log after its cursor (what
+was committed while nobody here listened included).
+
 Shared tail. Woken subscribers do not each query the log: :meth:`EventNotifier.events_after`
 serves them from one in-memory tail of the newest rows (at most ``TAIL_ROWS``), refreshed by
 one query per wake-up (``generation`` counts wake-ups; a refresh covers every wake-up rung
@@ -25,12 +34,13 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from c360.hub.db.listen import ChannelListener, ListensOnChannel
+from c360.hub.db.listen import ChannelListener, ListensOnChannel, cancel_task
 from c360.hub.events.log import NOTIFY_CHANNEL, read_events
 
-__all__ = ["EventNotifier", "Waiter", "TAIL_ROWS"]
+__all__ = ["EventNotifier", "Waiter", "TAIL_ROWS", "IDLE_SECONDS"]
 
 TAIL_ROWS = 2000  # newest events kept in memory for woken subscribers
+IDLE_SECONDS = 30.0  # the listener outlives the process's last subscriber by this long
 REFRESH_BATCH = 500
 
 
@@ -57,9 +67,13 @@ class Waiter:
 
 
 class EventNotifier(ListensOnChannel):
-    def __init__(self, database_url: str | None = None, *, poll_seconds: float = 10.0) -> None:
+    def __init__(self, database_url: str | None = None, *, poll_seconds: float = 10.0, idle_seconds: float = IDLE_SECONDS) -> None:
         self.poll_seconds = poll_seconds
+        self.idle_seconds = idle_seconds
         self._waiters: set[Waiter] = set()
+        self._started = False  # between ``start`` and ``stop``: the listener may run
+        self._idle: asyncio.TimerHandle | None = None  # stops the listener when no subscriber came back
+        self._stopping: asyncio.Task[None] | None = None  # the listener task being cancelled (kept referenced)
         # anything committed while nobody listened: every subscriber reads the log again
         self._listener = ChannelListener(database_url, NOTIFY_CHANNEL, what="event",
                                          on_notify=lambda _payload: self.wake(), on_listening=self.wake)  # fmt: skip
@@ -73,13 +87,44 @@ class EventNotifier(ListensOnChannel):
     def subscribers(self) -> int:
         return len(self._waiters)
 
+    async def start(self) -> None:
+        """Ready to listen: the listener itself starts with the first subscriber."""
+        self._started = True
+        if self._waiters:
+            self._listener.start()
+
+    async def stop(self) -> None:
+        self._started = False
+        self._cancel_idle()
+        await self._listener.stop()
+        stopping, self._stopping = self._stopping, None
+        await cancel_task(stopping)  # its connection is closed before the process's engines go
+
     def waiter(self) -> Waiter:
         waiter = Waiter()
         self._waiters.add(waiter)
+        self._cancel_idle()
+        if self._started:
+            self._listener.start()  # nothing when it runs already
         return waiter
 
     def release(self, waiter: Waiter) -> None:
         self._waiters.discard(waiter)
+        if not self._waiters and self._started and self._idle is None:
+            self._idle = asyncio.get_running_loop().call_later(self.idle_seconds, self._quiet)
+
+    def _cancel_idle(self) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+
+    def _quiet(self) -> None:
+        """No subscriber for ``idle_seconds``: stop listening (synchronously, so a subscriber arriving next starts it anew)."""
+        self._idle = None
+        if self._waiters or not self._started:
+            return
+        self.stale()  # what is committed from now on wakes nobody here: the next read goes to the log
+        self._stopping = self._listener.detach()
 
     def wake(self) -> None:
         self.generation += 1

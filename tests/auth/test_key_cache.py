@@ -86,6 +86,50 @@ def test_unknown_keys_are_not_kept() -> None:
     assert KeyCache(0).get("x") is None
 
 
+class SlowReads:
+    """A key read that takes a while, counting how often it ran."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.release = asyncio.Event()
+
+    async def __call__(self, key_id: str) -> str:
+        self.count += 1
+        await self.release.wait()
+        return f"row of {key_id}"
+
+
+def test_requests_arriving_while_a_key_is_read_share_that_one_read() -> None:
+    async def main() -> None:
+        cache, reads = KeyCache(5), SlowReads()
+        waiting = [asyncio.ensure_future(cache.fetch("k1", reads)) for _ in range(16)]
+        await asyncio.sleep(0)
+        waiting[0].cancel()  # a client that went away does not take the read from the others
+        await asyncio.sleep(0)
+        reads.release.set()
+        answers = await asyncio.gather(*waiting[1:])
+        assert answers == ["row of k1"] * 15 and reads.count == 1
+        assert await cache.fetch("k1", reads) == "row of k1" and reads.count == 1  # kept
+        assert await cache.fetch("k2", reads) == "row of k2" and reads.count == 2  # another key: its own read
+
+    asyncio.run(main())
+
+
+def test_a_revocation_heard_during_a_read_keeps_its_row_out_of_the_cache() -> None:
+    async def main() -> None:
+        cache, reads = KeyCache(5), SlowReads()
+        reading = asyncio.ensure_future(cache.fetch("k1", reads))
+        while not reads.count:
+            await asyncio.sleep(0)
+        cache.forget("k1")  # the revocation commits while the row (read before it) is on its way
+        reads.release.set()
+        assert await reading == "row of k1"  # the requests that waited for it are answered with it
+        assert cache.get("k1") is None  # but the next request reads the key again
+        assert await cache.fetch("k1", reads) == "row of k1" and reads.count == 2
+
+    asyncio.run(main())
+
+
 @pytest.mark.postgres_only
 def test_a_revocation_reaches_the_app_at_once_on_postgresql(
     settings: Settings, people: dict[str, str]

@@ -3,7 +3,9 @@
 Every request carries its credential; reading the key's row for each one was a round trip per
 request. :class:`KeyCache` keeps the row of each key id seen (salt, hash, scopes, revocation) for
 ``ttl`` seconds; the secret a request brings is still hashed and compared every time. Unknown key
-ids are not kept, so guessed ids cannot fill it. One cache per app (the
+ids are not kept, so guessed ids cannot fill it. Requests that find an entry missing or expired while
+its key is being read wait for that read (:meth:`KeyCache.fetch`): one read per key id at a time,
+whatever the concurrency. One cache per app (the
 :class:`~c360.hub.auth.authenticate.Authenticator`), never per process.
 
 Revocation. ``c360 keys revoke`` / ``rotate`` (any process, any host) announce the key id on the
@@ -18,10 +20,11 @@ key on every request).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -53,6 +56,31 @@ class KeyCache:
         self.size = size
         self._clock = clock
         self._rows: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._reading: dict[str, asyncio.Future[Any]] = {}  # key id -> its read in flight
+        self._forgotten = 0  # counts ``forget`` calls: a read begun before one is not kept
+
+    async def fetch(self, key_id: str, read: Callable[[str], Awaitable[Any]]) -> Any:
+        """The row of ``key_id``: cached, else read by ``read(key_id)``, once for every request asking meanwhile.
+
+        When an entry expires under load, every request in flight with that key would otherwise
+        read it at the same moment, each on a connection of its own (at c=32, 16 per worker: the
+        pool opened and closed backends every ``ttl`` seconds). A revocation heard while the read
+        is in flight wins: that row answers the requests that waited for it but is not kept.
+        """
+        row = self.get(key_id)
+        if row is not None:
+            return row
+        pending = self._reading.get(key_id)
+        if pending is None:
+            pending = self._reading[key_id] = asyncio.ensure_future(self._read(key_id, read, self._forgotten))
+            pending.add_done_callback(lambda _done: self._reading.pop(key_id, None))
+        return await asyncio.shield(pending)  # a request that goes away does not cancel the others' read
+
+    async def _read(self, key_id: str, read: Callable[[str], Awaitable[Any]], forgotten: int) -> Any:
+        row = await read(key_id)
+        if row is not None and forgotten == self._forgotten:
+            self.put(key_id, row)
+        return row
 
     def get(self, key_id: str) -> Any:
         """The row read for ``key_id`` less than ``ttl`` seconds ago, else None."""
@@ -67,6 +95,7 @@ class KeyCache:
 
     def forget(self, key_id: str | None = None) -> None:
         """Drop one key's row (or every row): the next request reads it again."""
+        self._forgotten += 1
         if key_id is None:
             self._rows.clear()
         else:

@@ -14,6 +14,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
@@ -175,11 +176,7 @@ async def verify_key(engine: AsyncEngine, key: str, cache: KeyCache | None = Non
     if parsed is None:
         return "malformed API key"
     key_id, secret = parsed
-    row = cache.get(key_id) if cache is not None else None
-    if row is None:
-        row = await _read_key(engine, key_id)
-        if row is not None and cache is not None:
-            cache.put(key_id, row)
+    row = await (cache.fetch(key_id, partial(_read_key, engine)) if cache is not None else _read_key(engine, key_id))
     # Hash even when the row is missing, so timing does not tell which key ids exist.
     expected = row.key_hash if row is not None else _hash("0" * 32, "missing")
     matches = hmac.compare_digest(_hash(row.salt if row is not None else "-", secret), expected)

@@ -111,7 +111,11 @@ class EventNotifier(ListensOnChannel):
     def release(self, waiter: Waiter) -> None:
         self._waiters.discard(waiter)
         if not self._waiters and self._started and self._idle is None:
-            self._idle = asyncio.get_running_loop().call_later(self.idle_seconds, self._quiet)
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # a subscription closed outside the loop (collected at exit): the listener may stay
+                return
+            self._idle = loop.call_later(self.idle_seconds, self._quiet)
 
     def _cancel_idle(self) -> None:
         if self._idle is not None:

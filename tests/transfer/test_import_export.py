@@ -114,10 +114,10 @@ def test_source_option_overrides_and_unresolved_rows_are_blank(engine: Engine, t
     [
         ({"source": "s", "kind": "person"}, "line 9: source_key: required but empty"),
         ({"source_key": "k", "kind": "person"}, "line 9: source: required but empty (or give --source)"),
-        ({"source": "s", "source_key": "k", "kind": "robot"}, "line 9: kind: must be person or organization"),
+        ({"source": "s", "source_key": "k", "kind": "robot"}, "line 9: kind: must be person or organization (also individual/company, 个人/企业, …)"),
         ({"source": "s", "source_key": "k", "kind": "person", "birth_date": "3 May"}, "line 9: birth_date: not a date (such as 2024-05-01, 2024/5/1, 20240501 or 2024年5月1日)"),
-        ({"source": "s", "source_key": "k", "kind": "person", "gender": "X"}, "line 9: gender: must be M or F (also male/female, 男/女, 1/2)"),
-        ({"source": "s", "source_key": "k", "kind": "person", "phones": "138"}, "line 9: phones: expected a list"),
+        ({"source": "s", "source_key": "k", "kind": "person", "gender": "X"}, "line 9: gender: must be M or F (also male/female, 男/女, 先生/女士, 1/2; 0, 9, unknown: not known)"),
+        ({"source": "s", "source_key": "k", "kind": "person", "phones": {"number": "138"}}, "line 9: phones: expected a list or text"),
         ({"source": "s", "source_key": "k", "kind": "person", "phones": [{"since": "2020-01-01"}]},
          "line 9: phones[0].number: required but empty"),
         ({"source": "s", "source_key": "k", "kind": "person", "phones": [{"number": "1", "since": "2021-01-01", "until": "2020-01-01"}]},

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from c360.app.cli.main import app
 from c360.hub.models import Identifier, SourceRecord
 from c360.hub.transfer import import_parties, parse_party
+from c360.records import InvalidRecord
 from tests.helpers.identity import golden_of, ric
 
 ZHANG = ric("11010519850302123")
@@ -63,6 +64,64 @@ def test_an_invalid_number_under_an_unknown_label_is_a_soft_document(engine: Eng
 def test_birth_date_spellings(written: str) -> None:
     record = parse_party({"source_key": "A", "kind": "person", "birth_date": written}, line=1, source="s")
     assert record.birth_date == dt.date(1985, 3, 2)
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("person", "person"), ("Individual", "person"), ("个人", "person"), ("个人客户", "person"), ("Natural Person", "person"),
+    ("organization", "organization"), ("company", "organization"), ("企业", "organization"), ("集团客户", "organization"),
+    ("政企", "organization"), ("Corporate", "organization"),
+])
+def test_kind_labels(label: str, kind: str) -> None:
+    assert parse_party({"source_key": "A", "kind": label, "name": "x"}, line=1, source="s").party_type == kind
+
+
+@pytest.mark.parametrize(("label", "sex"), [
+    ("M", "M"), ("男", "M"), ("先生", "M"), ("男士", "M"), ("1", "M"),
+    ("female", "F"), ("女", "F"), ("女士", "F"), ("小姐", "F"), ("2", "F"),
+    ("0", None), ("9", None), ("未知", None), ("Unknown", None),  # GB/T 2261.1 and plain words for "not known"
+])
+def test_sex_labels(label: str, sex: str | None) -> None:
+    assert parse_party({"source_key": "A", "kind": "person", "gender": label}, line=1, source="s").gender == sex
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("kind", "alien", "kind: must be person or organization"),
+    ("gender", "maybe", "gender: must be M or F"),
+    ("phones", {"number": "13811112222"}, "phones: expected a list or text"),
+])
+def test_a_label_nobody_listed_is_still_refused(field: str, value: object, reason: str) -> None:
+    line = {"source_key": "A", "kind": "person", field: value}
+    with pytest.raises(InvalidRecord) as raised:
+        parse_party(line, line=7, source="s")
+    assert raised.value.reason.startswith(f"line 7: {reason}")
+
+
+@pytest.mark.parametrize(("phones", "numbers"), [
+    ("13911112222", ["13911112222"]),
+    (13911112222, ["13911112222"]),
+    ("13911112222/13611112222", ["13911112222", "13611112222"]),
+    (["13911112222；0757-77188163", "13611112222"], ["13911112222", "0757-77188163", "13611112222"]),
+    ("0757-7718816/8", ["0757-7718816/8"]),  # a number and its extension: not two numbers
+    ("+86 139 1111 2222", ["+86 139 1111 2222"]),
+])
+def test_phones_written_in_one_field(phones: object, numbers: list[str]) -> None:
+    record = parse_party({"source_key": "A", "kind": "person", "phones": phones}, line=1, source="s")
+    assert [p.number for p in record.phones] == numbers
+
+
+def test_emails_written_in_one_field() -> None:
+    record = parse_party({"source_key": "A", "kind": "person", "emails": "a@example.com; b@example.com"}, line=1, source="s")
+    assert record.emails == ("a@example.com", "b@example.com")
+
+
+def test_numbers_in_one_field_match_as_separate_numbers(engine: Engine, tmp_path: Path) -> None:
+    lines = [
+        {"source_key": "A", "kind": "person", "name": "王芳", "birth_date": "1990-01-02", "phones": "13911112222/13611112222"},
+        {"source_key": "B", "kind": "个人", "name": "王芳", "birth_date": "1990/1/2", "phones": ["13611112222"], "gender": "女士"},
+    ]
+    report = import_parties(engine, write_jsonl(tmp_path / "crm.jsonl", lines), source="crm")
+    assert report.quarantined == 0
+    assert golden_of(engine, "crm", "A") == golden_of(engine, "crm", "B")
 
 
 @pytest.mark.parametrize(("since", "until", "window"), [

@@ -39,6 +39,7 @@ from c360.hub.ingest import LandedRecordsHandler, ingest_page
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
+from c360.hub.transfer.party_labels import party_kind, sex, split_listed
 from c360.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -58,12 +59,8 @@ KNOWN_FIELDS = frozenset({
     "birth_date", "gender", "org_name", "credit_code", "updated_at", "status", "deleted",
 })
 _SOURCE_MAX, _KEY_MAX = 64, 128  # widths of source_record.source / source_key
-_GENDERS = {
-    "m": "M", "male": "M", "man": "M", "男": "M", "男性": "M", "1": "M",
-    "f": "F", "female": "F", "woman": "F", "女": "F", "女性": "F", "2": "F",  # 1/2: GB/T 2261.1
-}
 _LINE_PREFIX = re.compile(r"^line \d+: ")
-_KINDS = {"person": "person", "organization": "organization", "organisation": "organization"}
+_EMAIL_SEPARATORS = re.compile(r"[;,\s；，、]+")  # several addresses written in one text
 _MAX_REASONS = 20  # reasons kept on the report for display; all of them are in quarantine
 
 
@@ -128,19 +125,24 @@ def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
-def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
-    value = raw.get("phones")
+def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
+    """A list field; one text (or number) is taken as the list of what it holds (``split_listed``)."""
+    value = raw.get(name)
     if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise InvalidRecord("phones: expected a list")
-    out = []
-    for index, item in enumerate(value):
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [value]
+    raise InvalidRecord(f"{name}: expected a list or text")
+
+
+def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
+    out: list[PhoneRef] = []
+    for index, item in enumerate(_listed(raw, "phones")):
         where = f"phones[{index}]"
         if isinstance(item, (str, int)) and not isinstance(item, bool):
-            number: str | None = str(item).strip()
-            if number:
-                out.append(PhoneRef(number=number))
+            out.extend(PhoneRef(number=number) for number in split_listed(str(item)) if number)
             continue
         if not isinstance(item, dict):
             raise InvalidRecord(f"{where}: expected text or an object with number, since, until")
@@ -161,17 +163,11 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
 
 
 def _emails(raw: Mapping[str, Any]) -> tuple[str, ...]:
-    value = raw.get("emails")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise InvalidRecord("emails: expected a list")
-    out = []
-    for index, item in enumerate(value):
+    out: list[str] = []
+    for index, item in enumerate(_listed(raw, "emails")):
         if not isinstance(item, str):
             raise InvalidRecord(f"emails[{index}]: expected text")
-        if item.strip():
-            out.append(item.strip())
+        out.extend(part.strip() for part in _EMAIL_SEPARATORS.split(item) if part.strip())
     return tuple(out)
 
 
@@ -179,10 +175,10 @@ def _gender(raw: Mapping[str, Any]) -> str | None:
     value = text(raw, "gender")
     if value is None:
         return None
-    gender = _GENDERS.get(value.lower())
-    if gender is None:
-        raise InvalidRecord("gender: must be M or F (also male/female, 男/女, 1/2)")
-    return gender
+    try:
+        return sex(value)
+    except KeyError:
+        raise InvalidRecord("gender: must be M or F (also male/female, 男/女, 先生/女士, 1/2; 0, 9, unknown: not known)") from None
 
 
 def _extra(raw: Mapping[str, Any]) -> dict[str, str | int | float | bool | None]:
@@ -222,9 +218,9 @@ def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecor
         kind_text = text(raw, "kind")
         if kind_text is None:
             raise InvalidRecord("kind: required but empty")
-        kind = _KINDS.get(kind_text.lower())
+        kind = party_kind(kind_text)
         if kind is None:
-            raise InvalidRecord("kind: must be person or organization")
+            raise InvalidRecord("kind: must be person or organization (also individual/company, 个人/企业, …)")
         name = text(raw, "name")
         org_name = text(raw, "org_name")
         extra = _extra(raw)

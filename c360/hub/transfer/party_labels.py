@@ -1,0 +1,63 @@
+"""How silos spell a party's kind and sex, and how they list several phones in one field.
+
+Exports written by BOSS, CRM and key-account systems label the same things differently
+(``个人`` / ``企业``, ``individual`` / ``corporate``, ``女士``) and often put two numbers in one
+text field (``13911112222/13611112222``). A label nobody listed here is still refused, naming the
+field: it is not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["UNKNOWN_SEX", "party_kind", "sex", "split_listed"]
+
+_PERSON = (
+    "person", "individual", "personal", "private", "natural person", "natural_person", "consumer", "residential",
+    "个人", "个人客户", "自然人", "公众客户", "家庭客户",
+)
+_ORGANIZATION = (
+    "organization", "organisation", "org", "company", "corporate", "corporation", "enterprise", "business",
+    "group", "institution", "legal person", "legal_person",
+    "企业", "企业客户", "公司", "单位", "集团", "集团客户", "政企", "政企客户", "机构", "法人",
+)
+_KINDS = {label: "person" for label in _PERSON} | {label: "organization" for label in _ORGANIZATION}
+
+# GB/T 2261.1-2003: 0 not known, 1 male, 2 female, 9 not stated. Forms of address are how call
+# centres and business halls record it.
+_SEXES = {
+    "m": "M", "male": "M", "man": "M", "男": "M", "男性": "M", "男士": "M", "先生": "M", "1": "M",
+    "f": "F", "female": "F", "woman": "F", "女": "F", "女性": "F", "女士": "F", "小姐": "F", "2": "F",
+}
+UNKNOWN_SEX = frozenset({"0", "9", "u", "unknown", "not known", "not stated", "未知", "未知的性别", "未说明", "未说明的性别"})
+
+# Separators between numbers written in one field; a part must look like a number of its own
+# (7 digits or more), so "0757-7718816/8" stays one number with its extension.
+_LIST_SEPARATORS = re.compile(r"[;,|/；，、]")
+_DIGITS = re.compile(r"\d")
+_LEAST_DIGITS = 7
+
+
+def _key(label: str) -> str:
+    return " ".join(label.strip().lower().split())
+
+
+def party_kind(label: str) -> str | None:
+    """``person`` or ``organization`` for a known label, else None."""
+    return _KINDS.get(_key(label))
+
+
+def sex(label: str) -> str | None:
+    """``M`` or ``F`` for a known label; None for one that says the sex is not known; raises KeyError otherwise."""
+    key = _key(label)
+    if key in UNKNOWN_SEX:
+        return None
+    return _SEXES[key]
+
+
+def split_listed(value: str) -> list[str]:
+    """The numbers of one field: split where each part is a number of its own, else the field as it is."""
+    parts = [part.strip() for part in _LIST_SEPARATORS.split(value)]
+    if len(parts) > 1 and all(len(_DIGITS.findall(part)) >= _LEAST_DIGITS for part in parts):
+        return parts
+    return [value.strip()]

@@ -20,8 +20,8 @@ from c360.records import CanonicalRecord, InvalidRecord
 __all__ = ["text", "required", "timestamp", "parse_timestamp", "day", "decimal", "cents", "integer", "number", "flag", "make"]
 
 R = TypeVar("R", bound=CanonicalRecord)
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f", ""}
+_TRUE = {"true", "1", "yes", "y", "t", "是"}
+_FALSE = {"false", "0", "no", "n", "f", "", "否"}
 
 
 def text(raw: Mapping[str, Any], field: str) -> str | None:
@@ -47,6 +47,8 @@ def required(raw: Mapping[str, Any], field: str) -> str:
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2})(?!\d))")
 # What may follow the date: a time (after T or spaces), a fraction of a second and a zone, as in ISO 8601
 _REST = re.compile(r"^(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# A date and time run together, as databases print them for export: 20150101103344, 201501011033
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$")
 
 
 def _date_prefix(value: str) -> tuple[date, str] | None:
@@ -64,8 +66,8 @@ def _date_prefix(value: str) -> tuple[date, str] | None:
 def parse_timestamp(value: str) -> tuple[datetime, bool] | None:
     """A timestamp as silos write one, and whether it was a bare date; ``None`` when it is none.
 
-    ISO 8601 first; then a date in any spelling ``_DATE`` knows, with an
-    optional ``HH:MM[:SS[.ffffff]]`` time and zone. Day-first and month-first
+    ISO 8601 first; then a date and time run together (``20150101103344``); then a date in any
+    spelling ``_DATE`` knows, with an optional ``HH:MM[:SS[.ffffff]]`` time and zone. Day-first and month-first
     orders (03/02/1985) are refused: they cannot be told apart.
     """
     text_ = value.strip()
@@ -75,6 +77,13 @@ def parse_timestamp(value: str) -> tuple[datetime, bool] | None:
         pass
     else:
         return parsed, len(text_) <= 10
+    compact = _COMPACT.match(text_)
+    if compact is not None:
+        run = [int(part or 0) for part in compact.groups()]  # year, month, day, hour, minute, second
+        try:
+            return datetime(run[0], run[1], run[2], run[3], run[4], run[5]), False
+        except ValueError:
+            return None
     head = _date_prefix(text_)
     if head is None:
         return None

@@ -103,10 +103,30 @@ def test_a_label_nobody_listed_is_still_refused(field: str, value: object, reaso
     (["13911112222；0757-77188163", "13611112222"], ["13911112222", "0757-77188163", "13611112222"]),
     ("0757-7718816/8", ["0757-7718816/8"]),  # a number and its extension: not two numbers
     ("+86 139 1111 2222", ["+86 139 1111 2222"]),
+    ([13911112222.0, "13611112222.0", "1.3711112222E10"], ["13911112222", "13611112222", "13711112222"]),  # through a spreadsheet
+    ([{"number": "13911112222.0", "since": "2015-01-01"}], ["13911112222"]),
 ])
 def test_phones_written_in_one_field(phones: object, numbers: list[str]) -> None:
     record = parse_party({"source_key": "A", "kind": "person", "phones": phones}, line=1, source="s")
     assert [p.number for p in record.phones] == numbers
+
+
+@pytest.mark.parametrize(("written", "moment"), [
+    ("20150101103344", dt.datetime(2015, 1, 1, 2, 33, 44, tzinfo=dt.UTC)),  # run together, China time
+    ("201501011033", dt.datetime(2015, 1, 1, 2, 33, tzinfo=dt.UTC)),
+    (1420079624, dt.datetime(2015, 1, 1, 2, 33, 44, tzinfo=dt.UTC)),  # seconds since 1970
+    (1420079624000, dt.datetime(2015, 1, 1, 2, 33, 44, tzinfo=dt.UTC)),  # milliseconds
+])
+def test_moments_as_exports_write_them(written: object, moment: dt.datetime) -> None:
+    record = parse_party({"source_key": "A", "kind": "person", "updated_at": written,
+                          "phones": [{"number": "13811112222", "since": written, "until": written}]}, line=1, source="s")
+    assert record.updated_at == moment
+    assert (record.phones[0].since, record.phones[0].until) == (moment, moment)
+
+
+def test_a_deleted_flag_in_chinese() -> None:
+    assert parse_party({"source_key": "A", "kind": "person", "deleted": "是"}, line=1, source="s").deleted is True
+    assert parse_party({"source_key": "A", "kind": "person", "deleted": "否"}, line=1, source="s").deleted is False
 
 
 def test_emails_written_in_one_field() -> None:

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from c360.hub.ingest import LandedRecordsHandler, ingest_page
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
-from c360.hub.transfer.party_labels import party_kind, sex, split_listed
+from c360.hub.transfer.party_labels import party_kind, sex, split_listed, unfloated
 from c360.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -102,8 +102,22 @@ def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else aware(value)
 
 
+def _epoch(value: Any) -> datetime | None:
+    """A JSON number of seconds (10 digits) or milliseconds (13 digits) since 1970, as exports write moments."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if 1e12 <= value < 1e13:
+        return datetime.fromtimestamp(value / 1000, UTC)
+    if 1e9 <= value < 1e10:
+        return datetime.fromtimestamp(value, UTC)
+    return None
+
+
 def _bound(item: Mapping[str, Any], name: str) -> tuple[datetime | None, bool]:
     """One bound of a phone window, China time when naive, and whether it was written as a bare date."""
+    moment = _epoch(item.get(name))
+    if moment is not None:
+        return moment, False
     value = text(item, name)
     if value is None:
         return None, False
@@ -132,7 +146,7 @@ def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
         return []
     if isinstance(value, list):
         return value
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return [value]
     raise InvalidRecord(f"{name}: expected a list or text")
 
@@ -141,6 +155,8 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
     out: list[PhoneRef] = []
     for index, item in enumerate(_listed(raw, "phones")):
         where = f"phones[{index}]"
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)  # a number a spreadsheet kept as a float
         if isinstance(item, (str, int)) and not isinstance(item, bool):
             out.extend(PhoneRef(number=number) for number in split_listed(str(item)) if number)
             continue
@@ -156,6 +172,7 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
             raise InvalidRecord(f"{where}.{error.reason}") from None
         if number is None:
             raise InvalidRecord(f"{where}.number: required but empty")
+        number = unfloated(number)
         if since is not None and until is not None and since > until:
             raise InvalidRecord(f"{where}: since must not be after until")
         out.append(PhoneRef(number=number, since=since, until=until))
@@ -235,7 +252,7 @@ def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecor
             gender=_gender(raw), birth_date=day(raw, "birth_date"),
             phones=_phones(raw), emails=_emails(raw), address=text(raw, "address"),
             credit_code=text(raw, "credit_code"), status=text(raw, "status"),
-            updated_at=_aware(timestamp(raw, "updated_at")), deleted=flag(raw, "deleted"), extra=extra,
+            updated_at=_aware(_epoch(raw.get("updated_at")) or timestamp(raw, "updated_at")), deleted=flag(raw, "deleted"), extra=extra,
         )
     except InvalidRecord as error:
         raise LineError(line, error.reason, source_key=key) from None

@@ -1,4 +1,4 @@
-"""How silos spell a party's kind and sex, and how they list several phones in one field.
+"""How silos spell a party's kind and sex, and how they write phones (several in one field, or as spreadsheet numbers).
 
 Exports written by BOSS, CRM and key-account systems label the same things differently
 (``个人`` / ``企业``, ``individual`` / ``corporate``, ``女士``) and often put two numbers in one
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNKNOWN_SEX", "party_kind", "sex", "split_listed"]
+__all__ = ["UNKNOWN_SEX", "party_kind", "sex", "split_listed", "unfloated"]
 
 _PERSON = (
     "person", "individual", "personal", "private", "natural person", "natural_person", "consumer", "residential",
@@ -59,5 +59,20 @@ def split_listed(value: str) -> list[str]:
     """The numbers of one field: split where each part is a number of its own, else the field as it is."""
     parts = [part.strip() for part in _LIST_SEPARATORS.split(value)]
     if len(parts) > 1 and all(len(_DIGITS.findall(part)) >= _LEAST_DIGITS for part in parts):
-        return parts
-    return [value.strip()]
+        return [unfloated(part) for part in parts]
+    return [unfloated(value.strip())]
+
+
+# A phone number that went through a spreadsheet as a number: 13811112222.0, 1.3811112222E10
+_FLOATED = re.compile(r"^(\+?\d{5,})\.0+$|^\d\.\d+[eE]\+?\d{1,2}$")
+
+
+def unfloated(value: str) -> str:
+    """``value`` without the decimal point or exponent a spreadsheet gave a whole number; else as it is."""
+    match = _FLOATED.match(value)
+    if match is None:
+        return value
+    if match.group(1):
+        return match.group(1)
+    number = float(value)
+    return str(int(number)) if number.is_integer() and number < 1e16 else value

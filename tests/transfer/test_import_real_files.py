@@ -173,3 +173,39 @@ def test_an_import_with_some_good_lines_succeeds(work_dir: Path, database_url: s
     result = CliRunner().invoke(app, ["import", str(path), "--source", "crm"], env={"C360_DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
     assert "quarantined 1: kind: must be person or organization" in result.output
+
+
+def test_several_files_in_one_command(work_dir: Path, database_url: str, engine: Engine) -> None:
+    """Each file is reported, then the sum; a customer in both files is one customer."""
+    boss = write_jsonl(work_dir / "boss.jsonl", [
+        {"source": "boss", "source_key": "B1", "kind": "person", "name": "张伟", "id_number": ZHANG, "phones": ["13911112222"]},
+        {"source": "boss", "source_key": "B2", "kind": "robot"},
+    ])
+    calls = write_jsonl(work_dir / "calls.jsonl", [
+        {"source": "callcenter", "source_key": "C1", "kind": "person", "name": "张先生",
+         "phones": [{"number": "13911112222", "since": "2024-05-01 10:00", "until": "2024-05-01 10:05"}]},
+    ])
+    result = CliRunner().invoke(app, ["import", str(boss), str(calls)], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "boss.jsonl: read 2, written 1, unchanged 0, quarantined 1" in result.output
+    assert "calls.jsonl: read 1, written 1, unchanged 0, quarantined 0" in result.output
+    assert "read 3, written 2, unchanged 0, quarantined 1, unresolvable 0" in result.output
+    assert "e.g. boss.jsonl line 2: kind" in result.output
+    assert golden_of(engine, "boss", "B1") == golden_of(engine, "callcenter", "C1")
+
+
+def test_a_missing_file_stops_the_command_before_anything_is_imported(work_dir: Path, database_url: str, engine: Engine) -> None:
+    good = write_jsonl(work_dir / "good.jsonl", [{"source": "crm", "source_key": "K1", "kind": "person", "name": "张伟"}])
+    result = CliRunner().invoke(app, ["import", str(good), str(work_dir / "missing.jsonl")], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code != 0 and "no such file" in result.output
+    with Session(engine) as session:
+        assert session.execute(select(SourceRecord.id)).first() is None
+
+
+def test_a_file_whose_every_line_was_quarantined_fails_the_command_after_the_others(work_dir: Path, database_url: str, engine: Engine) -> None:
+    good = write_jsonl(work_dir / "good.jsonl", [{"source": "crm", "source_key": "K1", "kind": "person", "name": "张伟"}])
+    bad = write_jsonl(work_dir / "bad.jsonl", [{"source": "crm", "source_key": "K2", "kind": "robot"}])
+    result = CliRunner().invoke(app, ["import", str(bad), str(good)], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code != 0 and "every line of bad.jsonl was quarantined" in result.output
+    with Session(engine) as session:
+        assert session.execute(select(SourceRecord.source_key)).scalars().all() == ["K1"]

@@ -1,6 +1,6 @@
 """`c360 import FILE`, `c360 export xref`, `c360 review`: generic files in and out, and the review queue.
 
-``import_command`` loads a generic JSONL party file (``docs/import-format.md``),
+``import_command`` loads generic JSONL party files (``docs/import-format.md``),
 ``export_app`` holds ``xref`` (CSV ``source,source_key,golden_id``), and
 ``review_command`` lists the uncertain pairs a steward should look at.
 """
@@ -11,7 +11,9 @@ import json
 import os
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -21,6 +23,11 @@ from c360.app.cli._console import console, err_console, fail, print_table, progr
 from c360.app.cli.errors import reported
 from c360.app.cli.sync_cmd import checked_engine
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from c360.hub.transfer.party_jsonl import ImportReport
+
 __all__ = ["import_command", "export_app", "review_command"]
 
 export_app = typer.Typer(help="Export hub data as files.", no_args_is_help=True)
@@ -28,43 +35,67 @@ export_app = typer.Typer(help="Export hub data as files.", no_args_is_help=True)
 
 @reported
 def import_command(
-    file: Path = typer.Argument(..., help="A JSONL file, one party per line (see docs/import-format.md)."),
+    files: list[Path] = typer.Argument(..., help="JSONL files, one party per line (see docs/import-format.md)."),
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
     ),
     page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
-    """Import parties from a generic JSONL file; bad lines go to quarantine and the import goes on."""
-    from c360.hub.transfer.party_jsonl import count_lines, import_parties
+    """Import parties from generic JSONL files; bad lines go to quarantine and the import goes on.
 
-    if not file.is_file():
-        fail(f"no such file: {file}")
+    Several files are imported one after another in one process, with one resolver: its records and
+    keys stay in memory from one file to the next instead of being read back by a new process.
+    """
+    from c360.hub.identity.resolver import IdentityResolver
+    from c360.hub.transfer.party_jsonl import ImportReport, count_lines, import_parties
+
+    for file in files:
+        if not file.is_file():
+            fail(f"no such file: {file}")
+    reports: list[tuple[Path, ImportReport]] = []
     with checked_engine() as (_, engine):
-        total = count_lines(file)
+        resolver = IdentityResolver()
         with progress_bar() as progress:
-            task = progress.add_task(f"import {file.name}", total=total)
-            try:
-                report = import_parties(
-                    engine, file, source=source, page_size=page_size,
-                    on_progress=lambda r: progress.update(task, completed=r.read),
-                )
-            except ValueError as exc:
-                fail(str(exc))
-            except OSError as exc:
-                fail(f"cannot read {file} ({exc.strerror})")
-    console.print(
-        f"read {report.read}, written {report.written}, unchanged {report.unchanged}, "
-        f"quarantined {report.quarantined}, unresolvable {report.unresolvable}",
-        highlight=False,
-    )
-    for reason, count in report.by_reason.most_common():
+            for file in files:
+                task = progress.add_task(f"import {file.name}", total=count_lines(file))
+                try:
+                    reports.append((file, import_parties(
+                        engine, file, source=source, page_size=page_size, handler=resolver,
+                        on_progress=partial(_advance, progress, task),
+                    )))
+                except ValueError as exc:
+                    fail(str(exc))
+                except OSError as exc:
+                    done = f"; imported before it: {', '.join(f.name for f, _ in reports)}" if reports else ""
+                    fail(f"cannot read {file} ({exc.strerror}){done}")
+    total = ImportReport()
+    for file, report in reports:
+        if len(reports) > 1:
+            console.print(f"{file.name}: {_counts(report)}", highlight=False, markup=False)
+        total.add(report)
+    console.print(_counts(total), highlight=False)
+    for reason, count in total.by_reason.most_common():
         err_console.print(f"  quarantined {count}: {reason}", highlight=False, markup=False)
-    for reason in report.reasons[:5]:
+    named = len(reports) > 1  # a line number says which line only with its file's name
+    examples = [f"{file.name} {reason}" if named else reason for file, report in reports for reason in report.reasons]
+    for reason in examples[:5]:
         err_console.print(f"  e.g. {reason}", highlight=False, markup=False)
-    if report.quarantined:
+    if total.quarantined:
         err_console.print("  every quarantined line: c360 quarantine list", highlight=False, markup=False)
-    if report.all_quarantined:
-        fail(f"every line of {file.name} was quarantined: nothing was imported")
+    emptied = [file.name for file, report in reports if report.all_quarantined]
+    if emptied:
+        fail(f"every line of {', '.join(emptied)} was quarantined: nothing was imported from it")
+
+
+def _advance(progress: Progress, task: TaskID, report: ImportReport) -> None:
+    progress.update(task, completed=report.read)
+
+
+def _counts(report: ImportReport) -> str:
+    return (
+        f"read {report.read}, written {report.written}, unchanged {report.unchanged}, "
+        f"quarantined {report.quarantined}, unresolvable {report.unresolvable}"
+    )
 
 
 @export_app.command("xref")

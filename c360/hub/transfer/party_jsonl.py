@@ -89,6 +89,15 @@ class ImportReport:
         """Nothing in the file could be taken in: the import failed, whatever the counts say."""
         return self.read > 0 and self.quarantined == self.read
 
+    def add(self, other: ImportReport) -> None:
+        """Count ``other`` in (several files imported in one go)."""
+        self.read += other.read
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+        self.unresolvable += other.unresolvable
+        self.by_reason.update(other.by_reason)
+
 
 def _checked_text(raw: Mapping[str, Any], name: str, limit: int | None = None) -> str | None:
     value = text(raw, name)

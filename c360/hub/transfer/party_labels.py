@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNKNOWN_SEX", "party_kind", "sex", "split_listed", "unfloated"]
+__all__ = ["party_kind", "sex", "split_listed", "unfloated"]
 
 _PERSON = (
     "person", "individual", "personal", "private", "natural person", "natural_person", "consumer", "residential",
@@ -29,7 +29,7 @@ _SEXES = {
     "m": "M", "male": "M", "man": "M", "男": "M", "男性": "M", "男士": "M", "先生": "M", "1": "M",
     "f": "F", "female": "F", "woman": "F", "女": "F", "女性": "F", "女士": "F", "小姐": "F", "2": "F",
 }
-UNKNOWN_SEX = frozenset({"0", "9", "u", "unknown", "not known", "not stated", "未知", "未知的性别", "未说明", "未说明的性别"})
+_UNKNOWN_SEX = frozenset({"0", "9", "u", "unknown", "not known", "not stated", "未知", "未知的性别", "未说明", "未说明的性别"})
 
 # Separators between numbers written in one field; a part must look like a number of its own
 # (7 digits or more), so "0757-7718816/8" stays one number with its extension.
@@ -50,7 +50,7 @@ def party_kind(label: str) -> str | None:
 def sex(label: str) -> str | None:
     """``M`` or ``F`` for a known label; None for one that says the sex is not known; raises KeyError otherwise."""
     key = _key(label)
-    if key in UNKNOWN_SEX:
+    if key in _UNKNOWN_SEX:
         return None
     return _SEXES[key]
 

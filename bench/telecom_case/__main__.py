@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     score.add_argument("--no-splink", action="store_true")
     score.add_argument("--top", type=int, default=12, help="error categories to list")
     score.add_argument("--c360", default=None, help="the c360 executable to run (default: this environment's)")
+    score.add_argument("--one-command", action="store_true", help="import the four files with one c360 import")
     args = parser.parse_args(argv)
     tune_collector()  # the collector as every c360 command sets it (c360/hub/collector.py)
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         if changed:
             print(f"rates changed from the defaults: {changed}")
         return
-    hub, results = score_case(args.dir, args.database_url, not args.no_learn, not args.no_splink, args.c360)
+    hub, results = score_case(args.dir, args.database_url, not args.no_learn, not args.no_splink, args.c360, args.one_command)
     print(report(args.dir, hub, results, args.top))
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load average "

@@ -40,8 +40,8 @@ class ToolResult:
 
 
 def score_case(folder: Path, database_url: str | None = None, learn: bool = True,
-               splink: bool = True, executable: str | None = None) -> tuple[HubRun, list[ToolResult]]:
-    hub = run_hub(folder, database_url, learn, executable)
+               splink: bool = True, executable: str | None = None, one_command: bool = False) -> tuple[HubRun, list[ToolResult]]:
+    hub = run_hub(folder, database_url, learn, executable, one_command)
     results = [ToolResult("c360 (incremental)", hub.incremental, hub.import_seconds,
                           max(i.run.peak_rss_mib for i in hub.imports))]
     if hub.learned is not None and hub.resolve is not None:

@@ -105,6 +105,16 @@ class _Cli:
 def _import(files: CaseFiles, source: str, cli: _Cli) -> ImportOutcome:
     # An import whose every line was quarantined exits non-zero: that is a result here, not a crash.
     run = cli(["import", str(files.silo(source)), "--source", source], may_fail=True)
+    return _outcome(source, run)
+
+
+def _import_all(files: CaseFiles, cli: _Cli) -> ImportOutcome:
+    """The four files in one ``c360 import`` (each line names its source): one process, one resolver."""
+    run = cli(["import", *(str(files.silo(source)) for source in SOURCES)], may_fail=True)
+    return _outcome("+".join(SOURCES), run)
+
+
+def _outcome(source: str, run: CommandRun) -> ImportOutcome:
     counts, reasons = parse_import_output(run.output)
     if run.returncode and not counts:
         raise SystemExit(f"c360 import {source} exited {run.returncode}:\n{run.output[-3000:]}")
@@ -112,9 +122,10 @@ def _import(files: CaseFiles, source: str, cli: _Cli) -> ImportOutcome:
 
 
 def parse_import_output(output: str) -> tuple[dict[str, int], Counter[str]]:
-    """The closing counts of ``c360 import`` and the quarantine reasons it printed (lines per reason when it
-    sums them up, else one per quarantined line it listed)."""
-    found = _COUNTS.search(output)
+    """The closing counts of ``c360 import`` (the sum, printed last, when it imported several files) and the
+    quarantine reasons it printed (lines per reason when it sums them up, else one per quarantined line it listed)."""
+    matches = list(_COUNTS.finditer(output))
+    found = matches[-1] if matches else None
     names = ("read", "written", "unchanged", "quarantined", "unresolvable")
     counts = dict(zip(names, map(int, found.groups()), strict=True)) if found else {}
     summary = Counter({reason.strip(): int(n) for n, reason in _SUMMARY.findall(output)})
@@ -146,10 +157,13 @@ def _export(cli: _Cli, name: str, hub: HubRun) -> dict[str, str]:
     return placed
 
 
-def run_hub(folder: Path, database_url: str | None = None, learn: bool = True, executable: str | None = None) -> HubRun:
+def run_hub(
+    folder: Path, database_url: str | None = None, learn: bool = True, executable: str | None = None, one_command: bool = False,
+) -> HubRun:
     """Import the four files into a fresh scratch database and export the cross-reference (before and after learning).
 
     ``executable``: another build's ``c360`` (a baseline's venv), for before/after runs on the same files.
+    ``one_command``: the four files given to one ``c360 import`` instead of one command each.
     """
     files = CaseFiles(folder)
     hub = HubRun()
@@ -160,8 +174,11 @@ def run_hub(folder: Path, database_url: str | None = None, learn: bool = True, e
         # no c360.toml in the scratch folder: the run sees only this environment
         cli = _Cli(executable or c360_executable(), env, Path(tmp))
         cli(["db", "upgrade"])
-        for source in SOURCES:
-            hub.imports.append(_import(files, source, cli))
+        if one_command:
+            hub.imports.append(_import_all(files, cli))
+        else:
+            for source in SOURCES:
+                hub.imports.append(_import(files, source, cli))
         _quarantine_reasons(hub.imports, cli)
         hub.incremental = _export(cli, "xref-incremental.csv", hub)
         if learn:

@@ -253,3 +253,9 @@ def test_import_output_is_read_in_either_form() -> None:
     counts, reasons = parse_import_output(summed)
     assert counts["quarantined"] == 7 == sum(reasons.values())
     assert reasons["kind: must be person or organization"] == 5
+    several = ("boss.jsonl: read 3, written 3, unchanged 0, quarantined 0, unresolvable 0\n"
+               "calls.jsonl: read 2, written 1, unchanged 0, quarantined 1, unresolvable 1\n"
+               "read 5, written 4, unchanged 0, quarantined 1, unresolvable 1\n"
+               "  quarantined 1: kind: must be person or organization\n")
+    counts, reasons = parse_import_output(several)  # one command, several files: the sum, printed last
+    assert counts == {"read": 5, "written": 4, "unchanged": 0, "quarantined": 1, "unresolvable": 1}

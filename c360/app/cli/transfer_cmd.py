@@ -71,9 +71,9 @@ def import_command(
     total = ImportReport()
     for file, report in reports:
         if len(reports) > 1:
-            console.print(f"{file.name}: {_counts(report)}", highlight=False, markup=False)
+            console.print(f"{file.name}: {_counts(report)}", highlight=False, markup=False, soft_wrap=True)
         total.add(report)
-    console.print(_counts(total), highlight=False)
+    console.print(_counts(total), highlight=False, soft_wrap=True)  # one line whatever the width: scripts read it
     for reason, count in total.by_reason.most_common():
         err_console.print(f"  quarantined {count}: {reason}", highlight=False, markup=False)
     named = len(reports) > 1  # a line number says which line only with its file's name

@@ -39,7 +39,7 @@ from c360.hub.ingest import LandedRecordsHandler, ingest_page
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
-from c360.hub.transfer.party_labels import party_kind, sex, split_listed, unfloated
+from c360.hub.transfer.party_labels import party_kind, sex, split_emails, split_listed, unfloated
 from c360.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -60,7 +60,6 @@ KNOWN_FIELDS = frozenset({
 })
 _SOURCE_MAX, _KEY_MAX = 64, 128  # widths of source_record.source / source_key
 _LINE_PREFIX = re.compile(r"^line \d+: ")
-_EMAIL_SEPARATORS = re.compile(r"[;,\s；，、]+")  # several addresses written in one text
 _MAX_REASONS = 20  # reasons kept on the report for display; all of them are in quarantine
 
 
@@ -149,7 +148,7 @@ def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
 
 
 def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
-    """A list field; one text (or number) is taken as the list of what it holds (``split_listed``)."""
+    """A list field; one text (or number) alone is a list of that one item, which may hold several values."""
     value = raw.get(name)
     if value is None:
         return []
@@ -193,7 +192,7 @@ def _emails(raw: Mapping[str, Any]) -> tuple[str, ...]:
     for index, item in enumerate(_listed(raw, "emails")):
         if not isinstance(item, str):
             raise InvalidRecord(f"emails[{index}]: expected text")
-        out.extend(part.strip() for part in _EMAIL_SEPARATORS.split(item) if part.strip())
+        out.extend(split_emails(item))
     return tuple(out)
 
 

@@ -1,4 +1,4 @@
-"""How silos spell a party's kind and sex, and how they write phones (several in one field, or as spreadsheet numbers).
+"""How silos spell a party's kind and sex, and how they write phones and e-mails (several in one field, or as spreadsheet numbers).
 
 Exports written by BOSS, CRM and key-account systems label the same things differently
 (``个人`` / ``企业``, ``individual`` / ``corporate``, ``女士``) and often put two numbers in one
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["party_kind", "sex", "split_listed", "unfloated"]
+__all__ = ["party_kind", "sex", "split_emails", "split_listed", "unfloated"]
 
 _PERSON = (
     "person", "individual", "personal", "private", "natural person", "natural_person", "consumer", "residential",
@@ -61,6 +61,14 @@ def split_listed(value: str) -> list[str]:
     if len(parts) > 1 and all(len(_DIGITS.findall(part)) >= _LEAST_DIGITS for part in parts):
         return [unfloated(part) for part in parts]
     return [unfloated(value.strip())]
+
+
+_EMAIL_SEPARATORS = re.compile(r"[;,\s；，、]+")
+
+
+def split_emails(value: str) -> list[str]:
+    """The addresses of one field (separated by ``;``, ``,`` or spaces)."""
+    return [part for part in _EMAIL_SEPARATORS.split(value.strip()) if part]
 
 
 # A phone number that went through a spreadsheet as a number: 13811112222.0, 1.3811112222E10

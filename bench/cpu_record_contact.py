@@ -5,14 +5,13 @@
 
 The counterpart of ``bench/cpu_360.py`` for the write path: authentication, the GraphQL endpoint,
 argument conversion, the event's statement (on the event writer's own pool, started as the server
-starts it) and the JSON answer; each mutation with a fresh idempotency key. uvicorn's HTTP parsing is
+starts it) and the JSON answer; each mutation with a fresh idempotency key, on uvloop as the server runs. uvicorn's HTTP parsing is
 not included (``bench/events.py`` measures the whole server beside the bare-SQL floor). Prints wall and
 process CPU time per mutation and the load average. Figures: docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _load import bench_app, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
-from cpu_360 import measure, post  # noqa: E402
+from cpu_360 import measure, post, run_like_server  # noqa: E402
 
 RECORD = "mutation($input: RecordContactInput!) { recordContact(input: $input) { event { seq cursor } replayed } }"
 
@@ -57,7 +56,7 @@ async def run(url: str, mutations: int, profile: bool) -> None:
 
 def main() -> None:
     url, _ = ensure_bench_database(10_000, sys.argv[1] if len(sys.argv) > 1 else None)  # loaded when missing
-    asyncio.run(run(url, int(os.environ.get("N", "1000")), bool(os.environ.get("PROF"))))
+    run_like_server(run(url, int(os.environ.get("N", "1000")), bool(os.environ.get("PROF"))))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from c360.errors import IngestError
+from c360.records.text import unstorable_at
 
 __all__ = ["CanonicalRecord", "FactRecord", "InvalidRecord", "aware"]
 
@@ -64,6 +66,17 @@ class CanonicalRecord(BaseModel):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return None if value is None else aware(value)
+
+    @model_validator(mode="after")
+    def _storable_text(self) -> Self:
+        """No text may hold what the databases cannot store (``c360.records.text``): such a record is quarantined."""
+        for name in type(self).model_fields:
+            found = unstorable_at(getattr(self, name), name)
+            if found is not None:
+                raise PydanticCustomError(
+                    "unstorable_text", "{where} contains {problem}, which the hub cannot store", {"where": found[0], "problem": found[1]}
+                )
+        return self
 
     def payload(self) -> dict[str, Any]:
         """The normalized content as JSON-ready data (what the content hash covers).

@@ -27,6 +27,7 @@ from c360.schema.permissions import AccessControl, install_access_control
 from c360.schema.planning import install_planning
 from c360.schema.privacy import PrivacyMutation, PrivateErrorsSchema
 from c360.schema.status import StatusQuery
+from c360.schema.text_values import StorableText, unstorable_variable_errors
 
 __all__ = ["build_schema", "MAX_DEPTH", "MAX_ALIASES", "MAX_TOKENS", "PreparedDocuments", "RequestConnectionScope", "DOCUMENT_CACHE_SIZE"]
 
@@ -35,10 +36,12 @@ MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
 # The depth and alias limits as validation rules, built once (strawberry's limiter extensions build a
-# new rule class for every request, which would also defeat any cache keyed on the rules).
-LIMIT_RULES = (
+# new rule class for every request, which would also defeat any cache keyed on the rules), and the
+# rule that refuses text the hub cannot store (c360.schema.text_values).
+HUB_RULES = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    StorableText,
 )
 
 
@@ -67,7 +70,7 @@ class PreparedDocuments(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.parse_options["max_tokens"] = MAX_TOKENS
-        context.validation_rules = context.validation_rules + LIMIT_RULES
+        context.validation_rules = context.validation_rules + HUB_RULES
         yield
 
     def on_parse(self) -> Iterator[None]:
@@ -86,6 +89,9 @@ class PreparedDocuments(SchemaExtension):
             context.pre_execution_errors = errors
             if not errors and context.query:
                 self.documents.keep(context.query, context.graphql_document)
+        if not context.pre_execution_errors and context.variables:
+            # The variables change per request: checked here, before execution, every time.
+            context.pre_execution_errors = unstorable_variable_errors(context.variables)
         yield
 
 

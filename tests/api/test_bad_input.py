@@ -90,6 +90,40 @@ def test_subscription_with_a_malformed_cursor_is_refused(database_url: str, cust
         assert asyncio.run(main()) == {"code": "BAD_USER_INPUT", "field": "after"}
 
 
+def test_text_the_hub_cannot_store_is_refused_naming_the_field(api: Api, engine: Any, customer_id: str) -> None:
+    """U+0000 (PostgreSQL cannot store it; SQLite took it) and lone surrogates used to fail inside a statement as INTERNAL_SERVER_ERROR."""
+    assert api.error(RECORD, {"input": complaint(customer_id, summary="no\x00signal")}) == {
+        "code": "BAD_USER_INPUT", "field": "input.summary",
+    }
+    literal = f"""mutation {{ recordContact(input: {{customer: {{id: "{customer_id}"}}, channel: APP, type: INQUIRY,
+      occurredAt: "2024-05-01T09:30:00+00:00", summary: "no\\u0000signal"}}) {{ event {{ seq }} }} }}"""
+    assert api.error(literal) == {"code": "BAD_USER_INPUT", "field": "input.summary"}
+    assert stored_counts(engine) == (0, 0, 0, 0)
+    lookup = "query($id: ID!) { customer(id: $id) { id } }"
+    assert api.error(lookup, {"id": customer_id + "\x00"}) == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert api.error('{ customer(id: "\\u0000") { id } }') == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert api.error('{ searchCustomers(text: "张\\u0000伟") { totalCount } }') == {"code": "BAD_USER_INPUT", "field": "text"}
+    assert api.error(lookup, {"id": "\ud800"}) == {"code": "BAD_USER_INPUT", "field": "id"}  # half a surrogate pair
+    assert api.data(lookup, {"id": customer_id}) == {"customer": {"id": customer_id}}  # the same request, without it
+
+
+def test_subscription_variables_the_hub_cannot_store_are_refused(database_url: str, customer_id: str) -> None:
+    with Server(database_url) as server:
+
+        async def main() -> dict[str, Any]:
+            async with Client(transport=ws_transport(server.ws_url)) as session:
+                request = GraphQLRequest(
+                    "subscription($ids: [ID!]) { contactEvents(filter: {customerIds: $ids}) { seq } }",
+                    variable_values={"ids": [customer_id, "G\x00"]},
+                )
+                with pytest.raises(TransportQueryError) as refused:
+                    async for _ in session.subscribe(request):
+                        pass
+            return refused.value.errors[0]["extensions"]  # type: ignore[index,no-any-return]
+
+        assert asyncio.run(main()) == {"code": "BAD_USER_INPUT", "field": "ids[1]"}
+
+
 @pytest.fixture
 def client(database_url: str, auth_headers: dict[str, str]) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=database_url)), headers=auth_headers) as client:

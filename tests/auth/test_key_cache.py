@@ -156,3 +156,18 @@ def test_a_revocation_reaches_the_app_at_once_on_postgresql(
             assert time.monotonic() < deadline, "the revocation did not reach the app"
             time.sleep(0.05)
         assert "revoked" in answer.json()["errors"][0]["message"]
+
+
+def test_a_key_id_no_key_can_have_is_refused_without_a_read(database_url: str) -> None:
+    """A U+0000 in the key id made PostgreSQL refuse the read: the caller got 503, "cannot check credentials"."""
+
+    async def main() -> tuple[Any, int]:
+        engine = create_async_db_engine(database_url)
+        reads: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_rest: reads.append(sql))
+        try:
+            return await verify_key(engine, "c360k_abc\x00defghij_" + "s" * 30, KeyCache(5)), len(reads)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(main()) == ("malformed API key", 0)

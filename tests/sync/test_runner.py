@@ -73,6 +73,24 @@ def test_bad_records_are_quarantined_and_the_run_goes_on(engine: Engine, silo: F
     assert _runs(engine)[0].records_quarantined == 2
 
 
+def test_text_the_hub_cannot_store_is_quarantined_and_the_cursor_passes_it(engine: Engine, silo: FileSilo) -> None:
+    """U+0000 (PostgreSQL) or a lone surrogate (both drivers) used to fail the page, and so every later run, at that page."""
+    silo.put_many(5)
+    silo.put("S00002", plan="4G\x0058")
+    silo.put("S00004", plan="4G\ud83d")
+    outcome = run_stream(engine, "fake", SubscriptionsStream(silo, page_size=2))
+    assert outcome.ok and (outcome.counts.quarantined, outcome.counts.written) == (2, 3)
+    assert _cursor(engine) == {"seq": 7} and not {"S00002", "S00004"} & set(_index(engine))
+    with Session(engine) as session:
+        rows = list(session.scalars(select(QuarantinedRecord).order_by(QuarantinedRecord.id)))
+    assert [(row.source_key, row.reason) for row in rows] == [
+        ("S00002", "invalid SubscriptionRecord: record: plan_code contains the character U+0000 (NUL), which the hub cannot store"),
+        ("S00004", "invalid SubscriptionRecord: plan_code: Input should be a valid string, "
+                   "unable to parse raw data as a unicode string"),  # pydantic's own check
+    ]
+    assert '"plan": "4G\\u000058"' in rows[0].payload and '"plan": "4G\\ud83d"' in rows[1].payload  # as sent, escaped
+
+
 def test_failure_on_page_three_keeps_the_cursor_of_page_two_and_resumes(engine: Engine, silo: FileSilo) -> None:
     silo.put_many(50)
     broken = SubscriptionsStream(silo, before_page=fail_on(3, FatalError("silo answered HTTP 400")))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from c360.app.cli.main import app
-from c360.hub.models import Identifier, SourceRecord
+from c360.hub.models import Identifier, QuarantinedRecord, SourceRecord
 from c360.hub.transfer import import_parties, parse_party
 from c360.records import InvalidRecord
 from tests.helpers.identity import golden_of, ric
@@ -156,6 +156,35 @@ def test_a_window_may_be_one_day_or_one_instant(since: str, until: str, window: 
     record = parse_party({"source_key": "A", "kind": "person", "phones": [{"number": "13811112222", "since": since, "until": until}]},
                          line=1, source="s")
     assert (record.phones[0].since, record.phones[0].until) == window
+
+
+def test_text_the_hub_cannot_store_is_quarantined_naming_the_field(engine: Engine, tmp_path: Path) -> None:
+    """U+0000 (PostgreSQL) or a lone surrogate (both drivers): one such line used to end the import there, with a traceback."""
+    path = write_jsonl(tmp_path / "crm.jsonl", [
+        {"source_key": "A", "kind": "person", "name": "张\x00伟", "phones": ["13811112222"]},
+        {"source_key": "B", "kind": "person", "name": "李强", "remark": "x\x00"},
+        {"source_key": "C\x00", "kind": "person", "name": "王芳"},
+        {"source_key": "D", "kind": "person", "name": "赵敏"},
+    ])
+    with path.open("ab") as handle:
+        handle.write('{"source_key": "E", "kind": "person", "name": "周\x00九"}\n'.encode())  # a raw NUL: not JSON
+        handle.write(b'{"source_key": "F", "kind": "person", "name": "\\ud800"}\n')  # half a surrogate pair
+    report = import_parties(engine, path, source="crm")
+    assert (report.read, report.written, report.quarantined) == (6, 1, 5)
+    with Session(engine) as session:
+        quarantined = session.execute(select(QuarantinedRecord.source_key, QuarantinedRecord.reason, QuarantinedRecord.payload)
+                                      .order_by(QuarantinedRecord.id)).all()
+        landed = session.scalars(select(SourceRecord.source_key)).all()
+    assert landed == ["D"]
+    nul = "contains the character U+0000 (NUL), which the hub cannot store"
+    assert [(key, reason) for key, reason, _ in quarantined] == [
+        ("A", f"line 1: invalid PartyRecord: record: name {nul}"),
+        ("B", f"line 2: invalid PartyRecord: record: extra.remark {nul}"),
+        ("C\\u0000", f"line 3: invalid PartyRecord: record: source_key {nul}"),
+        (None, "line 5: not valid JSON (Invalid control character at column 49)"),
+        ("F", "line 6: invalid PartyRecord: name: Input should be a valid string, unable to parse raw data as a unicode string"),
+    ]
+    assert all("\x00" not in payload for *_, payload in quarantined) and "周\\u0000九" in quarantined[3][2]
 
 
 def test_every_line_quarantined_fails_the_import_with_counts_per_reason(work_dir: Path, database_url: str) -> None:

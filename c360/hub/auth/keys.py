@@ -66,7 +66,9 @@ def _parse(key: str) -> tuple[str, str] | None:
     if not key.startswith(PREFIX):
         return None
     key_id, sep, secret = key[len(PREFIX) :].partition("_")
-    if not sep or len(key_id) != 12 or len(secret) < 20:
+    # Issued ids are 12 hex digits: anything else cannot name a key, and is not looked up (a U+0000 in
+    # it made PostgreSQL refuse the read, and the caller got "cannot check credentials" instead of 401).
+    if not sep or len(key_id) != 12 or not key_id.isascii() or not key_id.isalnum() or len(secret) < 20:
         return None
     return key_id, secret
 

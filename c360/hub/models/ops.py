@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from c360.hub.models.base import Base, BigIntId, utcnow
+from c360.records.text import storable
 
 __all__ = ["SyncState", "SyncRun", "QuarantinedRecord", "StewardDecision"]
 
@@ -64,6 +65,11 @@ class QuarantinedRecord(Base):
     retried_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_quarantine_stream_status", "connector", "stream", "status"),)
+
+    @validates("connector", "stream", "source_key", "payload", "reason")
+    def _storable(self, _name: str, value: str | None) -> str | None:
+        """What a quarantined record sent may hold text the databases cannot store: kept escaped (``c360.records.text``)."""
+        return None if value is None else storable(value)
 
 
 class StewardDecision(Base):

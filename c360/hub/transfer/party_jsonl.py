@@ -371,7 +371,7 @@ def import_parties(
             try:
                 raw = json.loads(line_text)
             except json.JSONDecodeError as error:
-                raise LineError(number, f"not valid JSON ({error.msg} at column {error.colno})") from None
+                raise LineError(number, f"not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno})") from None
             record = parse_party(raw, line=number, source=source)
         except LineError as error:
             key = error.source_key[:_KEY_MAX] if error.source_key else None

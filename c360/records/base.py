@@ -70,12 +70,11 @@ class CanonicalRecord(BaseModel):
     @model_validator(mode="after")
     def _storable_text(self) -> Self:
         """No text may hold what the databases cannot store (``c360.records.text``): such a record is quarantined."""
-        for name in type(self).model_fields:
-            found = unstorable_at(getattr(self, name), name)
-            if found is not None:
-                raise PydanticCustomError(
-                    "unstorable_text", "{where} contains {problem}, which the hub cannot store", {"where": found[0], "problem": found[1]}
-                )
+        found = unstorable_at(self.__dict__)  # the fields' values, by name
+        if found is not None:
+            raise PydanticCustomError(
+                "unstorable_text", "{where} contains {problem}, which the hub cannot store", {"where": found[0], "problem": found[1]}
+            )
         return self
 
     def payload(self) -> dict[str, Any]:

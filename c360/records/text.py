@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,34 +38,61 @@ def unstorable(text: str) -> str | None:
     return None
 
 
-def unstorable_at(value: Any, path: str = "") -> tuple[str, str] | None:
+def unstorable_at(value: Any) -> tuple[str, str] | None:
     """(path, problem) of the first text inside ``value`` the hub cannot store (``name``, ``phones[1].number``), or None.
 
     Looks into mappings (keys and values), lists, tuples and sets, and pydantic models and dataclasses
-    by field; other values hold no text.
+    by field; other values hold no text. Every canonical record passes here, so the walk tells the
+    common types apart by ``type`` and builds the path only for a value it refuses.
     """
-    if isinstance(value, str):
+    found = _find(value)
+    if found is None:
+        return None
+    steps, problem = found
+    path = ""
+    for step in reversed(steps):
+        path = f"{path}[{step}]" if isinstance(step, int) else f"{path}.{step}" if path else step
+    return path or "value", problem
+
+
+def _find(value: Any) -> tuple[list[str | int], str] | None:
+    """The steps (innermost first) to the first unstorable text in ``value``, and what is wrong with it."""
+    kind = type(value)
+    if kind is str:
         problem = unstorable(value)
-        return None if problem is None else (path or "value", problem)
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            found = unstorable_at(key, where) if isinstance(key, str) else None
-            found = found or unstorable_at(item, where)
-            if found is not None:
-                return found
+        return None if problem is None else ([], problem)
+    if kind in _NO_TEXT:
         return None
-    if isinstance(value, list | tuple | set | frozenset):
-        for index, item in enumerate(value):
-            found = unstorable_at(item, f"{path}[{index}]")
-            if found is not None:
-                return found
+    items: Any
+    if kind is dict or isinstance(value, Mapping):
+        items = value.items()
+    elif kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
+        items = enumerate(value)
+    elif isinstance(value, BaseModel):
+        items = value.__dict__.items()  # a model's __dict__ holds its fields
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items = ((field.name, getattr(value, field.name)) for field in dataclasses.fields(value))
+    elif isinstance(value, str):  # a str subclass (an enum of text)
+        return _find(str(value))
+    else:
         return None
-    if isinstance(value, BaseModel):
-        return unstorable_at({name: getattr(value, name) for name in type(value).model_fields}, path)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return unstorable_at({field.name: getattr(value, field.name) for field in dataclasses.fields(value)}, path)
+    for key, item in items:
+        if type(key) is str and (NUL in key or not key.isascii()) and (problem := unstorable(key)) is not None:
+            return [key], problem
+        item_kind = type(item)
+        if item_kind is str:
+            if NUL not in item and (item.isascii() or unstorable(item) is None):
+                continue
+        elif item_kind in _NO_TEXT:
+            continue
+        found = _find(item)
+        if found is not None:
+            found[0].append(key)
+            return found
     return None
+
+
+_NO_TEXT = frozenset({type(None), bool, int, float, Decimal, datetime, date})
 
 
 def storable(text: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
+from cross_web import HTTPException  # what strawberry's HTTP view raises to refuse a request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -27,7 +29,7 @@ from c360.config import Settings
 from c360.hub.auth import Authenticator, RateLimiter, Unauthenticated, credential_from_params
 from c360.hub.auth.audit_writer import AuditWriter
 from c360.hub.auth.key_cache import RevocationListener
-from c360.hub.auth.middleware import CALLER_KEY, AuthGate
+from c360.hub.auth.middleware import CALLER_KEY, AuthGate, refusal
 from c360.hub.auth.open_sockets import OpenSockets
 from c360.hub.auth.ratelimit import caller_limiter
 from c360.hub.db import DatabaseError, create_async_db_engine, create_db_engine, ping
@@ -47,6 +49,9 @@ READ_POOL_SIZE = 20  # per process, all kept open (no overflow)
 # A WebSocket that has not sent connection_init by then is closed (4408): an idle socket that never
 # authenticates holds a connection slot for nothing (strawberry's default is 60 s).
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
+
+
+_REQUEST_ERRORS = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}  # else BAD_REQUEST
 
 
 class HubGraphQL(GraphQL[HubContext, None]):
@@ -88,6 +93,18 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self.authenticator = Authenticator(settings.auth, sessions)
         # A revocation reaches the sockets as fast as it reaches the key cache (c360.hub.auth.key_cache).
         self.open_sockets = OpenSockets(sessions.kw["bind"], poll_seconds=max(1.0, settings.auth.key_cache_seconds))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As strawberry's, but a request its HTTP view refuses (not JSON, no query, a mutation over GET)
+        gets the JSON error shape with a code, as the gate's refusals do, not a line of plain text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = refusal(exc.status_code, _REQUEST_ERRORS.get(exc.status_code, "BAD_REQUEST"), exc.reason)
+        await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()  # served with its assets from the hub: no CDN, works offline

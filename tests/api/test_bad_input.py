@@ -142,6 +142,16 @@ def test_http_status_codes(client: TestClient, engine: Any, customer_id: str) ->
     assert client.post("/graphql", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 400
     assert client.put("/graphql", json={"query": query}).status_code == 405
     assert client.get("/graphql", headers={"Accept": "application/json"}).status_code == 400  # no query at all
+    for refused in (  # strawberry's own refusals, in the same shape as the gate's
+        client.post("/graphql", content=b"{not json", headers={"Content-Type": "application/json"}),
+        client.post("/graphql", json={"query": 5}),
+        client.post("/graphql", json={"query": query, "variables": "x"}),
+        client.post("/graphql", json={"query": query, "operationName": "Nope"}),
+        client.post("/graphql", content=b"a,b", headers={"Content-Type": "text/csv"}),
+        client.get("/graphql", params={"query": mutation}),
+    ):
+        assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/json")
+        assert refused.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}, refused.text
     invalid = client.post("/graphql", json={"query": "{ nosuchField }"})
     assert invalid.headers["content-type"].startswith("application/json")
     assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -30,14 +30,15 @@ from c360.hub.auth.authenticate import (
 )
 from c360.hub.auth.ratelimit import RateLimiter
 
-__all__ = ["AuthGate", "CALLER_KEY"]
+__all__ = ["AuthGate", "CALLER_KEY", "refusal"]
 
 CALLER_KEY = "c360.caller"
 UNAVAILABLE_RETRY_SECONDS = 5  # Retry-After when the key cannot be checked
 log = logging.getLogger(__name__)
 
 
-def _refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def refusal(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A request refused before GraphQL runs: the GraphQL error shape, with a code, as JSON."""
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status, headers=headers)
 
 
@@ -74,7 +75,7 @@ class AuthGate:
             return
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _refusal(413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body_bytes} bytes")(scope, receive, send)
+            await refusal(413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body_bytes} bytes")(scope, receive, send)
             return
         body = b""
         more = True
@@ -85,32 +86,32 @@ class AuthGate:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_body_bytes:
-                await _refusal(413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body_bytes} bytes")(scope, receive, send)
+                await refusal(413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body_bytes} bytes")(scope, receive, send)
                 return
         start = body.lstrip()[:1]
         if start == b"[":
-            await _refusal(400, "BAD_REQUEST", "batched requests (a JSON array) are not accepted")(scope, receive, send)
+            await refusal(400, "BAD_REQUEST", "batched requests (a JSON array) are not accepted")(scope, receive, send)
             return
         if scope["method"] == "POST" and start != b"{" and _json_body(headers):
             # null, "x", 1, true: valid JSON the GraphQL view would fail on with a 500
-            await _refusal(400, "BAD_REQUEST", "the request body must be a JSON object with a 'query'")(scope, receive, send)
+            await refusal(400, "BAD_REQUEST", "the request body must be a JSON object with a 'query'")(scope, receive, send)
             return
         try:
             caller = await self.authenticator.caller(credential_from_headers(headers))
         except Unauthenticated as exc:
             log.info("refused unauthenticated request: %s", exc)
-            await _refusal(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="c360"'})(scope, receive, send)
+            await refusal(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer realm="c360"'})(scope, receive, send)
             return
         except CredentialsUnavailable as exc:
             log.warning("could not check an API key: the database did not answer (%s)", exc)
-            await _refusal(
+            await refusal(
                 503, "SERVICE_UNAVAILABLE", "the hub cannot check credentials right now; retry later",
                 {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
             )(scope, receive, send)
             return
         wait = self.limiter.take(caller.name)
         if wait:
-            await _refusal(429, "RATE_LIMITED", "too many requests; retry later", {"Retry-After": str(int(wait))})(scope, receive, send)
+            await refusal(429, "RATE_LIMITED", "too many requests; retry later", {"Retry-After": str(int(wait))})(scope, receive, send)
             return
         scope[CALLER_KEY] = caller
 

@@ -35,19 +35,21 @@ export_app = typer.Typer(help="Export hub data as files.", no_args_is_help=True)
 
 @reported
 def import_command(
-    files: list[Path] = typer.Argument(..., help="JSONL files, one party per line (see docs/import-format.md)."),
+    files: list[Path] = typer.Argument(
+        ..., help="JSON-lines files (one party a line), or CSV / TSV tables with a header row (.csv, .tsv); see docs/import-format.md."
+    ),
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
     ),
     page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
-    """Import parties from generic JSONL files; bad lines go to quarantine and the import goes on.
+    """Import parties from JSON-lines files or CSV / TSV tables; bad lines go to quarantine and the import goes on.
 
     Several files are imported one after another in one process, with one resolver: its records and
     keys stay in memory from one file to the next instead of being read back by a new process.
     """
     from c360.hub.identity.resolver import IdentityResolver
-    from c360.hub.transfer.party_jsonl import ImportReport, count_lines, import_parties
+    from c360.hub.transfer import ImportReport, count_rows, import_parties
 
     for file in files:
         if not file.is_file():
@@ -57,7 +59,7 @@ def import_command(
         resolver = IdentityResolver()
         with progress_bar() as progress:
             for file in files:
-                task = progress.add_task(f"import {file.name}", total=count_lines(file))
+                task = progress.add_task(f"import {file.name}", total=count_rows(file))
                 try:
                     reports.append((file, import_parties(
                         engine, file, source=source, page_size=page_size, handler=resolver,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +39,9 @@ from c360.hub.ingest import LandedRecordsHandler, ingest_page
 from c360.hub.ingest.facts import chunks
 from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
+from c360.hub.transfer.field_names import canonical_fields
 from c360.hub.transfer.party_labels import party_kind, sex, split_emails, split_listed, unfloated
+from c360.hub.transfer.party_rows import is_problem, read_rows
 from c360.records import InvalidRecord, PartyRecord, PhoneRef, aware
 
 __all__ = [
@@ -48,9 +50,7 @@ __all__ = [
     "ImportReport",
     "LineError",
     "parse_party",
-    "read_lines",
     "import_parties",
-    "count_lines",
 ]
 
 CONNECTOR = "import"  # the quarantine's connector name for imported files
@@ -231,6 +231,7 @@ def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecor
     """
     if not isinstance(raw, dict):
         raise LineError(line, f"expected a JSON object, got {type(raw).__name__}")
+    raw = canonical_fields(raw)  # phone, mobile, 手机号码 … read as phones (c360.hub.transfer.field_names)
     key: str | None = None
     try:
         key = _checked_text(raw, "source_key", _KEY_MAX)
@@ -268,30 +269,6 @@ def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecor
         return PartyRecord(**fields)
     except ValidationError as error:  # its messages name fields, not values
         raise LineError(line, InvalidRecord.from_validation(error).reason, source_key=key) from None
-
-
-def read_lines(path: Path) -> Iterator[tuple[int, str | None, bytes]]:
-    """(line number, text or ``None`` when not UTF-8, raw bytes) of every non-blank line, streamed."""
-    with path.open("rb") as handle:
-        for number, data in enumerate(handle, start=1):
-            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            if not data.strip():
-                continue
-            try:
-                yield number, data.decode("utf-8").strip(), data
-            except UnicodeDecodeError:
-                yield number, None, data
-
-
-def count_lines(path: Path) -> int:
-    """Non-blank lines of a file (for a progress bar), read in blocks."""
-    count = 0
-    with path.open("rb") as handle:
-        for data in handle:
-            if data.strip():
-                count += 1
-    return count
 
 
 def _unresolvable(session: Session, record_ids: list[int]) -> int:
@@ -361,22 +338,16 @@ def import_parties(
         if on_progress is not None:
             on_progress(report)
 
-    for number, line_text, data in read_lines(path):
+    for number, raw, kept in read_rows(path):
         report.read += 1
         lines_in_page += 1
-        raw: Any = None
         try:
-            if line_text is None:
-                raise LineError(number, "not valid UTF-8 text")
-            try:
-                raw = json.loads(line_text)
-            except json.JSONDecodeError as error:
-                raise LineError(number, f"not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno})") from None
+            if is_problem(raw):
+                raise LineError(number, raw)
             record = parse_party(raw, line=number, source=source)
         except LineError as error:
             key = error.source_key[:_KEY_MAX] if error.source_key else None
-            payload = line_text if line_text is not None else data.decode("utf-8", "replace").strip()
-            bad.append((_stream_name(source, raw, path), key, payload, error.reason))
+            bad.append((_stream_name(source, raw, path), key, kept, error.reason))
         else:
             page.append(record)
         if lines_in_page >= page_size:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from c360.app.cli.main import app
-from c360.hub.models import QuarantinedRecord
+from c360.hub.models import QuarantinedRecord, SourceRecord
 from c360.hub.transfer import import_parties, parse_party
 from tests.helpers.identity import golden_of, ric
 
@@ -87,3 +87,19 @@ def test_phones_from_every_phone_column(engine: Engine, tmp_path: Path) -> None:
         line=1, source="crm",
     )
     assert [phone.number for phone in record.phones] == ["13911112222", "13611113333", "020-12345678"]
+
+
+def test_kind_for_lines_that_give_none(work_dir: Path, database_url: str, engine: Engine) -> None:
+    """An export of one silo's individual customers often has no kind column: --kind says it, a line's own kind wins."""
+    path = work_dir / "hall.csv"
+    path.write_text("客户编号,姓名,手机号码,客户类型\n1,张伟,13911112222,\n2,鑫博科技有限公司,02012345678,企业\n", encoding="utf-8")
+    env = {"C360_DATABASE_URL": database_url}
+    refused = CliRunner().invoke(app, ["import", str(path), "--source", "hall"], env=env)
+    assert refused.exit_code == 0 and "quarantined 1: kind: required but empty (or give --kind)" in refused.output
+    bad = CliRunner().invoke(app, ["import", str(path), "--source", "hall", "--kind", "robot"], env=env)
+    assert bad.exit_code != 0 and "--kind must be person or organization" in bad.output
+    taken = CliRunner().invoke(app, ["import", str(path), "--source", "hall", "--kind", "个人"], env=env)
+    assert taken.exit_code == 0, taken.output
+    with Session(engine) as session:
+        kinds = dict(session.execute(select(SourceRecord.source_key, SourceRecord.raw["party_type"].as_string())).all())
+    assert kinds == {"1": "person", "2": "organization"}

@@ -41,6 +41,9 @@ def import_command(
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
     ),
+    kind: str = typer.Option(
+        None, "--kind", help="person or organization: the kind of lines that give none (their own kind wins)."
+    ),
     page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
     """Import parties from JSON-lines files or CSV / TSV tables; bad lines go to quarantine and the import goes on.
@@ -62,7 +65,7 @@ def import_command(
                 task = progress.add_task(f"import {file.name}", total=count_rows(file))
                 try:
                     reports.append((file, import_parties(
-                        engine, file, source=source, page_size=page_size, handler=resolver,
+                        engine, file, source=source, kind=kind, page_size=page_size, handler=resolver,
                         on_progress=partial(_advance, progress, task),
                     )))
                 except ValueError as exc:

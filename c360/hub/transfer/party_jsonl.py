@@ -224,8 +224,9 @@ def _extra(raw: Mapping[str, Any]) -> dict[str, str | int | float | bool | None]
     return extra
 
 
-def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecord:
-    """One decoded line → a ``PartyRecord``; ``source`` (``--source``) overrides the line's own.
+def parse_party(raw: Any, *, line: int, source: str | None = None, kind: str | None = None) -> PartyRecord:
+    """One decoded line → a ``PartyRecord``; ``source`` (``--source``) overrides the line's own, ``kind``
+    (``--kind``) is the kind of a line that gives none.
 
     Raises ``LineError`` naming the line and the field, never the value.
     """
@@ -241,22 +242,22 @@ def parse_party(raw: Any, *, line: int, source: str | None = None) -> PartyRecor
             source = _checked_text(raw, "source", _SOURCE_MAX)
             if source is None:
                 raise InvalidRecord("source: required but empty (or give --source)")
-        kind_text = text(raw, "kind")
+        kind_text = text(raw, "kind") or kind
         if kind_text is None:
-            raise InvalidRecord("kind: required but empty")
-        kind = party_kind(kind_text)
-        if kind is None:
+            raise InvalidRecord("kind: required but empty (or give --kind)")
+        party_type = party_kind(kind_text)
+        if party_type is None:
             raise InvalidRecord("kind: must be person or organization (also individual/company, 个人/企业, …)")
         name = text(raw, "name")
         org_name = text(raw, "org_name")
         extra = _extra(raw)
         if org_name is not None:
-            if kind == "organization" and name is None:
+            if party_type == "organization" and name is None:
                 name = org_name
             else:
                 extra["org_name"] = org_name
         fields: dict[str, Any] = dict(
-            source=source, source_key=key, party_type=kind, name=name,
+            source=source, source_key=key, party_type=party_type, name=name,
             id_type=text(raw, "id_type"), id_number=text(raw, "id_number"),
             gender=_gender(raw), birth_date=day(raw, "birth_date"),
             phones=_phones(raw), emails=_emails(raw), address=text(raw, "address"),
@@ -295,14 +296,16 @@ def import_parties(
     path: Path,
     *,
     source: str | None = None,
+    kind: str | None = None,
     page_size: int = 500,
     handler: LandedRecordsHandler | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import a generic JSONL party file; bad lines are quarantined and the import goes on.
+    """Import a party file (JSON lines, or a CSV / TSV table); bad lines are quarantined and the import goes on.
 
     ``source`` (``--source``) sets the source of every line, overriding the
-    line's own. Each page of ``page_size`` lines is one transaction.
+    line's own; ``kind`` (``--kind``) is the kind of lines that give none (an export of one silo's
+    individual customers often has no such column). Each page of ``page_size`` lines is one transaction.
     ``on_progress`` is called after each page with the running report.
     """
     if page_size < 1:
@@ -311,6 +314,8 @@ def import_parties(
         source = source.strip()
         if not source or len(source) > _SOURCE_MAX:
             raise ValueError(f"--source must be 1 to {_SOURCE_MAX} characters")
+    if kind is not None and party_kind(kind) is None:
+        raise ValueError("--kind must be person or organization (also individual/company, 个人/企业, …)")
     handler = handler or IdentityResolver()
     report = ImportReport()
     page: list[PartyRecord] = []
@@ -344,7 +349,7 @@ def import_parties(
         try:
             if is_problem(raw):
                 raise LineError(number, raw)
-            record = parse_party(raw, line=number, source=source)
+            record = parse_party(raw, line=number, source=source, kind=kind)
         except LineError as error:
             key = error.source_key[:_KEY_MAX] if error.source_key else None
             bad.append((_stream_name(source, raw, path), key, kept, error.reason))

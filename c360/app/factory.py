@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
@@ -105,6 +106,15 @@ class HubGraphQL(GraphQL[HubContext, None]):
         except HTTPException as exc:
             response = refusal(exc.status_code, _REQUEST_ERRORS.get(exc.status_code, "BAD_REQUEST"), exc.reason)
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """As strawberry's, but JSON nested deeper than Python's stack allows is malformed JSON (a 400 over HTTP,
+        the invalid-message close on a socket), not a RecursionError answered with 500."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            raise json.JSONDecodeError("nested too deeply", text, 0) from None
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()  # served with its assets from the hub: no CDN, works offline

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from c360.errors import IngestError
-from c360.records.text import unstorable_at
+from c360.records.text import holds_nul, unstorable_at
 
 __all__ = ["CanonicalRecord", "FactRecord", "InvalidRecord", "aware"]
 
@@ -70,7 +70,9 @@ class CanonicalRecord(BaseModel):
     @model_validator(mode="after")
     def _storable_text(self) -> Self:
         """No text may hold what the databases cannot store (``c360.records.text``): such a record is quarantined."""
-        found = unstorable_at(self.__dict__)  # the fields' values, by name
+        # U+0000 is all there is to look for here (pydantic refuses a lone surrogate in a text field), and
+        # every record passes: the cheap check first, the field's path only for a record refused.
+        found = unstorable_at(self.__dict__) if holds_nul(self.__dict__) else None  # the fields' values, by name
         if found is not None:
             raise PydanticCustomError(
                 "unstorable_text", "{where} contains {problem}, which the hub cannot store", {"where": found[0], "problem": found[1]}

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["NUL", "unstorable", "unstorable_at", "storable"]
+__all__ = ["NUL", "holds_nul", "unstorable", "unstorable_at", "storable"]
 
 NUL = "\x00"
 
@@ -45,50 +45,106 @@ def unstorable_at(value: Any) -> tuple[str, str] | None:
     by field; other values hold no text. Every canonical record passes here, so the walk tells the
     common types apart by ``type`` and builds the path only for a value it refuses.
     """
+    if not _holds_unstorable(value):  # the common case, told cheaply; the path is worked out only for a refusal
+        return None
     found = _find(value)
     if found is None:
         return None
     steps, problem = found
     path = ""
-    for step in reversed(steps):
+    for step in steps:
         path = f"{path}[{step}]" if isinstance(step, int) else f"{path}.{step}" if path else step
     return path or "value", problem
 
 
-def _find(value: Any) -> tuple[list[str | int], str] | None:
-    """The steps (innermost first) to the first unstorable text in ``value``, and what is wrong with it."""
-    kind = type(value)
-    if kind is str:
-        problem = unstorable(value)
-        return None if problem is None else ([], problem)
-    if kind in _NO_TEXT:
-        return None
-    items: Any
-    if kind is dict or isinstance(value, Mapping):
-        items = value.items()
-    elif kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
-        items = enumerate(value)
-    elif isinstance(value, BaseModel):
-        items = value.__dict__.items()  # a model's __dict__ holds its fields
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        items = ((field.name, getattr(value, field.name)) for field in dataclasses.fields(value))
-    elif isinstance(value, str):  # a str subclass (an enum of text)
-        return _find(str(value))
-    else:
-        return None
-    for key, item in items:
-        if type(key) is str and (NUL in key or not key.isascii()) and (problem := unstorable(key)) is not None:
-            return [key], problem
-        item_kind = type(item)
-        if item_kind is str:
-            if NUL not in item and (item.isascii() or unstorable(item) is None):
-                continue
-        elif item_kind in _NO_TEXT:
+def holds_nul(value: Any) -> bool:
+    """Whether any text inside ``value`` (a record's fields, say) holds U+0000; a few microseconds a record.
+
+    Records need no more: pydantic already refuses a lone surrogate in any text field.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if NUL in item:
+                return True
+        elif kind is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+        elif kind is tuple or kind is list:
+            stack.extend(item)
+        elif isinstance(item, BaseModel):
+            stack.extend(item.__dict__.values())
+        elif kind not in _NO_TEXT and _holds_unstorable(item):  # anything else: the full check
+            return True
+    return False
+
+
+def _holds_unstorable(value: Any) -> bool:
+    """Whether any text inside ``value`` is one the hub cannot store (as ``_find``, without the path)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if (NUL in item or not item.isascii()) and unstorable(item) is not None:
+                return True
+        elif kind in _NO_TEXT:
             continue
-        found = _find(item)
-        if found is not None:
-            found[0].append(key)
-            return found
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif kind is list or kind is tuple or isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif isinstance(item, BaseModel):
+            stack.extend(item.__dict__.values())
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, field.name) for field in dataclasses.fields(item))
+        elif isinstance(item, str):
+            stack.append(str(item))
+    return False
+
+
+def _find(value: Any) -> tuple[list[str | int], str] | None:
+    """The steps (innermost first) to the first unstorable text in ``value``, and what is wrong with it.
+
+    Walks with a stack of its own, not by recursion: an API variable may nest as deep as JSON allows.
+    """
+    stack: list[tuple[Any, list[str | int]]] = [(value, [])]
+    while stack:
+        item, steps = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if NUL in item or not item.isascii():
+                problem = unstorable(item)
+                if problem is not None:
+                    return steps[::-1], problem
+            continue
+        if kind in _NO_TEXT:
+            continue
+        pairs: Any
+        if kind is dict or isinstance(item, Mapping):
+            pairs = item.items()
+        elif kind is list or kind is tuple or isinstance(item, list | tuple | set | frozenset):
+            pairs = enumerate(item)
+        elif isinstance(item, BaseModel):
+            pairs = item.__dict__.items()  # a model's __dict__ holds its fields
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            pairs = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)]
+        elif isinstance(item, str):  # a str subclass (an enum of text)
+            stack.append((str(item), steps))
+            continue
+        else:
+            continue
+        children = []
+        for key, child in pairs:
+            if type(key) is str and (NUL in key or not key.isascii()) and (problem := unstorable(key)) is not None:
+                return [key, *steps][::-1], problem
+            if type(child) in _NO_TEXT:
+                continue
+            children.append((child, [key, *steps]))
+        stack.extend(reversed(children))  # the first child is looked at first: the first problem is the one named
     return None
 
 

@@ -90,3 +90,16 @@ def test_a_socket_whose_key_cannot_be_checked_is_closed_to_try_again_later(kind:
             socket.receive_json()
     assert closed.value.code == 1013
     assert "retry later" in closed.value.reason
+
+
+def test_json_nested_deeper_than_the_stack_is_malformed_not_a_crash(client: TestClient) -> None:
+    """json.loads raised RecursionError on a body of 30,000 open brackets (under the size limit): it was a 500."""
+    deep = b'{"query": "{ hub { version } }", "variables": {"x": ' + b"[" * 30_000 + b"]" * 30_000 + b"}}"
+    response = client.post("/graphql", content=deep, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_text("[" * 30_000 + "]" * 30_000)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    assert closed.value.code == 4400  # the protocol's close for a message that is not valid JSON

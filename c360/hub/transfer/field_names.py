@@ -12,6 +12,7 @@ and all are kept. A name nobody listed is still kept in ``extra`` as it is: it i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["FIELD_SYNONYMS", "LIST_FIELDS", "canonical_fields"]
@@ -48,9 +49,12 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 _CANONICAL = {alias: field for field, aliases in FIELD_SYNONYMS.items() for alias in aliases}
 
 
-def _spelled(name: str) -> str:
-    """A column name as compared: case, spaces and hyphens do not matter (``Mobile Phone``, ``mobile-phone``: ``mobile_phone``)."""
-    return "_".join(name.strip().lower().replace("-", " ").split())
+@lru_cache(maxsize=4096)  # a file's lines repeat the same few names
+def _field_of(name: str) -> str | None:
+    """The field a name stands for: case, spaces and hyphens do not matter (``Mobile Phone``, ``mobile-phone``)."""
+    if name in FIELD_SYNONYMS:
+        return name
+    return _CANONICAL.get("_".join(name.strip().lower().replace("-", " ").split()))
 
 
 def canonical_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,7 +65,7 @@ def canonical_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     renamed: dict[str, list[tuple[str, Any]]] = {}
     for name, value in raw.items():
-        field = name if name in FIELD_SYNONYMS else _CANONICAL.get(_spelled(name)) if isinstance(name, str) else None
+        field = _field_of(name) if isinstance(name, str) else None
         if field is None or field == name:
             out[name] = value
         else:

@@ -87,6 +87,7 @@ class HubGraphQL(GraphQL[HubContext, None]):
         self._settings = settings
         self._notifier = notifier
         self._lookups = lookups or caller_limiter(settings, "lookups")
+        self.request_limiter = caller_limiter(settings, "requests")  # per caller: the gate's, and each WebSocket operation's
         self._audit = audit
         self._reads = ViewReads()  # compiled view statements, shared by this app's requests
         self._read_engine = read_engine
@@ -214,7 +215,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None) -> Star
     gate = AuthGate(
         graphql,
         graphql.authenticator,
-        caller_limiter(settings, "requests"),
+        graphql.request_limiter,  # one budget per caller for its HTTP requests and its WebSocket operations
         settings.auth.max_body_bytes,
         ide=not settings.auth.production,
     )

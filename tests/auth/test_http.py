@@ -105,6 +105,27 @@ def test_limits(settings: Settings, people: dict[str, str]) -> None:
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
 
 
+def test_operations_over_a_socket_pay_from_the_same_budget(settings: Settings) -> None:
+    """A query or mutation sent over graphql-transport-ws passed no rate limit: a socket was a way round it."""
+    tight = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, rate_limit_per_minute=3))
+    key, _ = issue_key(settings, "customer:read")
+    with TestClient(create_app(tight)) as client:
+        assert _post(client, "{ hub { version } }", None, key).status_code == 200  # one of three
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+            socket.send_json({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}})
+            assert socket.receive_json()["type"] == "connection_ack"
+            answers = []
+            for operation in ("1", "2", "3"):
+                socket.send_json({"type": "subscribe", "id": operation, "payload": {"query": "{ hub { version } }"}})
+                answers.append(socket.receive_json())
+                if answers[-1]["type"] == "next":
+                    assert socket.receive_json() == {"id": operation, "type": "complete"}
+        assert [answer["type"] for answer in answers] == ["next", "next", "error"]
+        assert answers[2]["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert answers[2]["payload"][0]["extensions"]["retryAfter"] >= 1
+        assert _post(client, "{ hub { version } }", None, key).status_code == 429  # one budget for both
+
+
 def test_introspection_needs_a_scope_in_production(settings: Settings) -> None:
     production = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, mode="production"))
     key, _ = issue_key(settings, "customer:read")

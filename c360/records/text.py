@@ -42,10 +42,10 @@ def unstorable_at(value: Any) -> tuple[str, str] | None:
     """(path, problem) of the first text inside ``value`` the hub cannot store (``name``, ``phones[1].number``), or None.
 
     Looks into mappings (keys and values), lists, tuples and sets, and pydantic models and dataclasses
-    by field; other values hold no text. Every canonical record passes here, so the walk tells the
-    common types apart by ``type`` and builds the path only for a value it refuses.
+    by field; other values hold no text. Every request's variables pass here: a cheap pass first, and
+    the path is worked out only for a value refused.
     """
-    if not _holds_unstorable(value):  # the common case, told cheaply; the path is worked out only for a refusal
+    if not _holds_unstorable(value):
         return None
     found = _find(value)
     if found is None:

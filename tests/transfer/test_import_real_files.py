@@ -169,8 +169,9 @@ def test_text_the_hub_cannot_store_is_quarantined_naming_the_field(engine: Engin
     with path.open("ab") as handle:
         handle.write('{"source_key": "E", "kind": "person", "name": "周\x00九"}\n'.encode())  # a raw NUL: not JSON
         handle.write(b'{"source_key": "F", "kind": "person", "name": "\\ud800"}\n')  # half a surrogate pair
+        handle.write(b'{"source_key": "G", "kind": "person", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n")  # too deep
     report = import_parties(engine, path, source="crm")
-    assert (report.read, report.written, report.quarantined) == (6, 1, 5)
+    assert (report.read, report.written, report.quarantined) == (7, 1, 6)
     with Session(engine) as session:
         quarantined = session.execute(select(QuarantinedRecord.source_key, QuarantinedRecord.reason, QuarantinedRecord.payload)
                                       .order_by(QuarantinedRecord.id)).all()
@@ -183,6 +184,7 @@ def test_text_the_hub_cannot_store_is_quarantined_naming_the_field(engine: Engin
         ("C\\u0000", f"line 3: invalid PartyRecord: record: source_key {nul}"),
         (None, "line 5: not valid JSON (Invalid control character at column 49)"),
         ("F", "line 6: invalid PartyRecord: name: Input should be a valid string, unable to parse raw data as a unicode string"),
+        (None, "line 7: not valid JSON (nested too deeply)"),
     ]
     assert all("\x00" not in payload for *_, payload in quarantined) and "周\\u0000九" in quarantined[3][2]
 

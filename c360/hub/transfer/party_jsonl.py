@@ -1,11 +1,11 @@
-"""Import of the generic JSONL party format: one JSON object a line, any silo (``docs/import-format.md``).
+"""Import of parties from generic files: JSON lines or CSV / TSV tables, any silo (``docs/import-format.md``).
 
-The file is read line by line (memory stays flat whatever its size) and
-landed in pages through ``ingest_page``, each page in one transaction with
-identity resolution (``IdentityResolver`` by default) and the quarantine
-rows of its bad lines. A bad line never stops the import: it goes to the
-``quarantine`` table (connector ``import``, stream = the source name) with a
-reason naming the line number and the field, never the value.
+The file is read row by row (``c360.hub.transfer.party_rows``: memory stays flat whatever its size),
+each row's field names read as the import's own (``c360.hub.transfer.field_names``), and landed in
+pages through ``ingest_page``, each page in one transaction with identity resolution
+(``IdentityResolver`` by default) and the quarantine rows of its bad lines. A bad line never stops
+the import: it goes to the ``quarantine`` table (connector ``import``, stream = the source name) with
+a reason naming the line number and the field, never the value.
 
 Records that carry nothing to match on (no document number, trusted phone
 or e-mail, and no name with a birth date or address), and interaction

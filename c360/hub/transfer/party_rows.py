@@ -67,9 +67,13 @@ def _json_rows(path: Path) -> Iterator[Row]:
                 yield number, _Problem("not valid UTF-8 text"), data.decode("utf-8", "replace").strip()
                 continue
             try:
-                yield number, json.loads(line), line
+                decoded = json.loads(line)
             except json.JSONDecodeError as error:
                 yield number, _Problem(f"not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno})"), line
+            except RecursionError:  # deeper than Python's stack: it stopped the whole import before
+                yield number, _Problem("not valid JSON (nested too deeply)"), line
+            else:
+                yield number, decoded, line
 
 
 def table_encoding(path: Path) -> str:

@@ -103,3 +103,28 @@ def test_kind_for_lines_that_give_none(work_dir: Path, database_url: str, engine
     with Session(engine) as session:
         kinds = dict(session.execute(select(SourceRecord.source_key, SourceRecord.raw["party_type"].as_string())).all())
     assert kinds == {"1": "person", "2": "organization"}
+
+
+def test_one_json_array_as_many_tools_export(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "crm.json"
+    path.write_text(
+        "[\n"
+        f'  {{"cust_id": "A", "type": "个人", "姓名": "张伟",\n   "证件号码": "{ZHANG}"}},\n'
+        f'  {{"cust_id": "B", "type": "个人", "姓名": "张伟", "证件号码": "{ZHANG_15}"}},\n'
+        '  "not an object"\n'
+        "]\n",
+        encoding="utf-8",
+    )
+    report = import_parties(engine, path, source="crm")
+    assert (report.read, report.written, report.quarantined) == (3, 2, 1)
+    assert report.reasons == ["line 5: expected a JSON object, got str"]  # numbered by the line the item starts on
+    assert golden_of(engine, "crm", "A") == golden_of(engine, "crm", "B")
+
+
+def test_a_broken_json_array_is_refused_before_anything_is_imported(work_dir: Path, database_url: str, engine: Engine) -> None:
+    path = work_dir / "broken.json"
+    path.write_text('[{"source_key": "A", "kind": "person", "name": "张伟"},\n {"source_key": "B", "kind": ]', encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(path), "--source", "crm"], env={"C360_DATABASE_URL": database_url})
+    assert result.exit_code != 0 and "broken.json: not one valid JSON array (line 2 column" in result.output
+    with Session(engine) as session:
+        assert session.scalars(select(SourceRecord.source_key)).all() == []

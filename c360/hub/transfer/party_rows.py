@@ -1,4 +1,4 @@
-"""The rows of an import file: JSON lines, or a CSV / TSV table with a header row, as exports write them.
+"""The rows of an import file: JSON lines, one JSON array of objects, or a CSV / TSV table with a header row.
 
 A silo's export is as often a spreadsheet's CSV as JSON lines: a header row naming the columns
 (``c360.hub.transfer.field_names`` reads ``手机号码`` as ``phones``), one party a row, cells as text.
@@ -37,21 +37,75 @@ def is_problem(value: Any) -> bool:
 
 
 def read_rows(path: Path) -> Iterator[Row]:
-    """Every non-blank row of ``path``: a JSON-lines file, or a table when its suffix says so (``TABLE_SUFFIXES``)."""
+    """Every non-blank row of ``path``: a table when its suffix says so (``TABLE_SUFFIXES``), one JSON array
+    of objects when the file starts with ``[``, else JSON lines."""
     if path.suffix.lower() in TABLE_SUFFIXES:
         yield from _table_rows(path)
+    elif _starts_with_array(path):
+        yield from _array_rows(path)
     else:
         yield from _json_rows(path)
 
 
-def count_rows(path: Path) -> int:
-    """Non-blank lines of a file, less a table's header (for a progress bar), read in blocks."""
+def count_rows(path: Path) -> int | None:
+    """Rows for a progress bar: non-blank lines, less a table's header; None for a JSON array (not known before it is read)."""
+    if path.suffix.lower() not in TABLE_SUFFIXES and _starts_with_array(path):
+        return None
     count = 0
     with path.open("rb") as handle:
         for data in handle:
             if data.strip():
                 count += 1
     return max(0, count - 1) if path.suffix.lower() in TABLE_SUFFIXES else count
+
+
+def _starts_with_array(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096).removeprefix(codecs.BOM_UTF8).lstrip()
+    return head.startswith(b"[")
+
+
+def _array_rows(path: Path) -> Iterator[Row]:
+    """The objects of one JSON array (as many tools export a table), each numbered by the line it starts on.
+
+    The file is read whole and checked whole: one that is not valid UTF-8 or not one valid array is
+    refused before anything is imported (a broken array has no next item to go on with).
+    """
+    yield from list(_array_items(path))
+
+
+def _array_items(path: Path) -> Iterator[Row]:
+    try:
+        text = path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path.name}: not valid UTF-8 text") from None
+    decoder = json.JSONDecoder()
+    position, line = text.index("[") + 1, text.count("\n", 0, text.index("[")) + 1
+    while True:
+        start = _skip_space(text, position)
+        if start < len(text) and text[start] == "]":
+            if text[start + 1 :].strip():
+                raise ValueError(f"{path.name}: not one valid JSON array (text after its end)")
+            return
+        line += text.count("\n", position, start)
+        try:
+            item, end = decoder.raw_decode(text, start)
+        except (json.JSONDecodeError, RecursionError) as error:
+            where = f"line {line}" if isinstance(error, RecursionError) else f"line {error.lineno} column {error.colno}"
+            raise ValueError(f"{path.name}: not one valid JSON array ({where})") from None
+        yield line, item, text[start:end]
+        line += text.count("\n", start, end)
+        position = _skip_space(text, end)
+        if position < len(text) and text[position] == ",":
+            position += 1
+        elif position >= len(text) or text[position] != "]":
+            raise ValueError(f"{path.name}: not one valid JSON array (line {line + text.count(chr(10), end, position)})")
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
 
 
 def _json_rows(path: Path) -> Iterator[Row]:

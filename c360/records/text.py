@@ -42,25 +42,53 @@ def unstorable_at(value: Any) -> tuple[str, str] | None:
     """(path, problem) of the first text inside ``value`` the hub cannot store (``name``, ``phones[1].number``), or None.
 
     Looks into mappings (keys and values), lists, tuples and sets, and pydantic models and dataclasses
-    by field; other values hold no text. Every request's variables pass here: a cheap pass first, and
-    the path is worked out only for a value refused.
+    by field; other values hold no text. Walks with a stack of its own, not by recursion: an API
+    variable may nest as deep as JSON allows.
     """
-    if not _holds_unstorable(value):
-        return None
-    found = _find(value)
-    if found is None:
-        return None
-    steps, problem = found
+    stack: list[tuple[Any, list[str | int]]] = [(value, [])]  # each value with its steps, innermost first
+    while stack:
+        item, steps = stack.pop()
+        if isinstance(item, str):  # str subclasses (an enum of text) by their own value
+            problem = unstorable(item)
+            if problem is not None:
+                return _path(steps[::-1]), problem
+            continue
+        if type(item) in _NO_TEXT:
+            continue
+        pairs: Any
+        if isinstance(item, Mapping):
+            pairs = item.items()
+        elif isinstance(item, list | tuple | set | frozenset):
+            pairs = enumerate(item)
+        elif isinstance(item, BaseModel):
+            pairs = item.__dict__.items()  # a model's __dict__ holds its fields
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            pairs = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)]
+        else:
+            continue
+        children = []
+        for key, child in pairs:
+            if isinstance(key, str) and (problem := unstorable(key)) is not None:
+                return _path([key, *steps][::-1]), problem
+            if type(child) not in _NO_TEXT:
+                children.append((child, [key, *steps]))
+        stack.extend(reversed(children))  # the first child is looked at first: the first problem is the one named
+    return None
+
+
+def _path(steps: list[str | int]) -> str:
+    """``extra.remark[1]`` from the steps ``["extra", "remark", 1]``."""
     path = ""
     for step in steps:
         path = f"{path}[{step}]" if isinstance(step, int) else f"{path}.{step}" if path else step
-    return path or "value", problem
+    return path or "value"
 
 
 def holds_nul(value: Any) -> bool:
     """Whether any text inside ``value`` (a record's fields, say) holds U+0000; a few microseconds a record.
 
-    Records need no more: pydantic already refuses a lone surrogate in any text field.
+    Records need no more: pydantic already refuses a lone surrogate in any text field. Every record
+    passes here, so the common types are told apart by ``type``; any other goes to the full walk.
     """
     stack = [value]
     while stack:
@@ -76,76 +104,9 @@ def holds_nul(value: Any) -> bool:
             stack.extend(item)
         elif isinstance(item, BaseModel):
             stack.extend(item.__dict__.values())
-        elif kind not in _NO_TEXT and _holds_unstorable(item):  # anything else: the full check
+        elif kind not in _NO_TEXT and unstorable_at(item) is not None:
             return True
     return False
-
-
-def _holds_unstorable(value: Any) -> bool:
-    """Whether any text inside ``value`` is one the hub cannot store (as ``_find``, without the path)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if (NUL in item or not item.isascii()) and unstorable(item) is not None:
-                return True
-        elif kind in _NO_TEXT:
-            continue
-        elif kind is dict or isinstance(item, Mapping):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif kind is list or kind is tuple or isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-        elif isinstance(item, BaseModel):
-            stack.extend(item.__dict__.values())
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, field.name) for field in dataclasses.fields(item))
-        elif isinstance(item, str):
-            stack.append(str(item))
-    return False
-
-
-def _find(value: Any) -> tuple[list[str | int], str] | None:
-    """The steps (innermost first) to the first unstorable text in ``value``, and what is wrong with it.
-
-    Walks with a stack of its own, not by recursion: an API variable may nest as deep as JSON allows.
-    """
-    stack: list[tuple[Any, list[str | int]]] = [(value, [])]
-    while stack:
-        item, steps = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if NUL in item or not item.isascii():
-                problem = unstorable(item)
-                if problem is not None:
-                    return steps[::-1], problem
-            continue
-        if kind in _NO_TEXT:
-            continue
-        pairs: Any
-        if kind is dict or isinstance(item, Mapping):
-            pairs = item.items()
-        elif kind is list or kind is tuple or isinstance(item, list | tuple | set | frozenset):
-            pairs = enumerate(item)
-        elif isinstance(item, BaseModel):
-            pairs = item.__dict__.items()  # a model's __dict__ holds its fields
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            pairs = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)]
-        elif isinstance(item, str):  # a str subclass (an enum of text)
-            stack.append((str(item), steps))
-            continue
-        else:
-            continue
-        children = []
-        for key, child in pairs:
-            if type(key) is str and (NUL in key or not key.isascii()) and (problem := unstorable(key)) is not None:
-                return [key, *steps][::-1], problem
-            if type(child) in _NO_TEXT:
-                continue
-            children.append((child, [key, *steps]))
-        stack.extend(reversed(children))  # the first child is looked at first: the first problem is the one named
-    return None
 
 
 _NO_TEXT = frozenset({type(None), bool, int, float, Decimal, datetime, date})

@@ -1,6 +1,6 @@
 """`c360 import FILE`, `c360 export xref`, `c360 review`: generic files in and out, and the review queue.
 
-``import_command`` loads generic JSONL party files (``docs/import-format.md``),
+``import_command`` loads party files: JSON lines, one JSON array or CSV / TSV tables (``docs/import-format.md``),
 ``export_app`` holds ``xref`` (CSV ``source,source_key,golden_id``), and
 ``review_command`` lists the uncertain pairs a steward should look at.
 """
@@ -36,7 +36,7 @@ export_app = typer.Typer(help="Export hub data as files.", no_args_is_help=True)
 @reported
 def import_command(
     files: list[Path] = typer.Argument(
-        ..., help="JSON-lines files (one party a line), or CSV / TSV tables with a header row (.csv, .tsv); see docs/import-format.md."
+        ..., help="JSON-lines files (one party a line), one JSON array of parties, or CSV / TSV tables with a header row (.csv, .tsv); see docs/import-format.md."
     ),
     source: str = typer.Option(
         None, "--source", help="Source name for every line (overrides the lines' own)."
@@ -46,7 +46,7 @@ def import_command(
     ),
     page_size: int = typer.Option(2000, "--page-size", min=1, max=20000, help="Lines per transaction."),
 ) -> None:
-    """Import parties from JSON-lines files or CSV / TSV tables; bad lines go to quarantine and the import goes on.
+    """Import parties from JSON-lines files, JSON arrays or CSV / TSV tables; bad lines go to quarantine and the import goes on.
 
     Several files are imported one after another in one process, with one resolver: its records and
     keys stay in memory from one file to the next instead of being read back by a new process.

@@ -1,4 +1,4 @@
-"""Import and export of generic files: parties in from JSON lines or CSV / TSV tables (any silo), the cross-reference CSV out."""
+"""Import and export of generic files: parties in from JSON lines, JSON arrays or CSV / TSV tables (any silo), the cross-reference CSV out."""
 
 from c360.hub.transfer.party_jsonl import ImportReport, LineError, import_parties, parse_party
 from c360.hub.transfer.party_rows import count_rows, read_rows

@@ -1,4 +1,4 @@
-"""Import of parties from generic files: JSON lines or CSV / TSV tables, any silo (``docs/import-format.md``).
+"""Import of parties from generic files: JSON lines, one JSON array or CSV / TSV tables, any silo (``docs/import-format.md``).
 
 The file is read row by row (``c360.hub.transfer.party_rows``: memory stays flat whatever its size),
 each row's field names read as the import's own (``c360.hub.transfer.field_names``), and landed in
@@ -301,7 +301,7 @@ def import_parties(
     handler: LandedRecordsHandler | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import a party file (JSON lines, or a CSV / TSV table); bad lines are quarantined and the import goes on.
+    """Import a party file (JSON lines, one JSON array or a CSV / TSV table); bad lines are quarantined and the import goes on.
 
     ``source`` (``--source``) sets the source of every line, overriding the
     line's own; ``kind`` (``--kind``) is the kind of lines that give none (an export of one silo's

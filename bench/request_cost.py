@@ -25,18 +25,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _http import looks_like_data  # noqa: E402
 from _load import bench_app, bench_credential, ensure_bench_database, sample_customers  # noqa: E402
-from cpu_360 import post, run_like_server  # noqa: E402
+from cpu_360 import post, run_like_server, timed  # noqa: E402
 from cpu_record_contact import RECORD  # noqa: E402
 from query_360 import QUERY  # noqa: E402
 
@@ -46,20 +44,6 @@ READS = {
     "profile": "query($id: ID!) { customer(id: $id) { id displayName profile { name value } } }",
     "view": QUERY,
 }
-WARM_UP = 50
-
-
-async def timed(call: Callable[[int], Awaitable[None]], count: int, audit: Any) -> tuple[float, float]:
-    """(CPU ms, wall ms) per call of ``call(i)``, after a warm-up; the audit rows it leaves are flushed inside the clock."""
-    for i in range(WARM_UP):
-        await call(i)
-    wall, cpu = time.perf_counter(), time.process_time()
-    for i in range(WARM_UP, WARM_UP + count):
-        await call(i)
-    await audit.flush()
-    return (time.process_time() - cpu) / count * 1000, (time.perf_counter() - wall) / count * 1000
-
-
 async def run(url: str, count: int) -> None:
     ids = sample_customers(url, 100)
     credential = bench_credential(url, "bench-request-cost", {"customer:read", "contact:write"})

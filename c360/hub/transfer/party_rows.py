@@ -65,16 +65,13 @@ def _starts_with_array(path: Path) -> bool:
     return head.startswith(b"[")
 
 
-def _array_rows(path: Path) -> Iterator[Row]:
+def _array_rows(path: Path) -> list[Row]:
     """The objects of one JSON array (as many tools export a table), each numbered by the line it starts on.
 
     The file is read whole and checked whole: one that is not valid UTF-8 or not one valid array is
     refused before anything is imported (a broken array has no next item to go on with).
     """
-    yield from list(_array_items(path))
-
-
-def _array_items(path: Path) -> Iterator[Row]:
+    rows: list[Row] = []
     try:
         text = path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8")
     except UnicodeDecodeError:
@@ -86,14 +83,14 @@ def _array_items(path: Path) -> Iterator[Row]:
         if start < len(text) and text[start] == "]":
             if text[start + 1 :].strip():
                 raise ValueError(f"{path.name}: not one valid JSON array (text after its end)")
-            return
+            return rows
         line += text.count("\n", position, start)
         try:
             item, end = decoder.raw_decode(text, start)
         except (json.JSONDecodeError, RecursionError) as error:
             where = f"line {line}" if isinstance(error, RecursionError) else f"line {error.lineno} column {error.colno}"
             raise ValueError(f"{path.name}: not one valid JSON array ({where})") from None
-        yield line, item, text[start:end]
+        rows.append((line, item, text[start:end]))
         line += text.count("\n", start, end)
         position = _skip_space(text, end)
         if position < len(text) and text[position] == ",":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -106,18 +107,29 @@ def test_event_on_one_process_reaches_subscriber_on_another(database_url: str, c
         asyncio.run(main())
 
 
+def _named(database_url: str) -> str:
+    """``database_url`` with an application name of its own: tests share the database (a schema each), so
+    the backends of this test's processes are told from those another test left closing by that name."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).update_query_dict({"application_name": f"c360-test-{uuid.uuid4().hex[:12]}"}).render_as_string(
+        hide_password=False
+    )
+
+
 def _event_listeners(database_url: str) -> int:
-    """Backends of this database whose last statement was ``LISTEN`` on the event channel (idle listeners)."""
+    """Backends of ``database_url``'s processes (by its application name) whose last statement was ``LISTEN`` on the event channel."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     from c360.hub.events.log import NOTIFY_CHANNEL
 
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    url = make_url(database_url)
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         row = connection.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = %s",
-            (f"LISTEN {NOTIFY_CHANNEL}",),
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s AND query = %s",
+            (url.query["application_name"], f"LISTEN {NOTIFY_CHANNEL}"),
         ).fetchone()
     return int(row[0]) if row else 0
 
@@ -131,6 +143,7 @@ async def _until(check: Callable[[], bool], seconds: float = 10.0) -> None:
 
 @pytest.mark.postgres_only
 def test_a_process_listens_only_while_it_has_subscribers_and_loses_nothing_between(database_url: str, customer_id: str) -> None:
+    database_url = _named(database_url)  # a listener another test left closing is not counted
     with Server(database_url) as one, Server(database_url) as other:
         one.app.state.notifier.idle_seconds = 0.2
 

@@ -11,20 +11,27 @@ with the run too and are analyzed with them: a statement the driver has
 prepared keeps the generic plan made while a table was nearly empty (a scan
 comparing every row with every value of an id list) until its statistics
 change, and at 10k customers that plan cost 30 s of waiting.
+
+Only the columns a statement can filter or join on are analyzed: the JSON documents (payloads,
+profiles, evidence) are never compared in SQL, and sampling them was four fifths of ANALYZE's
+time (source_record at 64,400 rows: 640 ms with them, 125 ms without).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, text
+from sqlalchemy import JSON, Engine, Table, text
 
 from c360.hub.ingest.facts import FACT_TABLES
+from c360.hub.models import CrossReference, GoldenCustomer, Identifier, IdentityKey, SourceRecord
 
 __all__ = ["StatisticsRefresher"]
 
 _FIRST_STEP = 5_000
-_ALWAYS = ("source_record", "identifier", "identity_key", "xref", "golden_customer")
+_ALWAYS: tuple[Table, ...] = tuple(
+    model.__table__ for model in (SourceRecord, Identifier, IdentityKey, CrossReference, GoldenCustomer)
+)
 
 
 class StatisticsRefresher:
@@ -47,6 +54,9 @@ class StatisticsRefresher:
             self.analyze()
 
     def analyze(self) -> None:
-        tables = list(_ALWAYS) + sorted(FACT_TABLES[k].name for k in self.kinds if k in FACT_TABLES)
+        tables = [*_ALWAYS, *sorted((FACT_TABLES[k] for k in self.kinds if k in FACT_TABLES), key=lambda t: t.name)]
+        quote = self.engine.dialect.identifier_preparer.quote
+        targets = (f"{quote(table.name)} ({', '.join(quote(c.name) for c in table.columns if not isinstance(c.type, JSON))})"
+                   for table in tables)
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in tables)))
+            connection.execute(text("ANALYZE " + ", ".join(targets)))

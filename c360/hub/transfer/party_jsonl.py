@@ -37,6 +37,7 @@ from c360.connectors.mapping import day, flag, parse_timestamp, text, timestamp
 from c360.hub.identity.resolver import IdentityResolver
 from c360.hub.ingest import LandedRecordsHandler, ingest_page
 from c360.hub.ingest.facts import chunks
+from c360.hub.ingest.statistics import StatisticsRefresher
 from c360.hub.models import CrossReference, QuarantinedRecord, utcnow
 from c360.hub.models.epoch import hold_identity_lock
 from c360.hub.transfer.field_names import canonical_fields
@@ -317,6 +318,7 @@ def import_parties(
     if kind is not None and party_kind(kind) is None:
         raise ValueError("--kind must be person or organization (also individual/company, 个人/企业, …)")
     handler = handler or IdentityResolver()
+    statistics = StatisticsRefresher(engine)  # PostgreSQL: keeps key lookups on the index as the tables grow
     report = ImportReport()
     page: list[PartyRecord] = []
     bad: list[tuple[str, str | None, str, str]] = []  # stream, source_key, payload, reason
@@ -324,6 +326,7 @@ def import_parties(
 
     def flush() -> None:
         nonlocal page, bad, lines_in_page
+        written = 0
         with Session(engine) as session, session.begin():
             hold_identity_lock(session)  # as a sync page: before any write (``c360.hub.models.epoch``)
             now = utcnow()
@@ -334,8 +337,10 @@ def import_parties(
                 result = ingest_page(session, page, seen_at=now)
                 handler.records_landed(session, result.changed_ids, result.parties)
                 report.unresolvable += _unresolvable(session, result.changed_ids)
+                written = result.written
                 report.written += result.written
                 report.unchanged += result.unchanged
+        statistics.wrote(written, ("party",))  # after the commit: ANALYZE sees the page
         report.quarantined += len(bad)
         report.by_reason.update(_LINE_PREFIX.sub("", reason, count=1) for *_, reason in bad)
         report.reasons.extend(reason for *_, reason in bad[: max(0, _MAX_REASONS - len(report.reasons))])

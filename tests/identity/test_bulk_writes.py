@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from c360.hub.db.bulk_writes import insert_many
@@ -147,3 +148,29 @@ def test_source_records_landed_store_what_the_portable_insert_stores(engine: Eng
         text = session.connection().exec_driver_sql(
             f"SELECT {', '.join(names)} FROM source_record ORDER BY id").all()
         assert len(text) == 2 and text[0] == text[1]
+
+
+def test_a_refused_row_fails_the_batch_as_any_statement_does(engine: Engine) -> None:
+    ids = _landed(engine, 1)
+    with Session(engine) as session, pytest.raises(IntegrityError):  # SQLAlchemy's error, whichever way the rows went
+        with session.begin():
+            insert_many(session, KEYS, [(ids[0], "id:phone:refused"), (10**15, "id:phone:refused")], ("source_record_id", "key"))
+    with Session(engine) as session:
+        assert session.execute(select(KEYS.c.key).where(KEYS.c.key == "id:phone:refused")).all() == []
+
+
+def test_a_connection_lost_during_a_copy_is_invalidated_and_the_next_session_gets_a_new_one(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's COPY")
+    ids = _landed(engine, 1)
+    with Session(engine) as session, pytest.raises(OperationalError) as lost:
+        with session.begin():
+            pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with engine.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            insert_many(session, KEYS, [(ids[0], "id:phone:lost")], ("source_record_id", "key"))
+    assert lost.value.connection_invalidated
+    with Session(engine) as session, session.begin():
+        insert_many(session, KEYS, [(ids[0], "id:phone:kept")], ("source_record_id", "key"))
+    with Session(engine) as session:
+        assert session.execute(select(KEYS.c.key).where(KEYS.c.key.like("id:phone:%")).order_by(KEYS.c.key)).scalars().all() == ["id:phone:kept"]

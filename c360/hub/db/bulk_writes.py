@@ -43,19 +43,15 @@ def insert_many(
         return
     names = tuple(rows[0]) if columns is None else tuple(columns)
     _check_defaults(table, names)  # on every database, so what runs on one runs on the other
-    dialect = session.get_bind().dialect
-    if dialect.name == "sqlite":
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) "
-            f"VALUES ({', '.join('?' * len(names))})"
-        )
-        session.connection().exec_driver_sql(sql, _driver_rows(dialect, table, names, rows, columns))
-        return
     connection = session.connection()
+    dialect = connection.dialect
     driver = connection.connection.dbapi_connection
+    if dialect.name == "sqlite":
+        sql = f"INSERT INTO {_target(dialect, table, names)} VALUES ({', '.join('?' * len(names))})"
+        connection.exec_driver_sql(sql, _driver_rows(dialect, table, names, rows, columns))
+        return
     if isinstance(driver, psycopg.Connection):
-        _copy(connection, driver, table, names, _driver_rows(dialect, table, names, rows, columns))
+        _copy(connection, driver, _target(dialect, table, names), _driver_rows(dialect, table, names, rows, columns))
         return
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
@@ -63,6 +59,11 @@ def insert_many(
             insert(table),
             cast(Sequence[Mapping[str, Any]], batch) if columns is None else [dict(zip(columns, row, strict=True)) for row in batch],
         )
+
+
+def _target(dialect: Dialect, table: Table, names: Sequence[str]) -> str:
+    """``table (column, ...)``, quoted for ``dialect``: what an INSERT or a COPY writes into."""
+    return f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(dialect.identifier_preparer.quote, names))})"
 
 
 def _driver_rows(
@@ -75,10 +76,8 @@ def _driver_rows(
     return _bound_tuples(dialect, table, names, cast(Sequence[Sequence[Any]], rows))
 
 
-def _copy(
-    connection: Connection, driver: psycopg.Connection[Any], table: Table, names: Sequence[str], rows: Sequence[Sequence[Any]],
-) -> None:
-    """PostgreSQL: the rows through ``COPY ... FROM STDIN`` in the session's transaction.
+def _copy(connection: Connection, driver: psycopg.Connection[Any], target: str, rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: the rows through ``COPY target FROM STDIN`` in the session's transaction.
 
     An executemany is one INSERT per row on the server (parsed, planned and executed each);
     COPY is one statement for them all, and was most of what an import waited for (an import of
@@ -86,8 +85,7 @@ def _copy(
     leave as SQLAlchemy's, as any statement's do, and a lost connection is invalidated.
     """
     dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
-    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))}) FROM STDIN"
+    statement = f"COPY {target} FROM STDIN"
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:

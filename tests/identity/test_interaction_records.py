@@ -126,3 +126,30 @@ def test_a_number_on_many_records_over_the_years_is_no_placeholder(engine: Engin
     ]), source="callcenter")
     assert golden_of(engine, "callcenter", "T1") == golden_of(engine, "boss", "B00")
     assert golden_of(engine, "callcenter", "T2") == golden_of(engine, "boss", "B10")
+
+
+def test_a_fixed_line_needs_at_least_a_surname(engine: Engine, tmp_path: Path) -> None:
+    """A home's fixed line says which household called, not who: a caller who gave no name stays apart, even when
+    one customer holds the line; one who gave a surname that fits joins that customer."""
+    import_parties(engine, write(tmp_path / "boss.jsonl", [
+        {"source_key": "B1", "kind": "person", "name": "孙丽", "id_number": ric("44010619920707004"), "gender": "F",
+         "phones": [{"number": "020-38889999", "since": "2015-01-01"}, {"number": "13811112222", "since": "2015-01-01"}]},
+    ]), source="boss")
+    import_parties(engine, write(tmp_path / "calls.jsonl", [
+        {"source_key": "T1", "kind": "person", "phones": [{"number": "020-38889999", "since": "2024-02-03", "until": "2024-02-03"}]},
+        {"source_key": "T2", "kind": "person", "name": "孙女士", "phones": [{"number": "02038889999", "since": "2024-02-04", "until": "2024-02-04"}]},
+        {"source_key": "T3", "kind": "person", "phones": [{"number": "13811112222", "since": "2024-02-05", "until": "2024-02-05"}]},
+    ]), source="callcenter")
+    holder = golden_of(engine, "boss", "B1")
+    assert golden_of(engine, "callcenter", "T1") != holder
+    assert golden_of(engine, "callcenter", "T2") == holder
+    assert golden_of(engine, "callcenter", "T3") == holder  # a mobile is one person's: no name is no contradiction
+    with Session(engine) as session:
+        evidence = session.execute(
+            select(CrossReference.evidence).join(SourceRecord, SourceRecord.id == CrossReference.source_record_id)
+            .where(SourceRecord.source == "callcenter", SourceRecord.source_key == "T1")
+        ).scalar_one()
+    assert evidence == {"reason": "fixed_line_unnamed"}
+    before = partition(engine)
+    resolve_full(engine)
+    assert partition(engine) == before

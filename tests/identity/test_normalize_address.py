@@ -1,6 +1,7 @@
 import pytest
 
 from c360.hub.normalize import Reason, normalize_address
+from c360.hub.normalize.address import Street, street_of
 
 CASES = [
     ("北京市朝阳区建国路88号", "北京|北京|朝阳|建国路88号", True, None),
@@ -44,3 +45,16 @@ def test_locality_key_blocks_abbreviations_together() -> None:
     short = normalize_address("广东深圳南山科苑路")
     assert full.locality_key == short.locality_key == "广东|深圳|南山"
     assert (full.province, full.city, full.district, full.rest) == ("广东", "深圳", "南山", "科技园")
+
+
+@pytest.mark.parametrize(
+    ("rest", "street"),
+    [
+        ("广州大道北775号万科城28栋708房", Street("广州大道北775号", ("28", "708"))),
+        ("江南大道中254号", Street("江南大道中254号", ())),
+        ("中山大道西785號", Street("中山大道西785号", ())),
+        ("体育西路123号3栋502", Street("体育西路123号", ("3", "502"))),
+    ],
+)
+def test_a_road_keeps_the_direction_of_its_section(rest: str, street: Street) -> None:
+    assert street_of(rest) == street

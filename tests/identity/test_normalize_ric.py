@@ -83,3 +83,17 @@ def test_result_is_frozen() -> None:
     assert isinstance(result, RicResult)
     with pytest.raises(AttributeError):
         result.value = "x"  # type: ignore[misc]
+
+
+def test_masked_numbers_are_read_as_masked_and_compared_where_both_show_digits() -> None:
+    from c360.hub.normalize.ric import masked_ric, masks_agree
+
+    assert masked_ric("440303********6133") == "440303********6133"
+    assert masked_ric("４４０３ ０３＊＊ ＊＊＊＊ ＊＊６１ ３３") == "440303********6133"  # full width, spaced
+    assert masked_ric("440303*******6133") is None  # 17 characters: not a number
+    assert masked_ric("440303********613x") == "440303********613X"
+    assert masked_ric("**************6133") is None  # four digits shown say too little
+    assert masked_ric("440303196308086133") is None  # nothing hidden: a number, not a mask
+    assert masks_agree("440303********6133", "440303196308086133") is True
+    assert masks_agree("440303********6134", "440303196308086133") is False
+    assert masks_agree("440303**********33", "**********08086133") is None  # two digits in common

@@ -70,8 +70,8 @@ def test_kept_pairs_follow_every_change(engine: Engine) -> None:
     assert golden_of(engine, "crm", "A") == golden_of(engine, "crm", "B")
     assert pairs(engine) == {("C", "D"), ("E", "F")}
 
-    # P3 becomes generic (6 holders): E/F carry no weight any more; one holder leaves: grey again
-    land(engine, [party(k, phones=phone(P3)) for k in "GHIJ"])
+    # P3 becomes generic (8 holders): E/F carry no weight any more; one holder leaves: grey again
+    land(engine, [party(k, phones=phone(P3)) for k in "GHIJQR"])
     assert pairs(engine) == {("C", "D")}
     land(engine, [party("J", phones=phone(P3), deleted=True)])
     assert ("E", "F") in pairs(engine)

@@ -17,7 +17,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from c360.hub.normalize import surname_key
+from c360.hub.normalize.documents import RIC
 from c360.hub.normalize.profile import HARD_ID_KINDS, Profile, windows_overlap
+from c360.hub.normalize.ric import masks_agree
 
 __all__ = ["MatchConfig", "Comparison", "Verdict", "compare", "fits", "hard_ids"]
 
@@ -30,7 +32,7 @@ class MatchConfig:
 
     match: float = 9.0
     review: float = 5.0
-    generic_min_holders: int = 6  # a value on this many distinct records stops being an identifier
+    generic_min_holders: int = 8  # a value on this many distinct records stops being an identifier
     name_block_cap: int = 200  # a name block this large is too common to look candidates up by
     generic_document_min_holders: int = 10  # a document number is shared less readily than a phone (a household's line)
     # learned weights per (field, outcome) (``c360.hub.identity.weights``); ``None``: the hand-set weights below
@@ -180,6 +182,27 @@ def _soft_ids(a: Profile, b: Profile, generic: Collection[str]) -> Verdict | Non
     return best
 
 
+def _masked_ids(a: Profile, b: Profile) -> Verdict | None:
+    """A resident ID printed with hidden digits, against the other side's number (whole or masked).
+
+    The digits shown (the region, the last four) agreeing are strong evidence, short of a whole number's
+    certainty; a shown digit that differs says the documents differ, which a typo can also explain.
+    """
+    if not (a.masked_ids or b.masked_ids):
+        return None
+    whole_a, whole_b = hard_ids(a).get(RIC, set()), hard_ids(b).get(RIC, set())
+    best: Verdict | None = None
+    for one in (*a.masked_ids, *whole_a):
+        for other in (*b.masked_ids, *whole_b):
+            agree = None if one in whole_a and other in whole_b else masks_agree(one, other)  # two whole: decided above
+            if agree is None:
+                continue
+            verdict = Verdict("masked_id", "agree", 6.0) if agree else Verdict("masked_id", "disagree", -5.0)
+            if best is None or verdict.weight > best.weight:
+                best = verdict
+    return best
+
+
 def _addresses(a: Profile, b: Profile) -> Verdict | None:
     if a.address_tokens and b.address_tokens:
         return _latin_addresses(a, b)
@@ -241,6 +264,9 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
     soft = _soft_ids(a, b, generic)
     if soft:
         verdicts.append(soft)
+    masked = _masked_ids(a, b)
+    if masked:
+        verdicts.append(masked)
     if a.gender and b.gender and a.gender != b.gender:
         verdicts.append(Verdict("gender", "disagree", -6.0))
 
@@ -255,7 +281,7 @@ def compare(a: Profile, b: Profile, generic: Collection[str] = (), config: Match
         elif not windows_overlap(phone.windows, other.windows):
             candidate = Verdict("phone", "other_holder", 0.0)  # a recycled number: held at different times
         else:
-            candidate = Verdict("phone", "agree", 7.0 if phone.kind == "mobile" else 3.0)
+            candidate = Verdict("phone", "agree", 7.0 if phone.kind == "mobile" else 4.0)
         if best_phone is None or candidate.weight > best_phone.weight:
             best_phone = candidate
     if best_phone:

@@ -544,6 +544,9 @@ class IdentityResolver:
         observed = [profile.observation]
         outcome = "no_holder"
         for phone in profile.phones:
+            if phone.kind == "fixed" and not (profile.name_key or profile.surname):
+                outcome = "fixed_line_unnamed"  # a household's line says which home; without a name, not who called
+                continue
             key = f"id:phone:{phone.value}"
             holders = graph.lookup([key]).get(key, ())
             if len(holders) > MOST_HOLDERS_LOOKED_AT:

@@ -151,9 +151,10 @@ def normalize_address(raw: str) -> AddressResult:
 
 
 
-# A road (ending in a road word) and the house number on it; what follows is building, unit and room.
+# A road (ending in a road word, with the direction of its section: 广州大道北, 江南大道中, 中山五路东) and the
+# house number on it; what follows is building, unit and room.
 _ROAD_NUMBER = re.compile(
-    r"^(?P<road>[^0-9]*?(?:大道|大街|胡同|路|街|道|巷|弄|里|段|村|镇|乡))(?P<number>[0-9]+)(?:号|號)?(?P<detail>.*)$"
+    r"^(?P<road>[^0-9]*?(?:大道|大街|胡同|路|街|道|巷|弄|里|段|村|镇|乡)[东西南北中]?)(?P<number>[0-9]+)(?:号|號)?(?P<detail>.*)$"
 )
 _DIGITS = re.compile(r"[0-9]+")
 

@@ -24,7 +24,7 @@ from c360.hub.normalize.profile import PhoneHolding, Profile, Window
 
 __all__ = ["NORMAL_FORM_VERSION", "normal_form", "from_normal_form"]
 
-NORMAL_FORM_VERSION = 1
+NORMAL_FORM_VERSION = 2  # 2: roads keep the direction of their section (江南大道中254号); masked IDs
 
 _OPEN: tuple[Window, ...] = ((None, None),)
 
@@ -50,6 +50,7 @@ def normal_form(profile: Profile) -> dict[str, Any]:
         "surname": profile.surname,
         "honorific": profile.honorific_only,
         "ids": sorted([kind, value] for kind, value in profile.ids),
+        "masked": sorted(profile.masked_ids),
         "birth": profile.birth_date.isoformat() if profile.birth_date else None,
         "gender": profile.gender,
         "phones": [[p.value, p.kind, [[_when(a), _when(b)] for a, b in p.listed]] for p in profile.phones],
@@ -94,6 +95,7 @@ def from_normal_form(
         surname=form["surname"],
         honorific_only=form["honorific"],
         ids=frozenset((kind, value) for kind, value in form["ids"]),
+        masked_ids=frozenset(form["masked"]),
         birth_date=dt.date.fromisoformat(form["birth"]) if form["birth"] else None,
         gender=form["gender"],
         phones=tuple(phones),

@@ -28,6 +28,7 @@ from c360.hub.normalize import (
 )
 from c360.hub.normalize._text import is_han
 from c360.hub.normalize.documents import PASSPORT, RIC, USCC, document_kind
+from c360.hub.normalize.ric import masked_ric
 
 __all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window", "with_windows"]
 
@@ -61,6 +62,7 @@ class Profile:
     surname: str | None = None
     honorific_only: bool = False
     ids: frozenset[tuple[str, str]] = frozenset()  # trusted (ric|uscc|passport|..., value)
+    masked_ids: frozenset[str] = frozenset()  # resident IDs printed with hidden digits (440303********6133)
     birth_date: dt.date | None = None
     gender: str | None = None
     phones: tuple[PhoneHolding, ...] = ()
@@ -163,6 +165,7 @@ def build_profile(
         surname=name.surname if name else None,
         honorific_only=bool(name and name.honorific_only),
         ids=ids,
+        masked_ids=_masked_ids(payload),
         birth_date=birth,
         gender=gender or (name.honorific_gender if name else None),
         phones=phones,
@@ -262,6 +265,15 @@ def _identifiers(payload: Mapping[str, Any]) -> tuple[frozenset[tuple[str, str]]
         if uscc.trusted:
             ids.add(("uscc", uscc.value))
     return frozenset(ids), birth, gender
+
+
+def _masked_ids(payload: Mapping[str, Any]) -> frozenset[str]:
+    """The party's resident ID when the silo printed it with hidden digits (compared by the digits it shows)."""
+    number = payload.get("id_number")
+    if not number or document_kind(payload.get("id_type"), str(number)) != RIC:
+        return frozenset()
+    masked = masked_ric(str(number))
+    return frozenset((masked,)) if masked else frozenset()
 
 
 def _phones(refs: Iterable[Any] | None, windows: Mapping[str, list[Window]]) -> tuple[PhoneHolding, ...]:
@@ -371,6 +383,9 @@ def _block_keys(profile: Profile) -> list[str]:
     if profile.event_time:
         return sorted({f"ev:phone:{p.value}" for p in profile.phones})
     keys = {f"id:{kind}:{value}" for kind, value in profile.ids}
+    # what a resident ID printed as 440303********6133 still shows, and what a whole number shows the same way
+    keys |= {f"mk:{value[:6]}{value[-4:]}" for kind, value in profile.ids if kind == RIC}
+    keys |= {f"mk:{value[:6]}{value[-4:]}" for value in profile.masked_ids if "*" not in value[:6] + value[-4:]}
     keys |= {f"id:phone:{p.value}" for p in profile.phones}
     keys |= {f"id:email:{e}" for e in profile.emails}
     if profile.name_key and profile.party_type == "organization":

@@ -18,7 +18,7 @@ from stdnum.cn import ric as _stdnum_ric
 from ._text import fold_width, is_monotone_sequence
 from .reasons import Reason
 
-__all__ = ["RicResult", "normalize_ric", "agrees_with"]
+__all__ = ["RicResult", "normalize_ric", "agrees_with", "masked_ric", "masks_agree"]
 
 Gender = Literal["M", "F"]
 
@@ -29,6 +29,10 @@ _PROVINCE_PREFIXES = frozenset(
     "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 _SEPARATORS = re.compile(r"[\s\-_./]+")
+# A number printed with some of its digits hidden, as exports and receipts print it (440303********6133)
+_MASKED = re.compile(r"[0-9X*]{18}")
+_MASK_CHARACTERS = str.maketrans({"＊": "*", "×": "*", "●": "*", "•": "*"})
+_LEAST_SHOWN = 8  # fewer digits shown say too little to compare (the region alone is shared by a district)
 _EARLIEST_BIRTH_YEAR = 1900
 
 
@@ -172,3 +176,26 @@ def agrees_with(
             return False
         compared = True
     return True if compared else None
+
+
+def masked_ric(raw: str) -> str | None:
+    """A resident ID with hidden digits, compacted (``440303********6133``), or ``None`` when ``raw`` is not one.
+
+    Kept apart from the trusted numbers: it cannot decide a match, but the digits it shows can
+    agree with a full number, or contradict it (``masks_agree``).
+    """
+    number = _compact(raw.translate(_MASK_CHARACTERS))
+    if "*" not in number or not _MASKED.fullmatch(number) or len(number) - number.count("*") < _LEAST_SHOWN:
+        return None
+    return number
+
+
+def masks_agree(one: str, other: str) -> bool | None:
+    """Whether two 18-character numbers, either of them masked, agree where both show a character.
+
+    ``None`` when they show fewer than ``_LEAST_SHOWN`` characters in the same places.
+    """
+    shown = [(x, y) for x, y in zip(one, other, strict=True) if x != "*" and y != "*"]
+    if len(shown) < _LEAST_SHOWN:
+        return None
+    return all(x == y for x, y in shown)

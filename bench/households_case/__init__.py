@@ -1,0 +1,1 @@
+"""An independent telecom case: a Guangdong operator's households (see README.md)."""

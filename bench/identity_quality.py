@@ -4,6 +4,7 @@
     python bench/identity_quality.py --datasets sim100k --peers splink
     python bench/identity_quality.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
     python bench/identity_quality.py --datasets telecom --peers splink   # the telecom case, 20k people
+    python bench/identity_quality.py --datasets households --peers splink --seed 11   # the households case, 10k people
 
 Data sets:
 
@@ -28,6 +29,12 @@ Data sets:
   time is the imports' (processes included; resolution is not timed apart) and
   its peak RSS the largest of the c360 processes.
 
+* ``households`` / ``householdsNk`` — the independent households case
+  (``bench/households_case``, 10k people by default): four silo files written
+  from a description of a Guangdong operator's silos, imported in one ``c360
+  import`` by the case's own scorer; the peers get its practitioner's table
+  (``bench/households_case/peer.py``). No learned row.
+
 Peers (``bench/_peers.py``): Splink on DuckDB (EM-trained) and recordlinkage
 (blocking + features + threshold), on the same records the hub resolved.
 Pairwise scores count record pairs placed in one cluster; every tool's
@@ -49,6 +56,8 @@ import json
 import math
 import os
 import platform
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -393,12 +402,44 @@ def _telecom_people(name: str) -> int:
     return int(size.replace("k", "000")) if size else 20_000
 
 
+# --------------------------------------------------------------------------- households case
+
+HOUSEHOLDS = Path(__file__).resolve().parent / "households_case"
+
+
+def run_households(people: int, seed: int, data_root: Path, database_url: str | None) -> tuple[pd.DataFrame, Runs]:
+    """The households case through its own scorer (``c360 import`` of the four files, ``c360 export xref``)."""
+    from bench.households_case.peer import peer_table
+
+    folder, work = data_root / f"households-{people}-{seed}", data_root / f"households-{people}-{seed}-score"
+    subprocess.run([sys.executable, str(HOUSEHOLDS / "generate.py"), "--people", str(people), "--seed", str(seed),
+                    "--out", str(folder)], check=True, capture_output=True)
+    shutil.rmtree(work, ignore_errors=True)
+    with scratch_database(database_url if database_url and is_postgres(database_url) else None, prefix="households") as url:
+        target = ["--database-url", url] if url.startswith("postgresql") else []
+        subprocess.run([sys.executable, str(HOUSEHOLDS / "score.py"), "--dir", str(folder), "--work", str(work), *target],
+                       check=True, capture_output=True)
+    summary = json.loads((work / "summary.json").read_text(encoding="utf-8"))
+    with (work / "xref.csv").open(encoding="utf-8") as handle:
+        partition = {f"{row['source']}|{row['source_key']}": row["golden_id"] or f"{row['source']}|{row['source_key']}"
+                     for row in csv.DictReader(handle)}
+    table = peer_table(folder)
+    partition = {uid: partition.get(uid, uid) for uid in table.uid}  # a record the hub did not keep: alone
+    return table, [("c360 (incremental)", partition, summary["import"]["wall_seconds"], None, None)]
+
+
+def _households_people(name: str) -> int:
+    size = name.removeprefix("households")
+    return int(size.replace("k", "000")) if size else 10_000
+
+
 # --------------------------------------------------------------------------- main
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="febrl3,febrl4,sim10k",
-                        help="comma list of febrl3, febrl4, sim10k, sim100k, telecom (20k people), telecomNk")
+                        help="comma list of febrl3, febrl4, sim10k, sim100k, telecom (20k people), telecomNk, "
+                             "households (10k people), householdsNk")
     parser.add_argument("--peers", default="splink,recordlinkage", help="comma list of splink, recordlinkage (or none)")
     parser.add_argument("--database-url", default=None, help="sqlite:///file.db or a PostgreSQL server URL (scratch db)")
     parser.add_argument("--data-dir", type=Path, default=Path(".c360"), help="where simulated silos are built (reused)")
@@ -423,6 +464,8 @@ def main() -> None:
             table, runs = run_sim(size, args.seed, args.data_dir, args.database_url, not args.no_learn)
         elif name.startswith("telecom"):
             table, runs = run_telecom(_telecom_people(name), args.seed, args.data_dir, args.database_url, not args.no_learn)
+        elif name.startswith("households"):
+            table, runs = run_households(_households_people(name), args.seed, args.data_dir, args.database_url)
         else:
             raise SystemExit(f"unknown data set {name}")
         truth = dict(zip(table.uid, table.entity, strict=True))

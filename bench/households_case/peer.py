@@ -4,7 +4,7 @@
 
 Cleaning a practitioner would do by hand: full-width characters folded (NFKC) and traditional
 characters to simplified; names split into surname and given name, a caller's ``王先生`` / ``老王`` /
-``王总`` kept as a surname only; the five date spellings parsed; phones reduced to national digits, all
+``王总`` kept as a surname only (the telecom case's ``split_name`` and ``parse_date``); the five date spellings parsed; phones reduced to national digits, all
 kept as a list, minus numbers on more than 20 records (switchboards); the province and city cut from
 addresses, since billing often leaves them out. Phone windows are dropped: Splink has no notion of them.
 The table goes to ``bench._peers.run_splink`` (DuckDB), timed in a child process as the identity bench
@@ -21,7 +21,6 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import opencc  # noqa: E402
 
-from bench.telecom_case.tables import COMPOUND_SURNAMES  # noqa: E402
+from bench.telecom_case.metrics import pairwise  # noqa: E402
+from bench.telecom_case.peer_table import parse_date, split_name  # noqa: E402  (the same practitioner's reading)
 
 if TYPE_CHECKING:  # pandas and Splink come with the bench extra only; the parsers below need none of it
     import pandas as pd
@@ -43,9 +43,6 @@ FIELDS = {
     "keyaccount": {"name": "姓名", "org": "企业名称", "id": "证件号码", "credit": "统一社会信用代码", "address": "地址",
                    "email": "邮箱", "phones": ("手机", "电话")},
 }
-_FORM_OF_ADDRESS = re.compile(r"^(.{1,2}?)(先生|女士|小姐|总|经理|工|老师)$")
-_FAMILIAR = re.compile(r"^[老小阿](.)$")
-_DATE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})")
 _PLACE = re.compile(r"^(?:.{2,3}省)?(?:.{2,3}市)?")
 _SPLIT = re.compile(r"[/;,、]")
 HOT_PHONE_LIMIT = 20
@@ -54,31 +51,6 @@ HOT_PHONE_LIMIT = 20
 def _text(value: Any) -> str | None:
     text = unicodedata.normalize("NFKC", str(value)).strip() if value not in (None, "") else ""
     return text or None
-
-
-def split_name(name: str | None) -> tuple[str | None, str | None, str | None]:
-    """(full name, surname, given name); a caller known by a form of address has only a surname."""
-    if not name or name in ("未知", "匿名"):
-        return None, None, None
-    name = name.replace(" ", "")
-    for pattern in (_FORM_OF_ADDRESS, _FAMILIAR):
-        found = pattern.match(name)
-        if found:
-            return None, found[1], None
-    compound = next((s for s in COMPOUND_SURNAMES if name.startswith(s) and len(name) > len(s)), None)
-    surname = compound or name[0]
-    return name, surname, name[len(surname):] or None
-
-
-def parse_date(raw: Any) -> str | None:
-    """``1985-03-02``, ``1985/3/2``, ``19850302``, ``1985年3月2日``, ``1985-03-02 00:00:00`` → ISO."""
-    found = _DATE.match(_text(raw) or "")
-    if not found:
-        return None
-    try:
-        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
-    except ValueError:
-        return None
 
 
 def _numbers(value: Any) -> Iterator[str]:
@@ -147,18 +119,6 @@ def peer_table(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pairwise(truth: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
-    """Precision, recall and F1 over record pairs, counted from cluster sizes."""
-    def pairs(counter: Counter[Any]) -> int:
-        return sum(n * (n - 1) // 2 for n in counter.values())
-
-    found = pairs(Counter(clusters[u] for u in truth))
-    true = pairs(Counter(truth.values()))
-    both = pairs(Counter((truth[u], clusters[u]) for u in truth))
-    precision, recall = both / found if found else 1.0, both / true if true else 1.0
-    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", required=True, type=Path)
@@ -168,9 +128,9 @@ def main() -> None:
     table = peer_table(args.dir)
     truth = dict(zip(table["uid"], table["entity"], strict=True))
     clusters, seconds, rss = measured_in_child(run_splink, table, False)
-    precision, recall, f1 = pairwise(truth, clusters)
-    print(json.dumps({"tool": "Splink (DuckDB)", "records": len(table), "precision": round(precision, 4),
-                      "recall": round(recall, 4), "f1": round(f1, 4), "wall_seconds": round(seconds, 1),
+    scores = pairwise(truth, clusters)
+    print(json.dumps({"tool": "Splink (DuckDB)", "records": len(table), "precision": round(scores.precision, 4),
+                      "recall": round(scores.recall, 4), "f1": round(scores.f1, 4), "wall_seconds": round(seconds, 1),
                       "peak_rss_mib": round(rss)}))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -29,32 +30,29 @@ if TYPE_CHECKING:  # pandas comes with the bench extras only; the parsers below 
 
 __all__ = ["peer_table", "parse_date", "split_name"]
 
-_HONORIFIC = re.compile(r"^(.{1,2}?)(先生|女士|小姐)$")
+_HONORIFIC = re.compile(r"^(.{1,2}?)(先生|女士|小姐|总|经理|工|老师)$")
 _FAMILIAR = re.compile(r"^[老小](.)$")
-_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")
+_UNKNOWN = frozenset({"未知", "匿名"})
+_DATE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})")
 _PLACE = re.compile(r"^(?:.{2,3}省)?(?:.{2,3}市)?")
 
 
 def parse_date(raw: object) -> str | None:
-    """``1985-03-02``, ``1985/3/2``, ``19850302`` or ``1985-03-02 00:00:00`` → ISO; anything else → None."""
-    if not isinstance(raw, str) or not raw.strip():
+    """``1985-03-02``, ``1985/3/2``, ``19850302``, ``1985年3月2日``, ``1985-03-02 00:00:00`` → ISO; anything else → None."""
+    found = _DATE.match(unicodedata.normalize("NFKC", str(raw)).strip()) if raw not in (None, "") else None
+    if not found:
         return None
-    text = raw.strip()
-    slash = _SLASH.match(text)
     try:
-        if slash:
-            return date(int(slash[1]), int(slash[2]), int(slash[3])).isoformat()
-        if len(text) >= 8 and text[:8].isdigit():
-            return date(int(text[:4]), int(text[4:6]), int(text[6:8])).isoformat()
-        return date.fromisoformat(text[:10]).isoformat()
+        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
     except ValueError:
         return None
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None, str | None]:
-    """(full name, surname, given name); a caller known by surname and honorific has only a surname."""
-    if not name:
+    """(full name, surname, given name); a caller known by surname and a form of address (王女士, 陈总) has only a surname."""
+    if not name or name in _UNKNOWN:
         return None, None, None
+    name = name.replace(" ", "")
     for pattern in (_HONORIFIC, _FAMILIAR):
         found = pattern.match(name)
         if found:

@@ -263,7 +263,7 @@ def _reference_profile(record_id: int, source: str, source_key: str, payload: Ma
     """``build_profile`` before its fast path: the dataclass constructor, ABC checks, generators, always sorting."""
     if payload.get("party_type") == "organization":
         return profiles._organization(record_id, source, source_key, payload, profiles._identifiers(payload)[0], subscription_windows)
-    ids, birth, gender = profiles._identifiers(payload)
+    ids, masked, birth, gender = profiles._identifiers(payload)
     name_ = normalize_name(payload["name"]) if payload.get("name") else None
     trusted_name = name_ is not None and name_.trusted and not name_.honorific_only
     windows = subscription_windows or {}
@@ -294,7 +294,7 @@ def _reference_profile(record_id: int, source: str, source_key: str, payload: Ma
         updated_at=profiles._time(payload.get("updated_at")), observed_at=observed_at, observed_until=observed_until,
         name=name_.value if trusted_name and name_ else None, name_key=name_key,
         surname=name_.surname if name_ else None, honorific_only=bool(name_ and name_.honorific_only),
-        ids=ids, birth_date=birth, gender=gender or (name_.honorific_gender if name_ else None), phones=phones,
+        ids=ids, masked_ids=masked, birth_date=birth, gender=gender or (name_.honorific_gender if name_ else None), phones=phones,
         emails=emails, address=value, locality=locality, address_tokens=tokens,
         places=places, street=street, street_detail=detail,
         name_sound=near_sound_key(name_key) if name_key and name_.script == "han" else None,

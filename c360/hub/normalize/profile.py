@@ -140,7 +140,7 @@ def build_profile(
     subscription_windows: Mapping[str, list[Window]] | None = None,
 ) -> Profile:
     """``payload`` is the party's canonical JSON; ``subscription_windows`` maps E.164 → windows from its subscriptions."""
-    ids, birth, gender = _identifiers(payload)
+    ids, masked, birth, gender = _identifiers(payload)
     if (payload.get("party_type") or "person") == "organization":
         return _organization(record_id, source, source_key, payload, ids, subscription_windows)
     name = normalize_name(payload["name"]) if payload.get("name") else None
@@ -165,7 +165,7 @@ def build_profile(
         surname=name.surname if name else None,
         honorific_only=bool(name and name.honorific_only),
         ids=ids,
-        masked_ids=_masked_ids(payload),
+        masked_ids=masked,
         birth_date=birth,
         gender=gender or (name.honorific_gender if name else None),
         phones=phones,
@@ -239,9 +239,13 @@ def _observation(
     return min(starts), max(ends)
 
 
-def _identifiers(payload: Mapping[str, Any]) -> tuple[frozenset[tuple[str, str]], dt.date | None, Any]:
-    """Trusted (kind, value) ids, and the birth date / gender, completed from a resident ID."""
+def _identifiers(
+    payload: Mapping[str, Any],
+) -> tuple[frozenset[tuple[str, str]], frozenset[str], dt.date | None, Any]:
+    """Trusted (kind, value) ids, a resident ID printed with hidden digits (compared by the digits it
+    shows), and the birth date / gender, completed from a resident ID."""
     ids: set[tuple[str, str]] = set()
+    masked: str | None = None
     birth, gender = _date(payload.get("birth_date")), payload.get("gender")
     number = payload.get("id_number")
     if number:
@@ -252,6 +256,8 @@ def _identifiers(payload: Mapping[str, Any]) -> tuple[frozenset[tuple[str, str]]
                 ids.add((RIC, ric.value))
                 birth = birth or ric.birth_date
                 gender = gender or ric.gender
+            else:
+                masked = masked_ric(str(number))
         elif kind == USCC:
             uscc = normalize_uscc(number)
             if uscc.trusted:
@@ -264,16 +270,7 @@ def _identifiers(payload: Mapping[str, Any]) -> tuple[frozenset[tuple[str, str]]
         uscc = normalize_uscc(payload["credit_code"])
         if uscc.trusted:
             ids.add(("uscc", uscc.value))
-    return frozenset(ids), birth, gender
-
-
-def _masked_ids(payload: Mapping[str, Any]) -> frozenset[str]:
-    """The party's resident ID when the silo printed it with hidden digits (compared by the digits it shows)."""
-    number = payload.get("id_number")
-    if not number or document_kind(payload.get("id_type"), str(number)) != RIC:
-        return frozenset()
-    masked = masked_ric(str(number))
-    return frozenset((masked,)) if masked else frozenset()
+    return frozenset(ids), frozenset((masked,)) if masked else frozenset(), birth, gender
 
 
 def _phones(refs: Iterable[Any] | None, windows: Mapping[str, list[Window]]) -> tuple[PhoneHolding, ...]:
@@ -384,8 +381,8 @@ def _block_keys(profile: Profile) -> list[str]:
         return sorted({f"ev:phone:{p.value}" for p in profile.phones})
     keys = {f"id:{kind}:{value}" for kind, value in profile.ids}
     # what a resident ID printed as 440303********6133 still shows, and what a whole number shows the same way
-    keys |= {f"mk:{value[:6]}{value[-4:]}" for kind, value in profile.ids if kind == RIC}
-    keys |= {f"mk:{value[:6]}{value[-4:]}" for value in profile.masked_ids if "*" not in value[:6] + value[-4:]}
+    shown = [value[:6] + value[-4:] for value in (*(v for k, v in profile.ids if k == RIC), *profile.masked_ids)]
+    keys |= {f"mk:{digits}" for digits in shown if "*" not in digits}
     keys |= {f"id:phone:{p.value}" for p in profile.phones}
     keys |= {f"id:email:{e}" for e in profile.emails}
     if profile.name_key and profile.party_type == "organization":

@@ -7,10 +7,11 @@ timestamp and the (updated_at, key) cursor is really exercised.
 from __future__ import annotations
 
 import csv
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from tests.helpers.files import write_jsonl
 
 T1, T2, T3 = "2024-06-01T09:00:00+08:00", "2024-06-02T09:00:00+08:00", "2024-06-03T09:00:00+08:00"
 
@@ -169,10 +170,6 @@ def bi_line(n: int, subject_type: str = "customer", **over: Any) -> dict[str, An
             "churn_score": 0.25, "credit_score": 710, "as_of": "2024-06-30", "updated_at": T3}  # fmt: skip
     return line | over
 
-
-def write_jsonl(path: Path, lines: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    return path
 
 
 def write_bi(folder: Path) -> Path:

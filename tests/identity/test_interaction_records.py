@@ -5,7 +5,6 @@ Loaded as a user loads them: generic files through ``import_parties``, in either
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from c360.hub.identity.full_run import resolve_full
 from c360.hub.models import CrossReference, SourceRecord
 from c360.hub.transfer import import_parties
+from tests.helpers.files import write_jsonl
 from tests.helpers.identity import golden_of, partition, ric
 
 BOSS = [
@@ -47,14 +47,10 @@ CALLS = [
 ]
 
 
-def write(path: Path, lines: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    return path
-
 
 @pytest.fixture(params=["holders first", "calls first"])
 def loaded(request: pytest.FixtureRequest, engine: Engine, tmp_path: Path) -> Engine:
-    files = [("boss", write(tmp_path / "boss.jsonl", BOSS)), ("callcenter", write(tmp_path / "calls.jsonl", CALLS))]
+    files = [("boss", write_jsonl(tmp_path / "boss.jsonl", BOSS)), ("callcenter", write_jsonl(tmp_path / "calls.jsonl", CALLS))]
     for source, path in files if request.param == "holders first" else files[::-1]:
         import_parties(engine, path, source=source, page_size=2)
     return engine
@@ -101,11 +97,11 @@ def test_full_resolution_gives_the_same_partition(loaded: Engine) -> None:
 
 
 def test_familiar_forms_of_rarer_surnames_are_forms_of_address(engine: Engine, tmp_path: Path) -> None:
-    import_parties(engine, write(tmp_path / "boss.jsonl", [
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", [
         {"source_key": "B9", "kind": "person", "name": "瞿瑜", "id_number": ric("44190019840730700"), "gender": "F",
          "phones": [{"number": "19691677379", "since": "2012-12-16"}]},
     ]), source="boss")
-    import_parties(engine, write(tmp_path / "calls.jsonl", [
+    import_parties(engine, write_jsonl(tmp_path / "calls.jsonl", [
         {"source_key": "T9", "kind": "person", "name": "小瞿", "phones": [{"number": "19691677379", "since": "2015-08-12", "until": "2015-08-12"}]},
     ]), source="callcenter")
     assert golden_of(engine, "callcenter", "T9") == golden_of(engine, "boss", "B9")
@@ -119,8 +115,8 @@ def test_a_number_on_many_records_over_the_years_is_no_placeholder(engine: Engin
         for account in range(4):
             lines.append({"source_key": f"B{who}{account}", "kind": "person", "name": name, "gender": "M" if who == 0 else "F",
                           "id_number": ric(f"44080219910306{who}63"), "phones": [{"number": number, "since": since, "until": until}]})
-    import_parties(engine, write(tmp_path / "boss.jsonl", lines), source="boss")
-    import_parties(engine, write(tmp_path / "calls.jsonl", [
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", lines), source="boss")
+    import_parties(engine, write_jsonl(tmp_path / "calls.jsonl", [
         {"source_key": "T1", "kind": "person", "name": "李先生", "phones": [{"number": number, "since": "2016-05-05", "until": "2016-05-05"}]},
         {"source_key": "T2", "kind": "person", "name": "张女士", "phones": [{"number": number, "since": "2021-05-05", "until": "2021-05-05"}]},
     ]), source="callcenter")
@@ -131,11 +127,11 @@ def test_a_number_on_many_records_over_the_years_is_no_placeholder(engine: Engin
 def test_a_fixed_line_needs_at_least_a_surname(engine: Engine, tmp_path: Path) -> None:
     """A home's fixed line says which household called, not who: a caller who gave no name stays apart, even when
     one customer holds the line; one who gave a surname that fits joins that customer."""
-    import_parties(engine, write(tmp_path / "boss.jsonl", [
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", [
         {"source_key": "B1", "kind": "person", "name": "孙丽", "id_number": ric("44010619920707004"), "gender": "F",
          "phones": [{"number": "020-38889999", "since": "2015-01-01"}, {"number": "13811112222", "since": "2015-01-01"}]},
     ]), source="boss")
-    import_parties(engine, write(tmp_path / "calls.jsonl", [
+    import_parties(engine, write_jsonl(tmp_path / "calls.jsonl", [
         {"source_key": "T1", "kind": "person", "phones": [{"number": "020-38889999", "since": "2024-02-03", "until": "2024-02-03"}]},
         {"source_key": "T2", "kind": "person", "name": "孙女士", "phones": [{"number": "02038889999", "since": "2024-02-04", "until": "2024-02-04"}]},
         {"source_key": "T3", "kind": "person", "phones": [{"number": "13811112222", "since": "2024-02-05", "until": "2024-02-05"}]},

@@ -7,7 +7,6 @@ digits differ keeps two people apart.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 
 from c360.hub.identity.full_run import resolve_full
 from c360.hub.transfer import import_parties
+from tests.helpers.files import write_jsonl
 from tests.helpers.identity import golden_of, partition, ric
 
 NUMBER = ric("44030319630808613")
@@ -33,14 +33,10 @@ BILLING = [
 ]
 
 
-def write(path: Path, lines: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    return path
-
 
 @pytest.fixture(params=["whole numbers first", "masked first"])
 def loaded(request: pytest.FixtureRequest, engine: Engine, tmp_path: Path) -> Engine:
-    files = [("boss", write(tmp_path / "boss.jsonl", BOSS)), ("billing", write(tmp_path / "billing.jsonl", BILLING))]
+    files = [("boss", write_jsonl(tmp_path / "boss.jsonl", BOSS)), ("billing", write_jsonl(tmp_path / "billing.jsonl", BILLING))]
     for source, path in files if request.param == "whole numbers first" else files[::-1]:
         import_parties(engine, path, source=source)
     return engine

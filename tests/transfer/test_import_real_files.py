@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,11 @@ from c360.app.cli.main import app
 from c360.hub.models import Identifier, QuarantinedRecord, SourceRecord
 from c360.hub.transfer import import_parties, parse_party
 from c360.records import InvalidRecord
+from tests.helpers.files import write_jsonl
 from tests.helpers.identity import golden_of, ric
 
 ZHANG = ric("11010519850302123")
 
-
-def write_jsonl(path: Path, lines: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("label", ["RIC", "resident_id", "ID_CARD", "身份证", "居民身份证", "01", "", "Resident ID"])

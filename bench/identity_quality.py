@@ -51,6 +51,7 @@ Peers run in a fresh process each, so their peak RSS is their own (table include
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -415,8 +416,10 @@ def run_households(people: int, seed: int, data_root: Path, database_url: str | 
     subprocess.run([sys.executable, str(HOUSEHOLDS / "generate.py"), "--people", str(people), "--seed", str(seed),
                     "--out", str(folder)], check=True, capture_output=True)
     shutil.rmtree(work, ignore_errors=True)
-    with scratch_database(database_url if database_url and is_postgres(database_url) else None, prefix="households") as url:
-        target = ["--database-url", url] if url.startswith("postgresql") else []
+    postgres = database_url is not None and is_postgres(database_url)
+    # SQLite: the scorer's own file in its scratch folder; PostgreSQL: a scratch database on that server
+    with scratch_database(database_url, prefix="households") if postgres else contextlib.nullcontext(None) as url:
+        target = ["--database-url", url] if url else []
         subprocess.run([sys.executable, str(HOUSEHOLDS / "score.py"), "--dir", str(folder), "--work", str(work), *target],
                        check=True, capture_output=True)
     summary = json.loads((work / "summary.json").read_text(encoding="utf-8"))

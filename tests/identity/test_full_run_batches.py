@@ -20,8 +20,9 @@ from c360.hub.models import CrossReference, GoldenCustomer, GoldenRedirect
 from c360.hub.models.golden import GOLDEN_ACTIVE
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.transfer import import_parties
+from tests.helpers.files import write_jsonl
 from tests.helpers.identity import golden_of, partition, record_id, ric
-from tests.identity.test_interaction_records import BOSS, CALLS, write
+from tests.identity.test_interaction_records import BOSS, CALLS
 
 OTHERS = [  # strangers to everyone above, and a pair linked by a document only
     {"source_key": "B7", "kind": "person", "name": "周杰", "id_number": ric("11010519850302123"), "phones": ["13700000007"]},
@@ -36,8 +37,8 @@ OTHERS = [  # strangers to everyone above, and a pair linked by a document only
 
 @pytest.fixture
 def loaded(engine: Engine, tmp_path: Path) -> Engine:
-    import_parties(engine, write(tmp_path / "boss.jsonl", BOSS + OTHERS), source="boss", page_size=2)
-    import_parties(engine, write(tmp_path / "calls.jsonl", CALLS), source="callcenter", page_size=2)
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", BOSS + OTHERS), source="boss", page_size=2)
+    import_parties(engine, write_jsonl(tmp_path / "calls.jsonl", CALLS), source="callcenter", page_size=2)
     return engine
 
 

@@ -7,30 +7,20 @@ The generator and the hub are both deterministic: the figures of this seed only 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-CASE = Path(__file__).resolve().parents[2] / "bench" / "households_case"
+from tests.helpers.cases import assert_every_line_imported, score_case
+
 PEOPLE, SEED = 1000, 3
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    data, work = tmp_path_factory.mktemp("households"), tmp_path_factory.mktemp("score")
-    subprocess.run([sys.executable, str(CASE / "generate.py"), "--people", str(PEOPLE), "--seed", str(SEED), "--out", str(data)],
-                   check=True, capture_output=True)
-    subprocess.run([sys.executable, str(CASE / "score.py"), "--dir", str(data), "--work", str(work)], check=True, capture_output=True)
-    summary: dict[str, object] = json.loads((work / "summary.json").read_text(encoding="utf-8"))
-    return summary
+    return score_case(tmp_path_factory, "households_case", PEOPLE, SEED)
 
 
 def test_every_line_is_imported(scored: dict[str, object]) -> None:
-    assert scored["import"]["exit_code"] == 0  # type: ignore[index]
-    assert scored["records_missing_from_xref"] == scored["records_blank_golden"] == 0
+    assert_every_line_imported(scored)
 
 
 def test_links_are_right_and_most_are_found(scored: dict[str, object]) -> None:

@@ -1,6 +1,7 @@
 import pytest
 
 from c360.hub.normalize import PLACEHOLDER, Reason, normalize_uscc
+from c360.hub.normalize.documents import BUSINESS_REGISTRATION, USCC, document_kind
 
 CASES = [
     ("911100006000374796", "911100006000374796", True, None),
@@ -30,3 +31,10 @@ def test_normalize_uscc(raw: str, value: str, trusted: bool, reason: Reason | No
 def test_parts() -> None:
     result = normalize_uscc("91310000607303110F")
     assert (result.region_code, result.organization_code) == ("310000", "607303110")
+
+
+def test_an_old_business_licences_registration_number_is_a_document_of_its_own() -> None:
+    """Fifteen digits under 营业执照 are the registration number licences carried before credit codes, not a broken code."""
+    assert document_kind("营业执照", "110114539590714") == BUSINESS_REGISTRATION
+    assert document_kind("营业执照", "91350100M000100Y43") == USCC
+    assert document_kind("营业执照", "91350100M000100Y4") == USCC  # a credit code with a character lost: still one, untrusted

@@ -317,7 +317,11 @@ def fits(caller: Profile, members: Sequence[Profile]) -> bool:
     must agree with some member's (same, same sound, or close); a bare surname
     (王女士, 老王) must be some member's surname, by character or sound; the sex a
     form of address says must be some member's, when members say one; a
-    trusted document must not differ from a member's of the same kind.
+    trusted document must not differ from a member's of the same kind, nor
+    the last four of an ID the caller gave (证件后四位) from every member's; a
+    birth date (an app account's) must be within a year of some member's. The
+    ID's last four agreeing outweighs the form of address: an agent's slip
+    (陈女士 for 陈卫东) is likelier than another person who knows them.
     """
     anchors = [m for m in members if not m.event_time]
     if not anchors:
@@ -327,7 +331,18 @@ def fits(caller: Profile, members: Sequence[Profile]) -> bool:
         others = set().union(*(hard_ids(m).get(kind, set()) for m in anchors))
         if others and not values & others:
             return False
-    if caller.gender:
+    vouched = False
+    if caller.id_tail:
+        tails = {value[-4:] for m in anchors for kind, value in m.ids if kind == RIC}
+        tails |= {masked[-4:] for m in anchors for masked in m.masked_ids if "*" not in masked[-4:]}
+        if tails and caller.id_tail not in tails:
+            return False
+        vouched = bool(tails)
+    if caller.birth_date:
+        births = [m.birth_date for m in anchors if m.birth_date]
+        if births and all(abs(caller.birth_date.year - birth.year) > 1 for birth in births):
+            return False
+    if caller.gender and not vouched:
         genders = {m.gender for m in anchors if m.gender}
         if genders and caller.gender not in genders:
             return False

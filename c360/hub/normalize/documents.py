@@ -18,9 +18,12 @@ from functools import lru_cache
 from .ric import normalize_ric
 from .uscc import normalize_uscc
 
-__all__ = ["RIC", "USCC", "PASSPORT", "document_kind", "label_kind", "is_resident_id_label"]
+__all__ = ["RIC", "USCC", "PASSPORT", "BUSINESS_REGISTRATION", "document_kind", "label_kind", "is_resident_id_label"]
 
 RIC, USCC, PASSPORT = "ric", "uscc", "passport"
+# The 15-digit registration number (注册号) business licences carried before credit codes (2015–2017)
+BUSINESS_REGISTRATION = "bizreg"
+_REGISTRATION_NUMBER = re.compile(r"^\d{15}$")
 
 _FOLD = re.compile(r"[\s_\-./()（）]+")
 
@@ -65,11 +68,14 @@ def document_kind(label: str | None, number: str | None) -> str:
     """The kind to file ``number`` under: its label's kind, else what its structure proves, else the label itself.
 
     A valid 18-digit (or structurally sound 15-digit) resident ID, or a valid
-    credit code, is that document whatever the label. Anything else keeps the
+    credit code, is that document whatever the label. Fifteen digits under a
+    business-licence label are an old licence's registration number. Anything else keeps the
     kind its label names, or the folded label (``ssn``, ``hkmacaopass`` …) as
     a soft document type; the number is never changed here.
     """
     named = label_kind(label)
+    if named == USCC and number and _REGISTRATION_NUMBER.match(_fold(number)):
+        return BUSINESS_REGISTRATION  # 营业执照 on an old licence: its registration number, not a broken credit code
     if named in (RIC, USCC):
         return named
     if number:

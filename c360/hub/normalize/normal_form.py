@@ -24,7 +24,8 @@ from c360.hub.normalize.profile import PhoneHolding, Profile, Window
 
 __all__ = ["NORMAL_FORM_VERSION", "normal_form", "from_normal_form"]
 
-NORMAL_FORM_VERSION = 2  # 2: roads keep the direction of their section (江南大道中254号); masked IDs
+NORMAL_FORM_VERSION = 3  # 2: roads keep the direction of their section (江南大道中254号); masked IDs;
+# 3: a nameless account known only by numbers bound from a moment on is observed at that moment; a caller's ID tail
 
 _OPEN: tuple[Window, ...] = ((None, None),)
 
@@ -51,6 +52,7 @@ def normal_form(profile: Profile) -> dict[str, Any]:
         "honorific": profile.honorific_only,
         "ids": sorted([kind, value] for kind, value in profile.ids),
         "masked": sorted(profile.masked_ids),
+        "tail": profile.id_tail,
         "birth": profile.birth_date.isoformat() if profile.birth_date else None,
         "gender": profile.gender,
         "phones": [[p.value, p.kind, [[_when(a), _when(b)] for a, b in p.listed]] for p in profile.phones],
@@ -96,6 +98,7 @@ def from_normal_form(
         honorific_only=form["honorific"],
         ids=frozenset((kind, value) for kind, value in form["ids"]),
         masked_ids=frozenset(form["masked"]),
+        id_tail=form["tail"],
         birth_date=dt.date.fromisoformat(form["birth"]) if form["birth"] else None,
         gender=form["gender"],
         phones=tuple(phones),

@@ -28,8 +28,8 @@ _EXTENSION = re.compile(
     r"\s*(?:转|轉|分机|分機|ext(?:ension)?\.?|x|#|,|;)\s*(\d{1,6})\s*#?\s*$",
     re.IGNORECASE,
 )
-# "010-62345678-801": area code, local number, extension after a dash.
-_DASH_EXTENSION = re.compile(r"^(\(?0\d{2,3}\)?[\s-]?\d{7,8})-(\d{1,6})$")
+# "010-62345678-801", "010 6234 5678-801": area code, local number (maybe spaced), extension after a dash.
+_DASH_EXTENSION = re.compile(r"^(\(?0\d{2,3}\)?[\s-]?\d{3,4}\s?\d{4})-(\d{1,6})$")
 _ALLOWED = re.compile(r"^[\d\s\-+().]*$")
 _NON_DIGITS = re.compile(r"\D")
 _COUNTRY_CODE = 86  # of the default region

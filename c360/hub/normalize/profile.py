@@ -26,7 +26,7 @@ from c360.hub.normalize import (
     normalize_uscc,
     street_of,
 )
-from c360.hub.normalize._text import is_han
+from c360.hub.normalize._text import fold_width, is_han
 from c360.hub.normalize.documents import PASSPORT, RIC, USCC, document_kind
 from c360.hub.normalize.ric import masked_ric
 
@@ -63,6 +63,7 @@ class Profile:
     honorific_only: bool = False
     ids: frozenset[tuple[str, str]] = frozenset()  # trusted (ric|uscc|passport|..., value)
     masked_ids: frozenset[str] = frozenset()  # resident IDs printed with hidden digits (440303********6133)
+    id_tail: str | None = None  # the last four of a resident ID a caller gave to be verified (证件后四位)
     birth_date: dt.date | None = None
     gender: str | None = None
     phones: tuple[PhoneHolding, ...] = ()
@@ -150,7 +151,8 @@ def build_profile(
     address_value, locality, address_tokens = _address(payload.get("address"))
     places, street, street_detail = _street(payload.get("address")) if not address_tokens else (_NO_PLACES, None, ())
     name_key = (name.pronunciation_key or name.value) if trusted_name and name else None
-    observed_at, observed_until = _observation(payload, ids, phones)
+    observed_at, observed_until = _observation(payload, ids, phones, named=name is not None)
+    extra = payload.get("extra") or {}
     return Profile(
         record_id=record_id,
         source=source,
@@ -166,6 +168,7 @@ def build_profile(
         honorific_only=bool(name and name.honorific_only),
         ids=ids,
         masked_ids=masked,
+        id_tail=_id_tail(extra.get("id_last4")),
         birth_date=birth,
         gender=gender or (name.honorific_gender if name else None),
         phones=phones,
@@ -209,11 +212,26 @@ def _organization(
     )
 
 
+_ID_TAIL = re.compile(r"^\d{3}[\dX]$")
+
+
+def _id_tail(value: Any) -> str | None:
+    """``id_last4`` as four characters a resident ID can end with (``612X``), else nothing.
+
+    Call centers ask a caller for the last four of the ID card before they discuss an account; a
+    number on a relative's phone then still says whose card it is not (``c360.hub.identity.matcher.fits``).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    tail = fold_width(str(value)).strip().upper()
+    return tail if _ID_TAIL.match(tail) else None
+
+
 _INTERACTION_SPAN = dt.timedelta(days=1)  # a phone "held" no longer than this was seen in use, not held
 
 
 def _observation(
-    payload: Mapping[str, Any], ids: frozenset[tuple[str, str]], phones: tuple[PhoneHolding, ...],
+    payload: Mapping[str, Any], ids: frozenset[tuple[str, str]], phones: tuple[PhoneHolding, ...], *, named: bool,
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When an interaction record (a call, a visit, a web contact) was observed, or ``(None, None)``.
 
@@ -223,20 +241,30 @@ def _observation(
     is such a record, observed over the span of its windows. It then
     attaches to whoever held the number at that time, and never links two
     other records together (``c360.hub.identity.resolver``).
+
+    A party with no name and no trusted document, known only by numbers bound from a moment on (an
+    app or web account's login phone, verified by a text message when it was bound), is read the
+    same way, observed at the latest binding: then its owner held every one of its numbers. With
+    nothing else to compare it was never linked at all.
     """
     observed = _time(payload.get("observed_at"))
     if observed is not None:
         return observed, None
     if not phones or any(kind in HARD_ID_KINDS for kind, _ in ids):
         return None, None
-    starts, ends = [], []
-    for phone in phones:
-        for start, end in phone.listed:
-            if start is None or end is None or end - start > _INTERACTION_SPAN:
-                return None, None
-            starts.append(start)
-            ends.append(end)
-    return min(starts), max(ends)
+    windows = [window for phone in phones for window in phone.listed]
+    starts = [start for start, _ in windows if start is not None]
+    ends = [end for _, end in windows if end is not None]
+    if len(starts) == len(ends) == len(windows) and all(
+        end - start <= _INTERACTION_SPAN for start, end in zip(starts, ends, strict=True)
+    ):
+        return min(starts), max(ends)
+    if named or len(starts) < len(windows):
+        return None, None
+    bound = max(starts)
+    if any(end < bound for end in ends):
+        return None, None  # one number was given up before another was bound: no moment holds them all
+    return bound, bound
 
 
 def _identifiers(

@@ -45,6 +45,13 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "updated_at": ("update_time", "updated", "modified_at", "last_modified", "更新时间", "修改时间"),
     "status": ("state", "customer_status", "状态", "客户状态"),
     "deleted": ("is_deleted", "deleted_flag", "删除标志", "是否删除"),
+    "contact_at": (
+        "contacted_at", "contact_time", "call_time", "call_start", "call_started_at", "called_at", "occurred_at",
+        "visit_time", "chat_time", "session_time", "来电时间", "呼入时间", "进线时间", "通话时间", "通话开始时间",
+        "联系时间", "接触时间", "咨询时间", "会话时间", "来访时间",
+    ),
+    # Kept in ``extra``: the last four characters of the resident ID a caller gave to be verified
+    "id_last4": ("id_last_four", "id_tail", "证件后四位", "证件号后四位", "证件号码后四位", "身份证后四位", "身份证号后四位"),
 }
 _CANONICAL = {alias: field for field, aliases in FIELD_SYNONYMS.items() for alias in aliases}
 

@@ -123,7 +123,7 @@ def _epoch(value: Any) -> datetime | None:
 
 
 def _bound(item: Mapping[str, Any], name: str) -> tuple[datetime | None, bool]:
-    """One bound of a phone window, China time when naive, and whether it was written as a bare date."""
+    """A moment (a phone window's bound, a contact's time), China time when naive, and whether it was a bare date."""
     moment = _epoch(item.get(name))
     if moment is not None:
         return moment, False
@@ -148,6 +148,20 @@ def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
     return since, until
 
 
+def _contact_window(raw: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
+    """``contact_at`` (``来电时间``, ``call_time`` …): when the contact a line records happened, as the window of
+    the line's phones that give none of their own.
+
+    A call-center or chat export is as often a table as JSON lines, and a table cell has no room for a
+    window: its calling number and call time sit in two columns. Without this, such a caller's number
+    read as held for all time, and the line never joined whoever held the number that day.
+    """
+    moment, is_date = _bound(raw, "contact_at")
+    if moment is None:
+        return None
+    return moment, moment + timedelta(days=1) if is_date else moment  # a bare date: that whole day
+
+
 def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
     """A list field; one text (or number) alone is a list of that one item, which may hold several values."""
     value = raw.get(name)
@@ -160,14 +174,34 @@ def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
     raise InvalidRecord(f"{name}: expected a list or text")
 
 
+def _cell_json(item: Any, where: str) -> Any:
+    """A table cell (or a text) holding the JSON of a phone list or window object, decoded; any other value as it is.
+
+    A table has no other way to give a number with its window, and such a cell read as text split at
+    its commas into bad numbers, landed without a word.
+    """
+    if not isinstance(item, str) or not item.lstrip().startswith(("[", "{")):
+        return item
+    try:
+        return json.loads(item)
+    except (ValueError, RecursionError):
+        raise InvalidRecord(f"{where}: starts with [ or {{ but is not JSON (a list of numbers or of number/since/until objects)") from None
+
+
 def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
     out: list[PhoneRef] = []
+    contact = _contact_window(raw)
+    items: list[Any] = []
     for index, item in enumerate(_listed(raw, "phones")):
+        item = _cell_json(item, f"phones[{index}]")
+        items.extend(item if isinstance(item, list) else [item])
+    for index, item in enumerate(items):
         where = f"phones[{index}]"
         if isinstance(item, float) and item.is_integer():
             item = int(item)  # a number a spreadsheet kept as a float
         if isinstance(item, (str, int)) and not isinstance(item, bool):
-            out.extend(PhoneRef(number=number) for number in split_listed(str(item)) if number)
+            since, until = contact or (None, None)
+            out.extend(PhoneRef(number=number, since=since, until=until) for number in split_listed(str(item)) if number)
             continue
         if not isinstance(item, dict):
             raise InvalidRecord(f"{where}: expected text or an object with number, since, until")
@@ -184,6 +218,8 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
         number = unfloated(number)
         if since is not None and until is not None and since > until:
             raise InvalidRecord(f"{where}: since must not be after until")
+        if since is None and until is None and contact is not None:
+            since, until = contact
         out.append(PhoneRef(number=number, since=since, until=until))
     return tuple(out)
 

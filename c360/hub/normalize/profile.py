@@ -244,8 +244,8 @@ def _observation(
 
     A party with no name and no trusted document, known only by numbers bound from a moment on (an
     app or web account's login phone, verified by a text message when it was bound), is read the
-    same way, observed at the latest binding: then its owner held every one of its numbers. With
-    nothing else to compare it was never linked at all.
+    same way, observed at the latest binding: then its owner held every one of its numbers. Compared
+    field by field, a phone without a name is not enough, and such an account mostly stayed apart.
     """
     observed = _time(payload.get("observed_at"))
     if observed is not None:

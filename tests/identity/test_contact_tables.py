@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from c360.hub.identity.full_run import resolve_full
-from c360.hub.models import QuarantinedRecord
+from c360.hub.models import Identifier, QuarantinedRecord, SourceRecord
 from c360.hub.normalize.profile import build_profile
 from c360.hub.transfer import import_parties, parse_party
 from tests.helpers.files import write_jsonl
@@ -127,3 +127,28 @@ def test_a_named_account_or_one_whose_numbers_were_never_held_together_is_no_int
     assert apart.observed_at is None
     nameless = build_profile(3, "app", "u3", {"party_type": "person", "phones": bound})
     assert nameless.observed_at == nameless.observed_until == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_caller_on_a_local_number_without_its_area_code_joins_the_holder_of_that_line(engine: Engine, tmp_path: Path) -> None:
+    """A switch logs a local call without its area code: 71946979 is the local part of 010-71946979. It fits the holders
+    of every line with that local part, so the caller must fit exactly one of them (here by surname)."""
+    import_parties(engine, write_jsonl(tmp_path / "boss.jsonl", [
+        {"source_key": "B1", "kind": "person", "name": "孙山勇", "id_number": ric("34010219730703259"), "gender": "男",
+         "phones": ["13296702521", "010-71946979"]},
+        {"source_key": "B2", "kind": "person", "name": "王强", "id_number": ric("37010219800101001"), "gender": "男",
+         "phones": ["0531-71946979"]},  # the same local part in another city
+    ]), source="boss")
+    import_parties(engine, _calls_table(tmp_path, [
+        "GD1,孙先生,71946979,2021-06-03 13:16:17,,停复机",
+        "GD2,刘先生,71946979,2021-06-04 10:00:00,,话费查询",  # fits neither holder
+        "GD3,先生,71946979,2021-06-05 10:00:00,,话费查询",  # fits both: not enough
+    ]), source="callcenter", kind="person")
+    assert golden_of(engine, "callcenter", "GD1") == golden_of(engine, "boss", "B1")
+    assert golden_of(engine, "callcenter", "GD2") not in {golden_of(engine, "boss", "B1"), golden_of(engine, "boss", "B2")}
+    assert golden_of(engine, "callcenter", "GD3") not in {golden_of(engine, "boss", "B1"), golden_of(engine, "boss", "B2")}
+    with Session(engine) as session:
+        assert session.execute(select(Identifier.value, Identifier.trusted).join(SourceRecord).where(
+            SourceRecord.source_key == "GD1", Identifier.type == "phone")).one() == ("+8671946979", False)  # stored as read
+    before = partition(engine)
+    resolve_full(engine)
+    assert partition(engine) == before

@@ -270,12 +270,13 @@ def _reference_profile(record_id: int, source: str, source_key: str, payload: Ma
     held: dict[str, profiles.PhoneHolding] = {}
     for ref in payload.get("phones") or ():
         result = normalize_phone(ref.get("number", "") if isinstance(ref, Mapping) else str(ref))
-        if not (result.trusted and result.value):
+        number, kind = (result.value, result.type) if result.trusted else (profiles._local_number(result.raw, result.reason), "fixed")
+        if not number:
             continue
         own: tuple[profiles.Window, ...] = ((None, None),)
         if isinstance(ref, Mapping) and (ref.get("since") or ref.get("until")):
             own = ((profiles._time(ref.get("since")), profiles._time(ref.get("until"))),)
-        held[result.value] = profiles.PhoneHolding(result.value, result.type, tuple(windows.get(result.value, ())) or own)
+        held[number] = profiles.PhoneHolding(number, kind, tuple(windows.get(number, ())) or own)
     emails = frozenset(e.value for e in map(profiles.normalize_email, payload.get("emails") or ()) if e.trusted and e.value)
     parsed = normalize_address(payload["address"]) if payload.get("address") else None
     value = parsed.value if parsed and parsed.trusted else None
@@ -288,13 +289,13 @@ def _reference_profile(record_id: int, source: str, source_key: str, payload: Ma
     name_key = (name_.pronunciation_key or name_.value) if trusted_name and name_ else None
     phones = tuple(sorted(held.values(), key=lambda p: p.value))
     places, street, detail = profiles._street(payload.get("address")) if not tokens else (("", "", ""), None, ())
-    observed_at, observed_until = profiles._observation(payload, ids, phones)
+    observed_at, observed_until = profiles._observation(payload, ids, phones, named=name_ is not None)
     return profiles.Profile(
         record_id=record_id, source=source, source_key=source_key, party_type=payload.get("party_type") or "person",
         updated_at=profiles._time(payload.get("updated_at")), observed_at=observed_at, observed_until=observed_until,
         name=name_.value if trusted_name and name_ else None, name_key=name_key,
         surname=name_.surname if name_ else None, honorific_only=bool(name_ and name_.honorific_only),
-        ids=ids, masked_ids=masked, birth_date=birth, gender=gender or (name_.honorific_gender if name_ else None), phones=phones,
+        ids=ids, masked_ids=masked, id_tail=profiles._id_tail((payload.get("extra") or {}).get("id_last4")), birth_date=birth, gender=gender or (name_.honorific_gender if name_ else None), phones=phones,
         emails=emails, address=value, locality=locality, address_tokens=tokens,
         places=places, street=street, street_detail=detail,
         name_sound=near_sound_key(name_key) if name_key and name_.script == "han" else None,

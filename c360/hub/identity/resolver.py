@@ -42,7 +42,7 @@ from c360.hub.models import CrossReference, SourceRecord, Subscription
 from c360.hub.models.epoch import hold_identity_lock
 from c360.hub.models.identity_key import IdentityKey
 from c360.hub.normalize import msisdn_spellings
-from c360.hub.normalize.profile import Profile, Window, block_keys, phone_key, windows_overlap
+from c360.hub.normalize.profile import Profile, Window, block_keys, local_numbers, phone_key, windows_overlap
 
 __all__ = ["IdentityResolver", "CandidateGraph", "ResolutionStats", "subscription_holdings", "MOST_HOLDERS_LOOKED_AT"]
 
@@ -446,7 +446,8 @@ class IdentityResolver:
             callers = [graph.profiles[rid] for rid in ordered if graph.profiles[rid].event_time]
             if callers:
                 nxt |= self._event_anchors(session, graph, callers)
-            ev_keys = {f"ev:phone:{p.value}" for rid in ordered for p in graph.profiles[rid].phones if not graph.profiles[rid].event_time}
+            ev_keys = {f"ev:phone:{value}" for rid in ordered for p in graph.profiles[rid].phones if not graph.profiles[rid].event_time
+                       for value in local_numbers(p.value)}  # callers on the number, or on its local part
             for ids in graph.lookup(ev_keys).values():
                 nxt.update(ids)
             for rid in ordered:
@@ -560,7 +561,7 @@ class IdentityResolver:
                 if other is None or rid not in where or other.event_time:
                     continue
                 for held in other.phones:
-                    if held.value == phone.value and windows_overlap(held.windows, observed):
+                    if phone.value in local_numbers(held.value) and windows_overlap(held.windows, observed):
                         (dated if _dated(held.windows) else mentioned).add(where[rid])
             if len(dated | mentioned) >= self.config.generic_limit(key):
                 outcome = "generic_phone"  # held by that many customers at once: a switchboard, a placeholder

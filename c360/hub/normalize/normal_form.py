@@ -25,7 +25,8 @@ from c360.hub.normalize.profile import PhoneHolding, Profile, Window
 __all__ = ["NORMAL_FORM_VERSION", "normal_form", "from_normal_form"]
 
 NORMAL_FORM_VERSION = 3  # 2: roads keep the direction of their section (江南大道中254号); masked IDs;
-# 3: a nameless account known only by numbers bound from a moment on is observed at that moment; a caller's ID tail
+# 3: a nameless account known only by numbers bound from a moment on is observed at that moment; a caller's ID tail;
+# a local number without its area code kept as local:
 
 _OPEN: tuple[Window, ...] = ((None, None),)
 

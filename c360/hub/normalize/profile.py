@@ -28,9 +28,13 @@ from c360.hub.normalize import (
 )
 from c360.hub.normalize._text import fold_width, is_han
 from c360.hub.normalize.documents import PASSPORT, RIC, USCC, document_kind
+from c360.hub.normalize.reasons import Reason
 from c360.hub.normalize.ric import masked_ric
 
-__all__ = ["Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "windows_overlap", "in_window", "with_windows"]
+__all__ = [
+    "Window", "PhoneHolding", "Profile", "build_profile", "block_keys", "phone_key", "local_numbers", "windows_overlap", "in_window",
+    "with_windows",
+]
 
 Window = tuple[dt.datetime | None, dt.datetime | None]
 HARD_ID_KINDS = (RIC, USCC, PASSPORT)  # documents that identify one party: equal ones match, different ones never
@@ -302,21 +306,51 @@ def _identifiers(
 
 
 def _phones(refs: Iterable[Any] | None, windows: Mapping[str, list[Window]]) -> tuple[PhoneHolding, ...]:
-    """Trusted phones by E.164 (the last reference of a number wins), in value order."""
+    """Trusted phones by E.164 (the last reference of a number wins), in value order; a fixed line's local
+    number written without its area code as ``local:`` and its digits (``local_numbers``)."""
     phones: dict[str, PhoneHolding] = {}
     for ref in refs or ():
         is_mapping = type(ref) is dict or isinstance(ref, Mapping)  # the exact type first: ABC checks are slow
         result = normalize_phone(ref.get("number", "") if is_mapping else str(ref))
-        if not (result.trusted and result.value):
+        value, kind = (result.value, result.type) if result.trusted else (_local_number(result.raw, result.reason), "fixed")
+        if not value:
             continue
         own: tuple[Window, ...] = _OPEN
         if is_mapping and (ref.get("since") or ref.get("until")):
             own = ((_time(ref.get("since")), _time(ref.get("until"))),)
-        held = tuple(windows.get(result.value, ())) or own
-        phones[result.value] = PhoneHolding(result.value, result.type, held, own)
+        held = tuple(windows.get(value, ())) or own
+        phones[value] = PhoneHolding(value, kind, held, own)
     if len(phones) < 2:
         return tuple(phones.values())
     return tuple(sorted(phones.values(), key=_holding_value))
+
+
+LOCAL_PREFIX = "local:"
+_LOCAL_NUMBER = re.compile(r"^[2-8]\d{6,7}$")  # a mainland fixed line's local part: 7 or 8 digits, never 0, 1 or 9 first
+_TWO_DIGIT_AREAS = ("10", "2")  # 010 Beijing and 02x; every other area code has three digits
+
+
+def _local_number(raw: str, reason: Reason | None) -> str:
+    """``local:`` and the digits of a fixed line written without its area code (``71946979``), else ``""``.
+
+    A switch logs a local call's number without its area code, and so do forms filled in within one
+    city. Such a number alone cannot be dialled from elsewhere, so it is not a trusted identifier; but
+    the caller on it fits only the holders of lines whose local part it is (``local_numbers``).
+    """
+    if reason is not Reason.INVALID_NUMBER:
+        return ""
+    digits = "".join(ch for ch in fold_width(raw) if ch.isdigit())
+    return LOCAL_PREFIX + digits if _LOCAL_NUMBER.match(digits) else ""
+
+
+def local_numbers(value: str) -> tuple[str, ...]:
+    """The values a phone is looked up under: itself, and for a mainland fixed line its ``local:`` part too."""
+    national = value[3:] if value.startswith("+86") else ""
+    if not national or national.startswith("1") and not national.startswith("10"):
+        return (value,)  # not mainland, or a mobile
+    area = 2 if national.startswith(_TWO_DIGIT_AREAS) else 3
+    local = national[area:]
+    return (value, LOCAL_PREFIX + local) if _LOCAL_NUMBER.match(local) else (value,)
 
 
 _OPEN: tuple[Window, ...] = ((None, None),)
@@ -406,12 +440,12 @@ def block_keys(profile: Profile) -> tuple[str, ...]:
 
 def _block_keys(profile: Profile) -> list[str]:
     if profile.event_time:
-        return sorted({f"ev:phone:{p.value}" for p in profile.phones})
+        return sorted({f"ev:phone:{p.value}" for p in profile.phones})  # a local number: its ``local:`` value
     keys = {f"id:{kind}:{value}" for kind, value in profile.ids}
     # what a resident ID printed as 440303********6133 still shows, and what a whole number shows the same way
     shown = [value[:6] + value[-4:] for value in (*(v for k, v in profile.ids if k == RIC), *profile.masked_ids)]
     keys |= {f"mk:{digits}" for digits in shown if "*" not in digits}
-    keys |= {f"id:phone:{p.value}" for p in profile.phones}
+    keys |= {f"id:phone:{value}" for p in profile.phones for value in local_numbers(p.value)}
     keys |= {f"id:email:{e}" for e in profile.emails}
     if profile.name_key and profile.party_type == "organization":
         keys.add(f"on:{profile.name_key}")  # the name's core: 天明机械设备 of every way of writing it

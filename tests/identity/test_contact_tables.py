@@ -152,3 +152,27 @@ def test_a_caller_on_a_local_number_without_its_area_code_joins_the_holder_of_th
     before = partition(engine)
     resolve_full(engine)
     assert partition(engine) == before
+
+
+def test_a_subscription_table_gives_its_numbers_window_in_columns(engine: Engine, tmp_path: Path) -> None:
+    """入网时间 / 离网时间 beside a row's one number are its window: a recycled number's two holders then held it at
+    different times, and a caller who gave no name joins the one of that day. A row of several numbers keeps its
+    dates in ``extra`` only: they would say nothing of the contact phone beside the subscriber's line."""
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(
+        "客户编号,客户姓名,证件号码,手机号码,入网时间,离网时间\n"
+        f"1,陈卫东,{CHEN},15610268322,2015-01-01,2020-01-01\n"
+        f"2,孙丽,{ric('13020319920707004')},15610268322,2020-06-01,\n"
+        f"3,刘敏,{ric('13020319600101002')},18037014419/13911112222,2012-01-01,\n",
+        encoding="utf-8",
+    )
+    assert import_parties(engine, path, source="boss", kind="person").written == 3
+    import_parties(engine, _calls_table(tmp_path, ["GD1,,15610268322,2018-03-03 10:00:00,,话费查询",
+                                                  "GD2,,15610268322,2024-03-03 10:00:00,,话费查询"]),
+                   source="callcenter", kind="person")
+    assert golden_of(engine, "callcenter", "GD1") == golden_of(engine, "boss", "1")
+    assert golden_of(engine, "callcenter", "GD2") == golden_of(engine, "boss", "2")
+    several = parse_party({"source_key": "3", "kind": "person", "手机号码": "18037014419/13911112222", "入网时间": "2012-01-01"},
+                          line=1, source="boss")
+    assert [(p.since, p.until) for p in several.phones] == [(None, None), (None, None)]
+    assert several.extra["phone_since"] == "2012-01-01"

@@ -50,6 +50,8 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
         "visit_time", "chat_time", "session_time", "来电时间", "呼入时间", "进线时间", "通话时间", "通话开始时间",
         "联系时间", "接触时间", "咨询时间", "会话时间", "来访时间",
     ),
+    "phone_since": ("number_since", "msisdn_since", "in_net_time", "入网时间", "入网日期"),
+    "phone_until": ("number_until", "msisdn_until", "off_net_time", "离网时间", "离网日期", "销号时间", "销号日期"),
     # Kept in ``extra``: the last four characters of the resident ID a caller gave to be verified
     "id_last4": ("id_last_four", "id_tail", "证件后四位", "证件号后四位", "证件号码后四位", "身份证后四位", "身份证号后四位"),
 }

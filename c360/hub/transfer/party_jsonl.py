@@ -150,7 +150,7 @@ def _window(item: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
 
 def _contact_window(raw: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
     """``contact_at`` (``来电时间``, ``call_time`` …): when the contact a line records happened, as the window of
-    the line's phones that give none of their own.
+    the line's phones that give none of their own: one instant, or one day for a bare date.
 
     A call-center or chat export is as often a table as JSON lines, and a table cell has no room for a
     window: its calling number and call time sit in two columns. Without this, such a caller's number
@@ -160,6 +160,18 @@ def _contact_window(raw: Mapping[str, Any]) -> tuple[datetime, datetime] | None:
     if moment is None:
         return None
     return moment, moment + timedelta(days=1) if is_date else moment  # a bare date: that whole day
+
+
+def _subscription_window(raw: Mapping[str, Any]) -> tuple[datetime | None, datetime | None] | None:
+    """``phone_since`` / ``phone_until`` (``入网时间`` / ``离网时间``): when a subscription row's number joined and
+    left the network, its window when it gives none of its own. Only for a line of one number: the
+    dates of a subscriber's line say nothing of the contact phone or home line beside it."""
+    since, until = _bound(raw, "phone_since")[0], _bound(raw, "phone_until")[0]
+    if since is None and until is None:
+        return None
+    if since is not None and until is not None and since > until:
+        raise InvalidRecord("phone_since must not be after phone_until")
+    return since, until
 
 
 def _listed(raw: Mapping[str, Any], name: str) -> list[Any]:
@@ -190,7 +202,6 @@ def _cell_json(item: Any, where: str) -> Any:
 
 def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
     out: list[PhoneRef] = []
-    contact = _contact_window(raw)
     items: list[Any] = []
     for index, item in enumerate(_listed(raw, "phones")):
         item = _cell_json(item, f"phones[{index}]")
@@ -200,8 +211,7 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
         if isinstance(item, float) and item.is_integer():
             item = int(item)  # a number a spreadsheet kept as a float
         if isinstance(item, (str, int)) and not isinstance(item, bool):
-            since, until = contact or (None, None)
-            out.extend(PhoneRef(number=number, since=since, until=until) for number in split_listed(str(item)) if number)
+            out.extend(PhoneRef(number=number) for number in split_listed(str(item)) if number)
             continue
         if not isinstance(item, dict):
             raise InvalidRecord(f"{where}: expected text or an object with number, since, until")
@@ -218,10 +228,12 @@ def _phones(raw: Mapping[str, Any]) -> tuple[PhoneRef, ...]:
         number = unfloated(number)
         if since is not None and until is not None and since > until:
             raise InvalidRecord(f"{where}: since must not be after until")
-        if since is None and until is None and contact is not None:
-            since, until = contact
         out.append(PhoneRef(number=number, since=since, until=until))
-    return tuple(out)
+    given = _contact_window(raw) or (_subscription_window(raw) if len(out) == 1 else None)
+    if given is None:
+        return tuple(out)
+    return tuple(PhoneRef(number=ref.number, since=given[0], until=given[1]) if ref.since is None and ref.until is None else ref
+                 for ref in out)
 
 
 def _emails(raw: Mapping[str, Any]) -> tuple[str, ...]:

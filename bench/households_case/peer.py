@@ -19,7 +19,6 @@ import json
 import re
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import opencc  # noqa: E402
 
 from bench.telecom_case.metrics import pairwise  # noqa: E402
-from bench.telecom_case.peer_table import parse_date, split_name  # noqa: E402  (the same practitioner's reading)
+from bench.telecom_case.peer_table import drop_hot_phones, parse_date, split_name  # noqa: E402  (the same practitioner's reading)
 
 if TYPE_CHECKING:  # pandas and Splink come with the bench extra only; the parsers below need none of it
     import pandas as pd
@@ -111,12 +110,7 @@ def peer_table(folder: Path) -> pd.DataFrame:
             "id_number": document.replace(" ", "").upper() if document else None, "phones": phones,
             "email": email.lower() if email else None, "address": address, "postcode": None,
         })
-    counts = Counter(p for row in rows for p in set(row["phones"]))
-    for row in rows:
-        kept = [p for p in dict.fromkeys(row["phones"]) if counts[p] <= HOT_PHONE_LIMIT]
-        row["phones"] = kept or None
-        row["phone"] = kept[-1] if kept else None
-    return pd.DataFrame(rows)
+    return pd.DataFrame(drop_hot_phones(rows, HOT_PHONE_LIMIT))
 
 
 def main() -> None:

@@ -99,9 +99,15 @@ def peer_table(folder: Path, hot_phone_limit: int = 20) -> pd.DataFrame:
                     "phones": [p for p, _ in _phones(record.get("phones"))],
                     "email": emails[0].strip().lower() if emails else None, "address": address, "postcode": None,
                 })
+    return pd.DataFrame(drop_hot_phones(rows, hot_phone_limit))
+
+
+def drop_hot_phones(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Each row's phones without those on more than ``limit`` rows (switchboards, placeholders), the newest as
+    ``phone``: what a practitioner strips before blocking on phones. Rows are changed in place and returned."""
     counts = Counter(p for row in rows for p in set(row["phones"]))
     for row in rows:
-        kept = [p for p in dict.fromkeys(row["phones"]) if counts[p] <= hot_phone_limit]
+        kept = [p for p in dict.fromkeys(row["phones"]) if counts[p] <= limit]
         row["phones"] = kept or None
         row["phone"] = kept[-1] if kept else None
-    return pd.DataFrame(rows)
+    return rows
